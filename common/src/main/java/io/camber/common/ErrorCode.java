@@ -1,0 +1,28 @@
+package io.camber.common;
+
+/** The one error vocabulary of Camber, each code mapped once to an HTTP status. */
+public enum ErrorCode {
+    INVALID_ARGUMENT(400),
+    MALFORMED_REQUEST(400),
+    NOT_FOUND(404),
+    ALREADY_EXISTS(409),
+    CONFLICT(409),
+    VOLUME_BUSY(409),
+    DATA_LOSS_REFUSED(409),
+    SESSION_EXPIRED(410),
+    FENCED(409),
+    NO_LEADER(503),
+    UNAVAILABLE(503),
+    INTERNAL(500);
+
+    private final int httpStatus;
+
+    ErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    /** The HTTP status this code is answered with. */
+    public int httpStatus() {
+        return httpStatus;
+    }
+}
