@@ -1,0 +1,39 @@
+package io.camber.mds;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Settings of one MDS replica ({@code camber.mds.*}).
+ *
+ * @param nodeId            this replica's id in the Raft group
+ * @param raftAddress       host:port of this replica's Raft endpoint, used when peers is empty
+ * @param peers             every replica as id=host:port, comma separated (empty: a group of one)
+ * @param dataDir           Raft log, snapshots and RocksDB live here
+ * @param sessionLease      how long a session lives without a renewal
+ * @param snapshotThreshold applied entries between snapshots; the log before a snapshot is purged
+ * @param electionTimeout   minimum Raft election timeout
+ * @param rocksdbMemory     block cache and write buffers together
+ * @param expiryInterval    how often the leader drops expired sessions
+ */
+@ConfigurationProperties("camber.mds")
+public record MdsProperties(
+        @DefaultValue("mds1") String nodeId,
+        @DefaultValue("127.0.0.1:8101") String raftAddress,
+        @DefaultValue("") String peers,
+        @DefaultValue("./data/mds") Path dataDir,
+        @DefaultValue("20s") Duration sessionLease,
+        @DefaultValue("10000") long snapshotThreshold,
+        @DefaultValue("1s") Duration electionTimeout,
+        @DefaultValue("64MB") DataSize rocksdbMemory,
+        @DefaultValue("5s") Duration expiryInterval) {
+
+    /** The peers setting, or this replica alone when it is empty. */
+    public String effectivePeers() {
+        return peers == null || peers.isBlank() ? nodeId + "=" + raftAddress : peers;
+    }
+}

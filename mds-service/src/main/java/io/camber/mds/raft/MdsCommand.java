@@ -1,0 +1,78 @@
+package io.camber.mds.raft;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.camber.common.api.ChunkServerRegistration;
+import io.camber.common.api.OpenMode;
+import io.camber.common.api.TopologySpec;
+
+/**
+ * Every change to MDS state, as it travels through the Raft log. Anything that must be the same on
+ * every replica (the time, new session ids) is decided once by the member that proposes the command.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "op")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = MdsCommand.ApplyTopology.class, name = "applyTopology"),
+        @JsonSubTypes.Type(value = MdsCommand.RegisterChunkServer.class, name = "registerChunkServer"),
+        @JsonSubTypes.Type(value = MdsCommand.Mkdir.class, name = "mkdir"),
+        @JsonSubTypes.Type(value = MdsCommand.CreateVolume.class, name = "createVolume"),
+        @JsonSubTypes.Type(value = MdsCommand.ExtendVolume.class, name = "extendVolume"),
+        @JsonSubTypes.Type(value = MdsCommand.Rename.class, name = "rename"),
+        @JsonSubTypes.Type(value = MdsCommand.Delete.class, name = "delete"),
+        @JsonSubTypes.Type(value = MdsCommand.AllocateSegment.class, name = "allocateSegment"),
+        @JsonSubTypes.Type(value = MdsCommand.OpenSession.class, name = "openSession"),
+        @JsonSubTypes.Type(value = MdsCommand.RenewSession.class, name = "renewSession"),
+        @JsonSubTypes.Type(value = MdsCommand.CloseSession.class, name = "closeSession"),
+        @JsonSubTypes.Type(value = MdsCommand.ExpireSessions.class, name = "expireSessions"),
+})
+public sealed interface MdsCommand {
+
+    /** Makes the topology match the spec. */
+    record ApplyTopology(TopologySpec spec) implements MdsCommand {
+    }
+
+    /** A chunk server announces itself; it keeps its id when it comes back. */
+    record RegisterChunkServer(ChunkServerRegistration registration) implements MdsCommand {
+    }
+
+    /** Creates a directory. */
+    record Mkdir(String path, String owner, long nowMillis) implements MdsCommand {
+    }
+
+    /** Creates a volume. */
+    record CreateVolume(String path, long size, String pool, String owner, long nowMillis) implements MdsCommand {
+    }
+
+    /** Grows a volume. */
+    record ExtendVolume(String path, long size) implements MdsCommand {
+    }
+
+    /** Moves an entry. */
+    record Rename(String from, String to) implements MdsCommand {
+    }
+
+    /** Deletes a volume or an empty directory. */
+    record Delete(String path, long nowMillis) implements MdsCommand {
+    }
+
+    /** Returns the segment holding offset, allocating it if this is the first touch. */
+    record AllocateSegment(String path, long offset) implements MdsCommand {
+    }
+
+    /** Opens a session; read-write bumps the epoch. */
+    record OpenSession(String path, OpenMode mode, String client, String uuid, long nowMillis, long leaseMillis)
+            implements MdsCommand {
+    }
+
+    /** Extends a session's lease. */
+    record RenewSession(String sessionId, long nowMillis) implements MdsCommand {
+    }
+
+    /** Ends a session. */
+    record CloseSession(String sessionId) implements MdsCommand {
+    }
+
+    /** Drops sessions whose lease ran out before nowMillis. */
+    record ExpireSessions(long nowMillis) implements MdsCommand {
+    }
+}

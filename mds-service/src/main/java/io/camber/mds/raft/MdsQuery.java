@@ -1,0 +1,72 @@
+package io.camber.mds.raft;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.camber.common.api.TopologySpec;
+
+/** Every read of MDS state, answered by the leader so it never goes back in time. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "q")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = MdsQuery.GetTopology.class, name = "topology"),
+        @JsonSubTypes.Type(value = MdsQuery.PlanTopology.class, name = "planTopology"),
+        @JsonSubTypes.Type(value = MdsQuery.ListChunkServers.class, name = "chunkServers"),
+        @JsonSubTypes.Type(value = MdsQuery.ListPools.class, name = "pools"),
+        @JsonSubTypes.Type(value = MdsQuery.ListCopysets.class, name = "copysets"),
+        @JsonSubTypes.Type(value = MdsQuery.Stat.class, name = "stat"),
+        @JsonSubTypes.Type(value = MdsQuery.ListDir.class, name = "list"),
+        @JsonSubTypes.Type(value = MdsQuery.FindSegment.class, name = "segment"),
+        @JsonSubTypes.Type(value = MdsQuery.ListSegments.class, name = "segments"),
+        @JsonSubTypes.Type(value = MdsQuery.ListSessions.class, name = "sessions"),
+        @JsonSubTypes.Type(value = MdsQuery.GetEpoch.class, name = "epoch"),
+        @JsonSubTypes.Type(value = MdsQuery.Counts.class, name = "counts"),
+})
+public sealed interface MdsQuery {
+
+    /** The whole topology. */
+    record GetTopology() implements MdsQuery {
+    }
+
+    /** What applying a spec would change, without changing anything. */
+    record PlanTopology(TopologySpec spec) implements MdsQuery {
+    }
+
+    /** Every chunk server. */
+    record ListChunkServers() implements MdsQuery {
+    }
+
+    /** Every logical pool. */
+    record ListPools() implements MdsQuery {
+    }
+
+    /** Copysets, of one logical pool or (pool null) of all. */
+    record ListCopysets(String pool) implements MdsQuery {
+    }
+
+    /** One namespace entry. */
+    record Stat(String path) implements MdsQuery {
+    }
+
+    /** The children of a directory. */
+    record ListDir(String path) implements MdsQuery {
+    }
+
+    /** The segment at offset if it is allocated; null otherwise. */
+    record FindSegment(String path, long offset) implements MdsQuery {
+    }
+
+    /** Every allocated segment of a volume. */
+    record ListSegments(String path) implements MdsQuery {
+    }
+
+    /** Sessions of one volume, or (path null) of all. */
+    record ListSessions(String path) implements MdsQuery {
+    }
+
+    /** A volume's newest epoch. */
+    record GetEpoch(long volumeId) implements MdsQuery {
+    }
+
+    /** Counts for the cluster status. */
+    record Counts() implements MdsQuery {
+    }
+}

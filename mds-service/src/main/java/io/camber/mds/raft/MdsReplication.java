@@ -1,0 +1,91 @@
+package io.camber.mds.raft;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.mds.MdsProperties;
+import io.camber.server.codec.Json;
+import io.camber.server.raft.RaftNodeConfig;
+import io.camber.server.raft.ReplicatedNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.stereotype.Component;
+import reactor.core.publisher.Mono;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Where MDS requests are replicated: each command goes through this replica's Ratis client to the
+ * leader, is committed by a majority and applied on every replica; reads are linearizable on the leader.
+ */
+@Component
+public class MdsReplication implements AutoCloseable {
+    /** Longest a request waits for the group before it is answered NO_LEADER. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+
+    private final ReplicatedNode node;
+    private final MdsStateMachine stateMachine;
+    private final MeterRegistry meters;
+
+    public MdsReplication(MdsProperties props, MeterRegistry meters) {
+        this.meters = meters;
+        this.stateMachine = new MdsStateMachine(props.dataDir(), props.rocksdbMemory().toBytes());
+        RaftNodeConfig config = new RaftNodeConfig(props.nodeId(), RaftNodeConfig.parsePeers(props.effectivePeers()),
+                props.dataDir(), props.snapshotThreshold(), props.electionTimeout());
+        try {
+            this.node = new ReplicatedNode("camber-mds", config, stateMachine);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the MDS Raft server in " + props.dataDir(), e);
+        }
+    }
+
+    /** Replicates a command and decodes its reply. */
+    public <T> Mono<T> submit(MdsCommand command, Class<T> type) {
+        String op = command.getClass().getSimpleName();
+        Timer.Sample sample = Timer.start(meters);
+        return Mono.fromFuture(() -> node.submit(Json.write(command)))
+                .timeout(REQUEST_TIMEOUT)
+                .onErrorMap(MdsReplication::unwrap)
+                .doOnTerminate(() -> sample.stop(meters.timer("camber.mds.raft.commit", "op", op)))
+                .map(bytes -> Reply.decode(bytes, type));
+    }
+
+    /** Runs a read on the leader and decodes its answer. */
+    public <T> Mono<T> query(MdsQuery query, Class<T> type) {
+        String q = query.getClass().getSimpleName();
+        Timer.Sample sample = Timer.start(meters);
+        return Mono.fromFuture(() -> node.query(Json.write(query)))
+                .timeout(REQUEST_TIMEOUT)
+                .onErrorMap(MdsReplication::unwrap)
+                .doOnTerminate(() -> sample.stop(meters.timer("camber.mds.raft.query", "query", q)))
+                .map(bytes -> Reply.decode(bytes, type));
+    }
+
+    private static Throwable unwrap(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cause instanceof CamberException) {
+            return cause;
+        }
+        if (cause instanceof java.util.concurrent.TimeoutException) {
+            return new CamberException(ErrorCode.NO_LEADER, "the MDS group did not answer within "
+                    + REQUEST_TIMEOUT.toSeconds() + " s: no leader, or a majority is down; retry later");
+        }
+        return new CamberException(ErrorCode.NO_LEADER, "the MDS group could not serve the request ("
+                + cause.getClass().getSimpleName() + ": " + cause.getMessage() + "); retry later");
+    }
+
+    public ReplicatedNode node() {
+        return node;
+    }
+
+    public MdsStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    @Override
+    public void close() throws IOException {
+        node.close();
+    }
+}

@@ -1,0 +1,132 @@
+package io.camber.mds.raft;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.ApplyResult;
+import io.camber.mds.namespace.Entry;
+import io.camber.mds.namespace.NamespaceCommands;
+import io.camber.mds.namespace.NamespaceReader;
+import io.camber.mds.namespace.SegmentAllocator;
+import io.camber.mds.raft.MdsCommand.AllocateSegment;
+import io.camber.mds.raft.MdsCommand.ApplyTopology;
+import io.camber.mds.raft.MdsCommand.CloseSession;
+import io.camber.mds.raft.MdsCommand.CreateVolume;
+import io.camber.mds.raft.MdsCommand.Delete;
+import io.camber.mds.raft.MdsCommand.ExpireSessions;
+import io.camber.mds.raft.MdsCommand.ExtendVolume;
+import io.camber.mds.raft.MdsCommand.Mkdir;
+import io.camber.mds.raft.MdsCommand.OpenSession;
+import io.camber.mds.raft.MdsCommand.RegisterChunkServer;
+import io.camber.mds.raft.MdsCommand.RenewSession;
+import io.camber.mds.raft.MdsCommand.Rename;
+import io.camber.mds.session.SessionTable;
+import io.camber.mds.topology.Topology;
+import io.camber.mds.topology.TopologyPlanner;
+import io.camber.mds.topology.TopologyStore;
+import io.camber.mds.topology.TopologyViews;
+import io.camber.mds.session.SessionViews;
+import io.camber.server.codec.Json;
+import io.camber.server.raft.RocksStateMachine;
+import io.camber.server.rocks.RocksStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+
+/**
+ * The MDS state machine: applies each committed command to RocksDB (one batch per command, with
+ * the Raft index) and answers queries. The topology is also kept in memory as an immutable value.
+ */
+public final class MdsStateMachine extends RocksStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(MdsStateMachine.class);
+
+    private volatile Topology topology = Topology.empty();
+
+    public MdsStateMachine(Path dataDir, long memoryBudget) {
+        super(dataDir, Keys.ALL, memoryBudget);
+    }
+
+    /** The current topology as this replica has applied it. */
+    public Topology topology() {
+        return topology;
+    }
+
+    @Override
+    protected void loaded(RocksStore store) {
+        topology = TopologyStore.load(store);
+    }
+
+    @Override
+    protected byte[] apply(byte[] bytes, RocksStore store, RocksStore.Batch batch, long index) {
+        MdsCommand command = Json.read(bytes, MdsCommand.class);
+        return Reply.ok(dispatch(command, store, batch, new NamespaceCommands(store, batch)));
+    }
+
+    // An instanceof chain rather than a pattern switch: the bytecode targets Java 17.
+    private Object dispatch(MdsCommand command, RocksStore store, RocksStore.Batch batch, NamespaceCommands ns) {
+        SessionTable sessions = new SessionTable(store, batch);
+        if (command instanceof ApplyTopology c) {
+            return changeTopology(batch, TopologyPlanner.plan(topology, c.spec(), id -> NamespaceCommands.poolInUse(store, id)));
+        } else if (command instanceof RegisterChunkServer c) {
+            TopologyPlanner.Plan plan = TopologyPlanner.register(topology, c.registration());
+            changeTopology(batch, plan);
+            return TopologyViews.chunkServer(plan.next(),
+                    plan.next().chunkServer(c.registration().host(), c.registration().port()).orElseThrow());
+        } else if (command instanceof Mkdir c) {
+            return NamespaceReader.info(ns.mkdir(c.path(), c.owner(), c.nowMillis()), c.path(), topology);
+        } else if (command instanceof CreateVolume c) {
+            return NamespaceReader.info(ns.create(c.path(), c.size(), c.pool(), c.owner(), c.nowMillis(), topology),
+                    c.path(), topology);
+        } else if (command instanceof ExtendVolume c) {
+            return NamespaceReader.info(ns.extend(c.path(), c.size()), c.path(), topology);
+        } else if (command instanceof Rename c) {
+            return NamespaceReader.info(ns.rename(c.from(), c.to()), c.to(), topology);
+        } else if (command instanceof Delete c) {
+            ns.delete(c.path(), c.nowMillis(), sessions);
+            return Boolean.TRUE;
+        } else if (command instanceof AllocateSegment c) {
+            return SegmentAllocator.getOrAllocate(store, batch, ns.volume(c.path()), c.offset(), topology);
+        } else if (command instanceof OpenSession c) {
+            return SessionViews.info(sessions.open(ns, c.path(), c.mode(), c.client(), c.uuid(), c.nowMillis(),
+                    c.leaseMillis()), c.path());
+        } else if (command instanceof RenewSession c) {
+            return SessionViews.info(sessions.renew(c.sessionId(), c.nowMillis()), null);
+        } else if (command instanceof CloseSession c) {
+            sessions.close(c.sessionId());
+            return Boolean.TRUE;
+        } else if (command instanceof ExpireSessions c) {
+            return sessions.expire(c.nowMillis());
+        }
+        throw new IllegalStateException("unknown command " + command);
+    }
+
+    private ApplyResult changeTopology(RocksStore.Batch batch, TopologyPlanner.Plan plan) {
+        if (!plan.changes().isEmpty()) {
+            Topology before = topology;
+            TopologyStore.save(batch, before, plan.next());
+            batch.afterCommit(() -> topology = plan.next());
+            LOG.info("event=topology-changed changes={}", plan.changes().size());
+        }
+        return new ApplyResult(true, plan.changes());
+    }
+
+    @Override
+    protected byte[] query(byte[] bytes, RocksStore store) {
+        MdsQuery query = Json.read(bytes, MdsQuery.class);
+        return Reply.ok(new MdsQueries(store, topology).answer(query));
+    }
+
+    @Override
+    protected byte[] failureReply(RuntimeException e) {
+        if (e instanceof CamberException ce) {
+            return Reply.error(ce);
+        }
+        LOG.error("event=apply-failed error={}", e.toString(), e);
+        return Reply.error(new CamberException(ErrorCode.INTERNAL, "the MDS failed to apply the request: " + e));
+    }
+
+    /** Used by tests to look at applied state. */
+    public Entry entryAt(String path) {
+        return new NamespaceReader(store()).resolve(path);
+    }
+}

@@ -1,0 +1,133 @@
+package io.camber.mds.session;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.OpenMode;
+import io.camber.mds.namespace.Entry;
+import io.camber.mds.namespace.NamespaceCommands;
+import io.camber.mds.raft.Keys;
+import io.camber.server.codec.Json;
+import io.camber.server.rocks.RocksStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sessions and epochs, the IO fence: a read-write open raises the volume's epoch (durably, in the
+ * same batch) and fences every earlier writer, whose renewals then fail with FENCED.
+ */
+public final class SessionTable {
+    private final RocksStore store;
+    private final RocksStore.Batch batch;
+
+    public SessionTable(RocksStore store, RocksStore.Batch batch) {
+        this.store = store;
+        this.batch = batch;
+    }
+
+    public SessionRecord open(NamespaceCommands namespace, String path, OpenMode mode, String client, String uuid,
+                              long now, long leaseMillis) {
+        if (mode == null) {
+            throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
+        }
+        checkUuid(uuid);
+        Entry volume = namespace.volume(path);
+        long epoch = volume.epoch();
+        if (mode == OpenMode.READ_WRITE) {
+            epoch = volume.epoch() + 1;
+            namespace.put(volume.withEpoch(epoch));
+            for (SessionRecord s : of(volume.id())) {
+                if (s.mode() == OpenMode.READ_WRITE && !s.fenced()) {
+                    write(s.fencedOff());
+                }
+            }
+        }
+        String who = client == null || client.isBlank() ? "unknown" : client.substring(0, Math.min(client.length(), 128));
+        SessionRecord session = new SessionRecord(volume.id(), uuid, mode, who, epoch, leaseMillis, now + leaseMillis, false);
+        write(session);
+        return session;
+    }
+
+    public SessionRecord renew(String sessionId, long now) {
+        SessionRecord s = find(sessionId);
+        if (s.fenced()) {
+            throw new CamberException(ErrorCode.FENCED, "session " + sessionId + " was fenced: the volume was opened"
+                    + " read-write by another client with a newer epoch; reopen it to write");
+        }
+        if (s.expiredAt(now)) {
+            batch.delete(Keys.SESSIONS, key(s.volumeId(), s.uuid()));
+            throw new CamberException(ErrorCode.SESSION_EXPIRED, "session " + sessionId + " expired before it was"
+                    + " renewed; open the volume again");
+        }
+        SessionRecord renewed = s.renewedAt(now);
+        write(renewed);
+        return renewed;
+    }
+
+    public void close(String sessionId) {
+        SessionRecord s = find(sessionId);
+        batch.delete(Keys.SESSIONS, key(s.volumeId(), s.uuid()));
+    }
+
+    /** Drops every session whose lease ended before now; returns how many. */
+    public int expire(long now) {
+        int[] n = {0};
+        store.scan(Keys.SESSIONS, new byte[0], Integer.MAX_VALUE, (k, v) -> {
+            if (Json.read(v, SessionRecord.class).expiredAt(now)) {
+                batch.delete(Keys.SESSIONS, k);
+                n[0]++;
+            }
+        });
+        return n[0];
+    }
+
+    public boolean hasActiveWriter(long volumeId, long now) {
+        return of(volumeId).stream().anyMatch(s -> s.mode() == OpenMode.READ_WRITE && !s.fenced() && !s.expiredAt(now));
+    }
+
+    public void dropAll(long volumeId) {
+        of(volumeId).forEach(s -> batch.delete(Keys.SESSIONS, key(volumeId, s.uuid())));
+    }
+
+    public List<SessionRecord> of(long volumeId) {
+        List<SessionRecord> out = new ArrayList<>();
+        store.scan(Keys.SESSIONS, Keys.id(volumeId), Integer.MAX_VALUE, (k, v) -> out.add(Json.read(v, SessionRecord.class)));
+        return out;
+    }
+
+    public List<SessionRecord> all() {
+        List<SessionRecord> out = new ArrayList<>();
+        store.scan(Keys.SESSIONS, new byte[0], Integer.MAX_VALUE, (k, v) -> out.add(Json.read(v, SessionRecord.class)));
+        return out;
+    }
+
+    private SessionRecord find(String sessionId) {
+        int dash = sessionId == null ? -1 : sessionId.indexOf('-');
+        long volumeId;
+        try {
+            volumeId = Long.parseUnsignedLong(sessionId.substring(0, dash), 16);
+            checkUuid(sessionId.substring(dash + 1));
+        } catch (RuntimeException e) {
+            throw CamberException.invalid("'" + sessionId + "' is not a session id");
+        }
+        byte[] v = store.get(Keys.SESSIONS, key(volumeId, sessionId.substring(dash + 1)));
+        if (v == null) {
+            throw new CamberException(ErrorCode.SESSION_EXPIRED, "session " + sessionId
+                    + " does not exist (closed or expired); open the volume again");
+        }
+        return Json.read(v, SessionRecord.class);
+    }
+
+    private void write(SessionRecord s) {
+        batch.put(Keys.SESSIONS, key(s.volumeId(), s.uuid()), Json.write(s));
+    }
+
+    private static byte[] key(long volumeId, String uuid) {
+        return Keys.idAndName(volumeId, uuid);
+    }
+
+    private static void checkUuid(String uuid) {
+        UUID.fromString(uuid);
+    }
+}

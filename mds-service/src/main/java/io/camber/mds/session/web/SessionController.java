@@ -1,0 +1,74 @@
+package io.camber.mds.session.web;
+
+import io.camber.common.CamberException;
+import io.camber.common.api.EpochInfo;
+import io.camber.common.api.OpenRequest;
+import io.camber.common.api.SessionInfo;
+import io.camber.mds.MdsProperties;
+import io.camber.mds.raft.MdsCommand;
+import io.camber.mds.raft.MdsQuery;
+import io.camber.mds.raft.MdsReplication;
+import io.camber.mds.web.Requests;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+/** Where sessions enter: open (taking an epoch), renew, close; and the epoch lookups chunk servers make. */
+@RestController
+@RequestMapping("/api/v1")
+public class SessionController {
+    private final MdsReplication mds;
+    private final Clock clock;
+    private final long leaseMillis;
+
+    public SessionController(MdsReplication mds, Clock clock, MdsProperties props) {
+        this.mds = mds;
+        this.clock = clock;
+        this.leaseMillis = props.sessionLease().toMillis();
+    }
+
+    @PostMapping("/sessions")
+    @ResponseStatus(HttpStatus.CREATED)
+    public Mono<SessionInfo> open(@RequestBody OpenRequest r) {
+        String path = Requests.path(Requests.body(r).path(), "path");
+        if (r.mode() == null) {
+            throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
+        }
+        return mds.submit(new MdsCommand.OpenSession(path, r.mode(), r.client(), UUID.randomUUID().toString(),
+                clock.millis(), leaseMillis), SessionInfo.class);
+    }
+
+    @PostMapping("/sessions/{id}/renew")
+    public Mono<SessionInfo> renew(@PathVariable String id) {
+        return mds.submit(new MdsCommand.RenewSession(id, clock.millis()), SessionInfo.class);
+    }
+
+    @DeleteMapping("/sessions/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    public Mono<Void> close(@PathVariable String id) {
+        return mds.submit(new MdsCommand.CloseSession(id), Boolean.class).then();
+    }
+
+    @GetMapping("/sessions")
+    public Mono<List<SessionInfo>> list(@RequestParam(required = false) String path) {
+        return mds.query(new MdsQuery.ListSessions(path == null ? null : Requests.path(path, "path")),
+                SessionInfo[].class).map(List::of);
+    }
+
+    @GetMapping("/epochs/{volumeId}")
+    public Mono<EpochInfo> epoch(@PathVariable long volumeId) {
+        return mds.query(new MdsQuery.GetEpoch(volumeId), EpochInfo.class);
+    }
+}

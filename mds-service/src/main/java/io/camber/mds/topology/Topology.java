@@ -1,0 +1,141 @@
+package io.camber.mds.topology;
+
+import io.camber.common.api.ChunkServerState;
+import io.camber.common.api.LogicalPoolType;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The cluster's physical and logical layout, immutable: every change builds a new instance, so
+ * readers never see a half-applied change.
+ */
+public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone> zones, List<Server> servers,
+                       List<ChunkServer> chunkServers, List<LogicalPool> logicalPools,
+                       Map<Long, List<Copyset>> copysets) {
+
+    /** A set of machines added together; the unit of expansion. */
+    public record PhysicalPool(long id, String name) {
+    }
+
+    /** A failure domain (rack) inside a physical pool. */
+    public record Zone(long id, String name, long physicalPoolId) {
+    }
+
+    /** A host. */
+    public record Server(long id, String name, String host, long zoneId) {
+    }
+
+    /** One chunk-service process owning one disk; its id is stable across restarts. */
+    public record ChunkServer(long id, long serverId, String host, int port, String diskPath, long capacityBytes,
+                              ChunkServerState state) {
+    }
+
+    /** Where volumes allocate chunks; built on one physical pool. */
+    public record LogicalPool(long id, String name, long physicalPoolId, LogicalPoolType type, int replicas,
+                              long chunkSize, long segmentSize) {
+    }
+
+    /** A Raft group of chunk servers in distinct zones. */
+    public record Copyset(long logicalPoolId, int id, List<Long> members) {
+    }
+
+    public static Topology empty() {
+        return new Topology(1, List.of(), List.of(), List.of(), List.of(), List.of(), Map.of());
+    }
+
+    public Optional<PhysicalPool> physicalPool(String name) {
+        return physicalPools.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public Optional<PhysicalPool> physicalPool(long id) {
+        return physicalPools.stream().filter(p -> p.id() == id).findFirst();
+    }
+
+    public Optional<Zone> zone(long poolId, String name) {
+        return zones.stream().filter(z -> z.physicalPoolId() == poolId && z.name().equals(name)).findFirst();
+    }
+
+    public Optional<Zone> zone(long id) {
+        return zones.stream().filter(z -> z.id() == id).findFirst();
+    }
+
+    public Optional<Server> server(String name) {
+        return servers.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    public Optional<Server> server(long id) {
+        return servers.stream().filter(s -> s.id() == id).findFirst();
+    }
+
+    public Optional<ChunkServer> chunkServer(String host, int port) {
+        return chunkServers.stream().filter(c -> c.host().equals(host) && c.port() == port).findFirst();
+    }
+
+    public Optional<LogicalPool> logicalPool(String name) {
+        return logicalPools.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    public Optional<LogicalPool> logicalPool(long id) {
+        return logicalPools.stream().filter(p -> p.id() == id).findFirst();
+    }
+
+    public List<Copyset> copysetsOf(long logicalPoolId) {
+        return copysets.getOrDefault(logicalPoolId, List.of());
+    }
+
+    /** The zone id a chunk server sits in. */
+    public long zoneOf(ChunkServer cs) {
+        return server(cs.serverId()).map(Server::zoneId).orElseThrow();
+    }
+
+    /** The physical pool id a chunk server belongs to. */
+    public long physicalPoolOf(ChunkServer cs) {
+        return zone(zoneOf(cs)).map(Zone::physicalPoolId).orElseThrow();
+    }
+
+    /** Number of copysets each chunk server is a member of, over every logical pool. */
+    public Map<Long, Integer> copysetCounts() {
+        Map<Long, Integer> counts = new HashMap<>();
+        copysets.values().forEach(list -> list.forEach(c -> c.members().forEach(m -> counts.merge(m, 1, Integer::sum))));
+        return counts;
+    }
+
+    /** Mutable lists to build the next topology from. */
+    public Draft draft() {
+        return new Draft(this);
+    }
+
+    /** A topology under change; build() freezes it. */
+    public static final class Draft {
+        public long nextId;
+        public final List<PhysicalPool> physicalPools;
+        public final List<Zone> zones;
+        public final List<Server> servers;
+        public final List<ChunkServer> chunkServers;
+        public final List<LogicalPool> logicalPools;
+        public final Map<Long, List<Copyset>> copysets;
+
+        Draft(Topology t) {
+            nextId = t.nextId;
+            physicalPools = new ArrayList<>(t.physicalPools);
+            zones = new ArrayList<>(t.zones);
+            servers = new ArrayList<>(t.servers);
+            chunkServers = new ArrayList<>(t.chunkServers);
+            logicalPools = new ArrayList<>(t.logicalPools);
+            copysets = new HashMap<>(t.copysets);
+        }
+
+        public long newId() {
+            return nextId++;
+        }
+
+        public Topology build() {
+            return new Topology(nextId, List.copyOf(physicalPools), List.copyOf(zones), List.copyOf(servers),
+                    List.copyOf(chunkServers), List.copyOf(logicalPools), Map.copyOf(copysets));
+        }
+    }
+}

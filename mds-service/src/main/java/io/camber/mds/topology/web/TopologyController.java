@@ -1,0 +1,67 @@
+package io.camber.mds.topology.web;
+
+import io.camber.common.api.ApplyResult;
+import io.camber.common.api.ChunkServerInfo;
+import io.camber.common.api.ChunkServerRegistration;
+import io.camber.common.api.CopysetInfo;
+import io.camber.common.api.LogicalPoolInfo;
+import io.camber.common.api.TopologySpec;
+import io.camber.common.api.TopologyView;
+import io.camber.mds.raft.MdsCommand;
+import io.camber.mds.raft.MdsQuery;
+import io.camber.mds.raft.MdsReplication;
+import io.camber.mds.web.Requests;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.util.List;
+
+/** Where topology requests enter: apply a declared layout, register chunk servers, list pools and copysets. */
+@RestController
+@RequestMapping("/api/v1")
+public class TopologyController {
+    private final MdsReplication mds;
+
+    public TopologyController(MdsReplication mds) {
+        this.mds = mds;
+    }
+
+    @GetMapping("/topology")
+    public Mono<TopologyView> topology() {
+        return mds.query(new MdsQuery.GetTopology(), TopologyView.class);
+    }
+
+    @PostMapping("/topology/apply")
+    public Mono<ApplyResult> apply(@RequestBody TopologySpec spec,
+                                   @RequestParam(defaultValue = "false") boolean dryRun) {
+        Requests.body(spec);
+        return dryRun ? mds.query(new MdsQuery.PlanTopology(spec), ApplyResult.class)
+                : mds.submit(new MdsCommand.ApplyTopology(spec), ApplyResult.class);
+    }
+
+    @PostMapping("/chunkservers")
+    public Mono<ChunkServerInfo> register(@RequestBody ChunkServerRegistration registration) {
+        Requests.body(registration);
+        return mds.submit(new MdsCommand.RegisterChunkServer(registration), ChunkServerInfo.class);
+    }
+
+    @GetMapping("/chunkservers")
+    public Mono<List<ChunkServerInfo>> chunkServers() {
+        return mds.query(new MdsQuery.ListChunkServers(), ChunkServerInfo[].class).map(List::of);
+    }
+
+    @GetMapping("/pools")
+    public Mono<List<LogicalPoolInfo>> pools() {
+        return mds.query(new MdsQuery.ListPools(), LogicalPoolInfo[].class).map(List::of);
+    }
+
+    @GetMapping("/copysets")
+    public Mono<List<CopysetInfo>> copysets(@RequestParam(required = false) String pool) {
+        return mds.query(new MdsQuery.ListCopysets(pool), CopysetInfo[].class).map(List::of);
+    }
+}

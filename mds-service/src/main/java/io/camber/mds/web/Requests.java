@@ -1,0 +1,26 @@
+package io.camber.mds.web;
+
+import io.camber.common.CamberException;
+import io.camber.common.VolumePaths;
+
+/** Checks on request fields done at the edge, so bad input never reaches the Raft log. */
+public final class Requests {
+    private Requests() {
+    }
+
+    public static <T> T body(T body) {
+        if (body == null) {
+            throw CamberException.invalid("the request body is missing");
+        }
+        return body;
+    }
+
+    /** Validates a namespace path and returns it. */
+    public static String path(String path, String field) {
+        if (path == null) {
+            throw CamberException.invalid(field + " is missing: give an absolute path such as /dir/volume");
+        }
+        VolumePaths.split(path);
+        return path;
+    }
+}

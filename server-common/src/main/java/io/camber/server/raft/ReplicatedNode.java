@@ -1,0 +1,171 @@
+package io.camber.server.raft;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One member of a replicated group: a Ratis server hosting the state machine, and a client that
+ * carries commands and reads to whichever member leads, so any member can serve any request.
+ */
+public final class ReplicatedNode implements AutoCloseable {
+    private final RaftNodeConfig config;
+    private final RaftGroup group;
+    private final RaftServer server;
+    private final RaftClient client;
+    private final RocksStateMachine stateMachine;
+
+    /** Starts the member; a data directory that holds a log resumes from it. */
+    public ReplicatedNode(String groupName, RaftNodeConfig config, RocksStateMachine stateMachine) throws IOException {
+        this.config = config;
+        this.stateMachine = stateMachine;
+        RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(groupName.getBytes(StandardCharsets.UTF_8)));
+        List<RaftPeer> peers = config.peers().entrySet().stream()
+                .map(e -> RaftPeer.newBuilder().setId(e.getKey()).setAddress(e.getValue()).build())
+                .toList();
+        this.group = RaftGroup.valueOf(groupId, peers);
+        RaftProperties props = properties(config);
+        this.server = RaftServer.newBuilder()
+                .setServerId(RaftPeerId.valueOf(config.nodeId()))
+                .setGroup(group)
+                .setStateMachine(stateMachine)
+                .setProperties(props)
+                .setOption(RaftStorage.StartupOption.RECOVER)
+                .build();
+        server.start();
+        this.client = RaftClient.newBuilder()
+                .setProperties(props)
+                .setRaftGroup(group)
+                .setLeaderId(null)
+                // Bounded so a group without a leader answers NO_LEADER instead of hanging the caller.
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(60,
+                        TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    private static RaftProperties properties(RaftNodeConfig config) {
+        RaftProperties props = new RaftProperties();
+        RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+        int port = Integer.parseInt(config.address().substring(config.address().lastIndexOf(':') + 1));
+        GrpcConfigKeys.Server.setPort(props, port);
+        RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().resolve("raft").toFile()));
+        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
+        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotThreshold());
+        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("8MB"));
+        long min = config.electionTimeout().toMillis();
+        RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
+        RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
+        // Reads go through the leader and are linearizable; the leader lease saves a round trip per read.
+        RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
+        return props;
+    }
+
+    /** Replicates a command; completes with the state machine's reply once a majority committed it. */
+    public CompletableFuture<byte[]> submit(byte[] command) {
+        return client.async().send(Message.valueOf(ByteString.copyFrom(command))).thenApply(ReplicatedNode::content);
+    }
+
+    /** Runs a linearizable read on the leader. */
+    public CompletableFuture<byte[]> query(byte[] query) {
+        return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(query))).thenApply(ReplicatedNode::content);
+    }
+
+    private static byte[] content(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            Exception e = reply.getException();
+            throw new CompletionException(new CamberException(ErrorCode.NO_LEADER,
+                    "the MDS group could not commit the request (" + (e == null ? "unknown" : e.getMessage())
+                            + "); retry when a leader is elected"));
+        }
+        return reply.getMessage().getContent().toByteArray();
+    }
+
+    /** This member's id. */
+    public String nodeId() {
+        return config.nodeId();
+    }
+
+    /** The group's configuration. */
+    public RaftNodeConfig config() {
+        return config;
+    }
+
+    /** This member's Raft role: LEADER, FOLLOWER, CANDIDATE or another Ratis role name. */
+    public String role() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getCurrentRole().name();
+        } catch (IOException e) {
+            return "UNKNOWN";
+        }
+    }
+
+    /** Whether this member is the leader and ready to serve. */
+    public boolean isLeader() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().isLeaderReady();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The id of the leader this member knows of, if any. */
+    public Optional<String> leaderId() {
+        try {
+            RaftPeerId id = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            return Optional.ofNullable(id).map(RaftPeerId::toString);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The Raft term this member is in. */
+    public long term() {
+        try {
+            return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** The state machine this member hosts. */
+    public RocksStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            client.close();
+        } finally {
+            server.close();
+        }
+    }
+}
