@@ -1,0 +1,13 @@
+package io.camber.s3;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/** Entry point of the Camber s3-proxy. */
+@SpringBootApplication
+public class S3ProxyApplication {
+
+    public static void main(String[] args) {
+        SpringApplication.run(S3ProxyApplication.class, args);
+    }
+}

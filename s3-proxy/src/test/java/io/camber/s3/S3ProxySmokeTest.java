@@ -1,0 +1,43 @@
+package io.camber.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+/** The s3-proxy starts without a config server and exposes health and Prometheus metrics. */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.cloud.config.enabled=false")
+class S3ProxySmokeTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @Value("${local.server.port}")
+    int port;
+
+    @Test
+    void healthIsUp() throws Exception {
+        HttpResponse<String> answer = get("/actuator/health");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"status\":\"UP\"");
+    }
+
+    @Test
+    void prometheusExportsJvmMetricsTaggedWithTheService() throws Exception {
+        HttpResponse<String> answer = get("/actuator/prometheus");
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("jvm_memory_used_bytes{").contains("application=\"s3-proxy\"");
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+}
