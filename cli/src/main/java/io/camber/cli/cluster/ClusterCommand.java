@@ -1,0 +1,39 @@
+package io.camber.cli.cluster;
+
+import io.camber.cli.ApiOptions;
+import io.camber.cli.http.Json;
+import io.camber.cli.render.Table;
+import io.camber.common.api.ClusterStatus;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code camber cluster ...}: the cluster as the answering MDS sees it. */
+@Command(name = "cluster", description = "Cluster-wide state.")
+public final class ClusterCommand {
+
+    @Command(name = "status", description = "Show the MDS group, its leader and what the cluster holds.")
+    int status(@Mixin ApiOptions api) {
+        String body = api.client().get("/api/v1/cluster/status", null);
+        return api.print(body, () -> render(Json.LENIENT.readValue(body, ClusterStatus.class)));
+    }
+
+    /** Renders the status as key/value lines followed by a table of MDS replicas. */
+    public static String render(ClusterStatus s) {
+        StringBuilder out = new StringBuilder(Table.keyValues(
+                "cluster", s.clusterId(),
+                "leader", s.leader(),
+                "answered by", s.answeredBy(),
+                "physical pools", s.physicalPools(),
+                "logical pools", s.logicalPools(),
+                "chunk servers", s.chunkServers(),
+                "copysets", s.copysets(),
+                "volumes", s.volumes(),
+                "open sessions", s.openSessions()));
+        if (s.mds() != null && !s.mds().isEmpty()) {
+            Table mds = new Table("MDS", "ROLE", "RAFT", "HTTP");
+            s.mds().forEach(p -> mds.row(p.id(), p.role(), p.raftAddress(), p.httpAddress()));
+            out.append('\n').append(mds.render());
+        }
+        return out.toString();
+    }
+}

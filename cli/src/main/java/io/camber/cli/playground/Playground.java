@@ -1,0 +1,274 @@
+package io.camber.cli.playground;
+
+import io.camber.cli.CliFailure;
+import io.camber.cli.http.CamberClient;
+import io.camber.cli.http.Json;
+import io.camber.cli.playground.PlaygroundState.ProcessRecord;
+import io.camber.cli.playground.ServiceSpec.Wave;
+import io.camber.common.api.ApplyResult;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Starts, inspects and stops a whole Camber cluster as local processes under one directory. */
+public final class Playground {
+
+    static final Duration STOP_GRACE = Duration.ofSeconds(15);
+    private static final Duration TOPOLOGY_RETRY = Duration.ofSeconds(60);
+
+    private final Path repo;
+    private final Path dir;
+    private final List<ServiceSpec> services;
+    private final List<String> jvmOptions;
+    private final Duration healthTimeout;
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final HealthProbe probe = new HealthProbe(Duration.ofSeconds(2));
+    private PlaygroundState state;
+
+    public Playground(Path repo, Path dir, List<ServiceSpec> services, List<String> jvmOptions, Duration healthTimeout,
+                      PrintWriter out, PrintWriter err) {
+        this.repo = repo;
+        this.dir = dir;
+        this.services = services;
+        this.jvmOptions = jvmOptions;
+        this.healthTimeout = healthTimeout;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** Starts every service in waves, applies the default topology and prints how to use the cluster. */
+    public int up() {
+        if (alreadyUp()) {
+            out.println("Camber playground is already up in " + dir + " (see ./camber playground status)");
+            return 0;
+        }
+        checkJars(services);
+        checkPortsFree(services);
+        long startNanos = System.nanoTime();
+        createDirectories(dir);
+        state = new PlaygroundState(dir.toString(), System.currentTimeMillis(), List.of());
+        state.write(dir);
+        try {
+            for (Wave wave : Wave.values()) {
+                startWave(services.stream().filter(s -> s.wave() == wave).toList());
+            }
+            applyTopology();
+        } catch (RuntimeException e) {
+            err.println("playground did not come up; stopping the " + state.processes().size()
+                    + " process(es) started (logs stay in " + dir.resolve("logs") + ")");
+            err.flush();
+            ServiceProcess.stop(state.processes(), STOP_GRACE);
+            PlaygroundState.delete(dir);
+            throw e;
+        }
+        double seconds = (System.nanoTime() - startNanos) / 1e9;
+        out.print(PlaygroundReport.started(state, dir, seconds));
+        out.flush();
+        return 0;
+    }
+
+    /** Stops the recorded processes (SIGTERM, then SIGKILL after the grace period) and keeps data unless purged. */
+    public int down(boolean purge) {
+        Optional<PlaygroundState> existing = PlaygroundState.read(dir);
+        if (existing.isEmpty()) {
+            out.println("no playground running in " + dir);
+        } else {
+            List<ProcessRecord> reversed = new ArrayList<>(existing.get().processes());
+            java.util.Collections.reverse(reversed);
+            int stopped = ServiceProcess.stop(reversed, STOP_GRACE);
+            PlaygroundState.delete(dir);
+            out.println("stopped " + stopped + " process(es) of the playground in " + dir
+                    + (purge ? "" : "; data kept in " + dir.resolve("data") + " (down --purge deletes it)"));
+        }
+        if (purge) {
+            deleteTree(dir.resolve("data"));
+            out.println("deleted " + dir.resolve("data"));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /** Prints each process with liveness and health; exit code 0 only when every process is alive and UP. */
+    public int status(boolean json) {
+        PlaygroundState current = PlaygroundState.read(dir).orElseThrow(() -> CliFailure.local(
+                "no playground in " + dir + ": start one with ./camber playground up"));
+        List<ProcessRecord> records = current.processes();
+        List<Boolean> alive = records.stream().map(ServiceProcess::isAlive).toList();
+        List<String> health = probe.checkAll(records.stream().map(ProcessRecord::httpPort).toList());
+        List<ProcessStatus> rows = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            ProcessRecord r = records.get(i);
+            rows.add(new ProcessStatus(r.name(), r.pid(), r.httpPort(), r.raftPort(),
+                    alive.get(i) ? health.get(i) : "STOPPED", alive.get(i)));
+        }
+        if (json) {
+            out.println(Json.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
+        } else {
+            out.print(PlaygroundReport.status(rows, dir));
+        }
+        out.flush();
+        return rows.stream().allMatch(r -> r.alive() && HealthProbe.UP.equals(r.health())) ? 0 : CliFailure.REFUSED;
+    }
+
+    /** One line of {@code playground status}. */
+    public record ProcessStatus(String name, long pid, int httpPort, Integer raftPort, String health, boolean alive) {
+    }
+
+    private boolean alreadyUp() {
+        Optional<PlaygroundState> existing = PlaygroundState.read(dir);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        List<ProcessRecord> records = existing.get().processes();
+        List<String> dead = records.stream().filter(r -> !ServiceProcess.isAlive(r)).map(ProcessRecord::name).toList();
+        if (!records.isEmpty() && dead.isEmpty()) {
+            return true;
+        }
+        if (dead.size() < records.size()) {
+            throw CliFailure.local("the playground in " + dir + " is partly up (not running: " + String.join(", ", dead)
+                    + "): run ./camber playground down --dir " + dir + ", then up again");
+        }
+        PlaygroundState.delete(dir); // every recorded process is gone: a stale file from a crash or a reboot
+        return false;
+    }
+
+    private void startWave(List<ServiceSpec> wave) {
+        List<ProcessRecord> started = new ArrayList<>();
+        for (ServiceSpec spec : wave) {
+            out.println("starting " + spec.name() + " on port " + spec.httpPort());
+            out.flush();
+            ProcessRecord record = ServiceProcess.launch(spec, repo, dir, jvmOptions);
+            started.add(record);
+            state = state.with(record);
+            state.write(dir);
+        }
+        long deadline = System.nanoTime() + healthTimeout.toNanos();
+        for (ProcessRecord record : started) {
+            awaitUp(record, deadline);
+        }
+    }
+
+    private void awaitUp(ProcessRecord record, long deadline) {
+        String last = HealthProbe.UNREACHABLE;
+        while (System.nanoTime() < deadline) {
+            if (!ServiceProcess.isAlive(record)) {
+                throw failed(record, record.name() + " exited before it was healthy");
+            }
+            last = probe.check(record.httpPort()).join();
+            if (HealthProbe.UP.equals(last)) {
+                out.println("  " + record.name() + " is UP");
+                out.flush();
+                return;
+            }
+            sleep(Duration.ofMillis(500));
+        }
+        throw failed(record, record.name() + " did not report UP on " + "http://127.0.0.1:" + record.httpPort()
+                + "/actuator/health within " + healthTimeout.toSeconds() + " s (last: " + last + ")");
+    }
+
+    private CliFailure failed(ProcessRecord record, String why) {
+        return CliFailure.local(why + "; last lines of " + record.log() + ":\n"
+                + ServiceProcess.tail(Path.of(record.log()), 40));
+    }
+
+    /** Applies pool1 through the gateway, retrying while the route or the MDS leader is not ready yet. */
+    private void applyTopology() {
+        ServiceSpec gateway = services.stream().filter(s -> s.wave() == Wave.GATEWAY).findFirst()
+                .orElseThrow(() -> CliFailure.local("the playground layout has no gateway"));
+        CamberClient client = new CamberClient(URI.create(gateway.baseUrl()), Duration.ofSeconds(30));
+        long deadline = System.nanoTime() + TOPOLOGY_RETRY.toNanos();
+        while (true) {
+            try {
+                String body = client.post("/api/v1/topology/apply", null, PlaygroundLayout.topology(dir));
+                ApplyResult result = Json.LENIENT.readValue(body, ApplyResult.class);
+                int changes = result.changes() == null ? 0 : result.changes().size();
+                out.println(changes == 0 ? "topology pool1 already in place"
+                        : "applied topology pool1 (" + changes + " change(s))");
+                return;
+            } catch (CliFailure e) {
+                if (!retryable(e) || System.nanoTime() > deadline) {
+                    throw CliFailure.local("applying the playground topology failed: " + e.getMessage());
+                }
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    static boolean retryable(CliFailure e) {
+        String m = e.getMessage();
+        return e.exitCode() == CliFailure.UNREACHABLE || m.startsWith("NO_LEADER") || m.startsWith("UNAVAILABLE")
+                || m.startsWith("HTTP 502") || m.startsWith("HTTP 503");
+    }
+
+    private void checkJars(List<ServiceSpec> services) {
+        List<String> missing = services.stream().map(s -> s.jar(repo)).distinct().filter(j -> !Files.isRegularFile(j))
+                .map(Path::toString).toList();
+        if (!missing.isEmpty()) {
+            throw CliFailure.local("missing service jar(s): " + String.join(", ", missing)
+                    + "\nbuild them with ./mvnw -B -DskipTests install in " + repo
+                    + " (./camber does it on first use), or point CAMBER_HOME at a built Camber tree");
+        }
+    }
+
+    private static void checkPortsFree(List<ServiceSpec> services) {
+        List<String> busy = services.stream()
+                .flatMap(s -> Stream.of(s.httpPort(), s.raftPort()).filter(p -> p != null && listening(p))
+                        .map(p -> p + " (" + s.name() + ")"))
+                .toList();
+        if (!busy.isEmpty()) {
+            throw CliFailure.local("port(s) already in use on 127.0.0.1: " + String.join(", ", busy)
+                    + "\nanother playground (./camber playground status --dir DIR) or another program listens there;"
+                    + " stop it first");
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 300);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void createDirectories(Path path) {
+        try {
+            Files.createDirectories(path);
+        } catch (IOException e) {
+            throw CliFailure.local("cannot create " + path + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw CliFailure.local("cannot delete " + root + ": " + e.getMessage());
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CliFailure.local("interrupted");
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package io.camber.cli.playground;
+
+import io.camber.cli.playground.ServiceSpec.Wave;
+import io.camber.common.api.LogicalPoolType;
+import io.camber.common.api.TopologySpec;
+import io.camber.common.api.TopologySpec.ChunkServerSpec;
+import io.camber.common.api.TopologySpec.LogicalPoolSpec;
+import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
+import io.camber.common.api.TopologySpec.ServerSpec;
+import io.camber.common.api.TopologySpec.ZoneSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The shape of a playground: config-server, one MDS, three chunk services in three zones, meta-service, s3-proxy
+ * and the gateway on fixed loopback ports, plus the topology applied once they are up.
+ */
+public final class PlaygroundLayout {
+
+    public static final int GATEWAY_PORT = 8080;
+    public static final int CONFIG_PORT = 8888;
+    public static final int MDS_PORT = 8100;
+    public static final int MDS_RAFT_PORT = 8101;
+    public static final int CHUNK_BASE_PORT = 8200;
+    public static final int META_PORT = 8300;
+    public static final int S3_PORT = 8400;
+    public static final int CHUNK_SERVICES = 3;
+    public static final List<String> MODULES = List.of("config-server", "mds-service", "chunk-service",
+            "meta-service", "s3-proxy", "gateway");
+
+    private PlaygroundLayout() {
+    }
+
+    /** The processes in start order. */
+    public static List<ServiceSpec> services(Path repo, Path dir) {
+        String configUri = "--spring.cloud.config.uri=http://127.0.0.1:" + CONFIG_PORT;
+        String mdsUrl = "http://127.0.0.1:" + MDS_PORT;
+        List<ServiceSpec> services = new ArrayList<>();
+        services.add(new ServiceSpec("config-server", "config-server", CONFIG_PORT, null, Wave.CONFIG, List.of(
+                "--server.port=" + CONFIG_PORT,
+                "--camber.config.dir=file:" + repo.resolve("config") + "/")));
+        services.add(new ServiceSpec("mds-service", "mds-service", MDS_PORT, MDS_RAFT_PORT, Wave.MDS, List.of(
+                configUri,
+                "--server.port=" + MDS_PORT,
+                "--camber.mds.node-id=mds1",
+                "--camber.mds.raft-address=127.0.0.1:" + MDS_RAFT_PORT,
+                "--camber.mds.peers=mds1=127.0.0.1:" + MDS_RAFT_PORT,
+                "--camber.mds.data-dir=" + dir.resolve("data").resolve("mds1"))));
+        for (int n = 1; n <= CHUNK_SERVICES; n++) {
+            services.add(new ServiceSpec("chunk-service-" + n, "chunk-service", CHUNK_BASE_PORT + n, null, Wave.SERVICES,
+                    List.of(configUri,
+                            "--server.port=" + (CHUNK_BASE_PORT + n),
+                            "--camber.chunk.data-dir=" + chunkDisk(dir, n),
+                            "--camber.chunk.zone=zone" + n,
+                            "--camber.chunk.mds=" + mdsUrl)));
+        }
+        services.add(new ServiceSpec("meta-service", "meta-service", META_PORT, null, Wave.SERVICES,
+                List.of(configUri, "--server.port=" + META_PORT)));
+        services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.SERVICES,
+                List.of(configUri, "--server.port=" + S3_PORT)));
+        services.add(new ServiceSpec("gateway", "gateway", GATEWAY_PORT, null, Wave.GATEWAY, List.of(
+                configUri,
+                "--server.port=" + GATEWAY_PORT,
+                "--spring.cloud.discovery.client.simple.instances.mds[0].uri=" + mdsUrl)));
+        return services;
+    }
+
+    public static Path chunkDisk(Path dir, int n) {
+        return dir.resolve("data").resolve("chunk-service-" + n);
+    }
+
+    /** pool1 over zone1..3, one server and one chunk server per zone, one REPLICATED logical pool. */
+    public static TopologySpec topology(Path dir) {
+        List<ZoneSpec> zones = new ArrayList<>();
+        for (int n = 1; n <= CHUNK_SERVICES; n++) {
+            zones.add(new ZoneSpec("zone" + n, List.of(new ServerSpec("server" + n, "127.0.0.1",
+                    List.of(new ChunkServerSpec(CHUNK_BASE_PORT + n, chunkDisk(dir, n).toString(), null))))));
+        }
+        return new TopologySpec(
+                List.of(new PhysicalPoolSpec("pool1", zones)),
+                List.of(new LogicalPoolSpec("pool1", "pool1", LogicalPoolType.REPLICATED, 3, 100, "16MiB", "1GiB")));
+    }
+}

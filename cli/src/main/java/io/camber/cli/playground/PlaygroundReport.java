@@ -1,0 +1,49 @@
+package io.camber.cli.playground;
+
+import io.camber.cli.playground.Playground.ProcessStatus;
+import io.camber.cli.playground.PlaygroundState.ProcessRecord;
+import io.camber.cli.render.Table;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** What the playground prints: the endpoints after {@code up} and the table of {@code status}. */
+public final class PlaygroundReport {
+
+    private PlaygroundReport() {
+    }
+
+    /** Endpoints, metrics, data and log locations, and commands to try next. */
+    public static String started(PlaygroundState state, Path dir, double seconds) {
+        Table table = new Table("SERVICE", "PID", "URL", "RAFT", "PROMETHEUS");
+        for (ProcessRecord r : state.processes()) {
+            String url = "http://127.0.0.1:" + r.httpPort();
+            table.row(r.name(), r.pid(), url, r.raftPort() == null ? null : "127.0.0.1:" + r.raftPort(),
+                    url + "/actuator/prometheus");
+        }
+        String dirFlag = dir.equals(Path.of("playground").toAbsolutePath().normalize()) ? "" : " --dir " + dir;
+        return String.format(Locale.ROOT, "%nCamber playground is up in %s (started in %.1f s)%n%n", dir, seconds)
+                + table.render()
+                + state.processes().stream().filter(r -> r.name().equals("gateway")).findFirst()
+                        .map(r -> "\nGateway (admin API and S3): http://127.0.0.1:" + r.httpPort() + "\n").orElse("\n")
+                + "Data:  " + dir.resolve("data") + "/<service>\n"
+                + "Logs:  " + dir.resolve("logs") + "/<service>.log\n"
+                + "\nTry:\n"
+                + "  ./camber cluster status\n"
+                + "  ./camber chunkserver ls\n"
+                + "  ./camber volume mkdir /demo\n"
+                + "  ./camber volume create /demo/vol1 --size 10GiB\n"
+                + "  ./camber volume ls /demo\n"
+                + "  ./camber copyset ls --pool pool1\n"
+                + "  ./camber playground status" + dirFlag + "\n"
+                + "  ./camber playground down" + dirFlag + "      (add --purge to delete the data too)\n";
+    }
+
+    /** One row per process, then a one-line verdict. */
+    public static String status(List<ProcessStatus> rows, Path dir) {
+        Table table = new Table("NAME", "PID", "HTTP", "RAFT", "HEALTH", "ALIVE");
+        rows.forEach(r -> table.row(r.name(), r.pid(), r.httpPort(), r.raftPort(), r.health(), r.alive() ? "yes" : "no"));
+        long healthy = rows.stream().filter(r -> r.alive() && HealthProbe.UP.equals(r.health())).count();
+        return table.render() + "\n" + healthy + "/" + rows.size() + " processes up and healthy in " + dir + "\n";
+    }
+}

@@ -1,0 +1,29 @@
+package io.camber.cli.playground;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One process of the playground: which module's exec jar it runs, its ports, its Spring arguments and the
+ * start wave it belongs to.
+ */
+public record ServiceSpec(String name, String module, int httpPort, Integer raftPort, Wave wave, List<String> args) {
+
+    /** Start waves: each wave is healthy before the next one starts; processes of one wave start together. */
+    public enum Wave { CONFIG, MDS, SERVICES, GATEWAY }
+
+    public static final String VERSION = "0.1.0-SNAPSHOT";
+
+    /** The Spring Boot exec jar of the module under the repository root. */
+    public Path jar(Path repo) {
+        return repo.resolve(module).resolve("target").resolve("camber-" + module + "-" + VERSION + "-exec.jar");
+    }
+
+    public String healthUrl() {
+        return "http://127.0.0.1:" + httpPort + "/actuator/health";
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+}

@@ -1,0 +1,168 @@
+package io.camber.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.camber.cli.playground.PlaygroundLayout;
+import io.camber.cli.playground.PlaygroundState;
+import io.camber.cli.playground.PlaygroundState.ProcessRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Brings the real playground up from the service exec jars (default ports, temp dir), drives it with the CLI
+ * in-process as an operator would, and takes it down. Runs after every module is packaged.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PlaygroundIT {
+
+    private static final String GATEWAY = "--endpoint=http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT;
+
+    private static Path home;
+    private static Path dir;
+    private static List<ProcessRecord> processes = List.of();
+
+    @BeforeAll
+    static void up() throws IOException {
+        home = Path.of(System.getProperty("camber.home", "..")).toAbsolutePath().normalize();
+        List<Path> missing = PlaygroundLayout.services(home, home).stream().map(s -> s.jar(home)).distinct()
+                .filter(j -> !Files.isRegularFile(j)).toList();
+        if (!missing.isEmpty()) {
+            String why = "service jars not built (" + missing + "): run ./mvnw -B verify from the top";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(why); // in CI a missing jar is a broken build, not a reason to skip
+            }
+            assumeTrue(false, why);
+        }
+        // the prefix lets .ci/run find and stop a playground a crashed test JVM left behind
+        dir = Files.createTempDirectory("camber-playground-it-");
+        long start = System.nanoTime();
+        Result r = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.out.println(r.out + r.err);
+        assertThat(r.code).as("playground up failed:\n%s", r.err).isZero();
+        System.out.printf("PlaygroundIT: playground up in %.1f s%n", seconds);
+        processes = PlaygroundState.read(dir).orElseThrow().processes();
+        assertThat(processes).hasSize(8);
+    }
+
+    @AfterAll
+    static void down() {
+        if (dir != null) {
+            Result r = cli("playground", "down", "--dir", dir.toString(), "--purge");
+            System.out.println(r.out + r.err);
+        }
+    }
+
+    @Test
+    @Order(1)
+    void createsListsAndRefusesVolumesThroughTheGateway() {
+        Result mkdir = cli("volume", "mkdir", "/demo", GATEWAY);
+        assertThat(mkdir.code).as(mkdir.err).isZero();
+
+        Result create = cli("volume", "create", "/demo/vol1", "--size", "10GiB", GATEWAY);
+        assertThat(create.code).as(create.err).isZero();
+        assertThat(create.out).contains("/demo/vol1", "10GiB");
+
+        Result ls = cli("volume", "ls", "/demo", GATEWAY);
+        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.out.lines()).anySatisfy(line -> assertThat(line).startsWith("vol1").contains("VOLUME", "10GiB"));
+
+        Result again = cli("volume", "create", "/demo/vol1", "--size", "10GiB", GATEWAY);
+        assertThat(again.code).isNotZero();
+        assertThat(again.err).startsWith("ALREADY_EXISTS: ").doesNotContain("Exception", "\tat ");
+
+        Result negative = cli("volume", "create", "/demo/vol2", "--size", "-5", GATEWAY);
+        assertThat(negative.code).isNotZero();
+        assertThat(negative.err).startsWith("INVALID_ARGUMENT: ").doesNotContain("Exception", "\tat ");
+
+        Result stat = cli("volume", "stat", "/demo/vol2", GATEWAY);
+        assertThat(stat.code).as("the refused create must not have left a volume").isNotZero();
+        assertThat(stat.err).startsWith("NOT_FOUND: ");
+    }
+
+    @Test
+    @Order(2)
+    void statusShowsEveryProcessAliveAndUp() {
+        Result r = cli("playground", "status", "--json", "--dir", dir.toString());
+
+        assertThat(r.code).as(r.out + r.err).isZero();
+        JsonNode status = JsonMapper.builder().build().readTree(r.out);
+        assertThat(status).hasSize(processes.size());
+        for (JsonNode p : status) {
+            assertThat(p.get("alive").asBoolean()).as(p.toString()).isTrue();
+            assertThat(p.get("health").asString()).as(p.toString()).isEqualTo("UP");
+        }
+        JsonNode mds = status.get(1);
+        assertThat(mds.get("name").asString()).isEqualTo("mds-service");
+        assertThat(mds.get("raftPort").asInt()).isEqualTo(PlaygroundLayout.MDS_RAFT_PORT);
+        printMemory();
+    }
+
+    @Test
+    @Order(3)
+    void upAgainSaysItIsAlreadyUp() {
+        Result r = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+
+        assertThat(r.code).isZero();
+        assertThat(r.out).contains("already up");
+        assertThat(PlaygroundState.read(dir).orElseThrow().processes()).isEqualTo(processes);
+    }
+
+    @Test
+    @Order(4)
+    void downStopsEveryProcess() {
+        Result r = cli("playground", "down", "--dir", dir.toString());
+
+        assertThat(r.code).as(r.err).isZero();
+        assertThat(r.out).contains("stopped " + processes.size() + " process(es)");
+        for (ProcessRecord p : processes) {
+            assertThat(ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive)).as(p.name()).isEmpty();
+        }
+        assertThat(PlaygroundState.file(dir)).doesNotExist();
+    }
+
+    private static void printMemory() {
+        long total = 0;
+        for (ProcessRecord p : processes) {
+            long kib = rssKib(p.pid());
+            total += kib;
+            System.out.printf("PlaygroundIT: %-16s pid %-7d RSS %4d MiB%n", p.name(), p.pid(), kib / 1024);
+        }
+        System.out.printf("PlaygroundIT: total RSS %d MiB%n", total / 1024);
+    }
+
+    private static long rssKib(long pid) {
+        try {
+            return Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:"))
+                    .mapToLong(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
+                    .findFirst().orElse(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+}

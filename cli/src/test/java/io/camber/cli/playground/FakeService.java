@@ -1,0 +1,43 @@
+package io.camber.cli.playground;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Stands in for a Camber service in playground tests: answers UP on /actuator/health on its --server.port, records
+ * its arguments and any applied topology in its working directory. JDK classes only, so a manifest-only jar runs it.
+ */
+public final class FakeService {
+
+    public static void main(String[] args) throws IOException {
+        if (System.getProperty("fake.exit") != null) {
+            System.out.println("fake service exiting as asked");
+            System.exit(3);
+        }
+        int port = Arrays.stream(args).filter(a -> a.startsWith("--server.port="))
+                .map(a -> Integer.parseInt(a.substring("--server.port=".length()))).findFirst().orElseThrow();
+        Files.writeString(Path.of("args.txt"), String.join("\n", args) + "\n");
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
+        server.createContext("/actuator/health", ex -> respond(ex, "{\"status\":\"UP\"}"));
+        server.createContext("/api/v1/topology/apply", ex -> {
+            Files.write(Path.of("topology-applied.json"), ex.getRequestBody().readAllBytes());
+            respond(ex, "{\"applied\":true,\"changes\":[\"add physical pool pool1\",\"add logical pool pool1\"]}");
+        });
+        server.start();
+        System.out.println("fake service listening on " + port);
+    }
+
+    private static void respond(HttpExchange exchange, String json) throws IOException {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+}
