@@ -19,6 +19,7 @@ import java.time.Duration;
  * @param electionTimeout   minimum Raft election timeout
  * @param rocksdbMemory     block cache and write buffers together
  * @param expiryInterval    how often the leader drops expired sessions
+ * @param raftSegmentSize   Raft log segment size; the log is purged a closed segment at a time
  */
 @ConfigurationProperties("camber.mds")
 public record MdsProperties(
@@ -30,7 +31,8 @@ public record MdsProperties(
         @DefaultValue("10000") long snapshotThreshold,
         @DefaultValue("1s") Duration electionTimeout,
         @DefaultValue("64MB") DataSize rocksdbMemory,
-        @DefaultValue("5s") Duration expiryInterval) {
+        @DefaultValue("5s") Duration expiryInterval,
+        @DefaultValue("8MB") DataSize raftSegmentSize) {
 
     /** The peers setting, or this replica alone when it is empty. */
     public String effectivePeers() {

@@ -19,6 +19,8 @@ public class MdsMetrics {
         Gauge.builder("camber.mds.raft.term", mds, m -> m.node().term()).register(registry);
         Gauge.builder("camber.mds.raft.applied.index", mds, m -> m.stateMachine().getLastAppliedTermIndex().getIndex())
                 .register(registry);
+        Gauge.builder("camber.mds.raft.snapshot.installs", mds, m -> m.stateMachine().snapshotInstalls())
+                .description("snapshots installed from the leader since start").register(registry);
         rocks(registry, mds, "camber.mds.rocksdb.live.data", RocksStore::liveDataBytes, "on-disk size of live SST files");
         rocks(registry, mds, "camber.mds.rocksdb.memtable", RocksStore::memtableBytes, "bytes in memtables");
         rocks(registry, mds, "camber.mds.rocksdb.block.cache", RocksStore::blockCacheBytes,

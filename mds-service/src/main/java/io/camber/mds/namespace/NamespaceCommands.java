@@ -169,7 +169,7 @@ public final class NamespaceCommands {
                     ? "there is no logical pool yet: apply a topology with a logical pool first"
                     : "name a logical pool (--pool): there are " + topology.logicalPools().size());
         }
-        return topology.logicalPool(name).orElseThrow(() -> CamberException.notFound(
+        return topology.logicalPool(name).orElseThrow(() -> CamberException.invalid(
                 "logical pool '" + name + "' does not exist; see camber topology show"));
     }
 

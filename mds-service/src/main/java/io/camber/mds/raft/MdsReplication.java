@@ -33,7 +33,7 @@ public class MdsReplication implements AutoCloseable {
         this.meters = meters;
         this.stateMachine = new MdsStateMachine(props.dataDir(), props.rocksdbMemory().toBytes());
         RaftNodeConfig config = new RaftNodeConfig(props.nodeId(), RaftNodeConfig.parsePeers(props.effectivePeers()),
-                props.dataDir(), props.snapshotThreshold(), props.electionTimeout());
+                props.dataDir(), props.snapshotThreshold(), props.electionTimeout(), props.raftSegmentSize().toBytes());
         try {
             this.node = new ReplicatedNode("camber-mds", config, stateMachine);
         } catch (IOException e) {
@@ -49,7 +49,7 @@ public class MdsReplication implements AutoCloseable {
                 .timeout(REQUEST_TIMEOUT)
                 .onErrorMap(MdsReplication::unwrap)
                 .doOnTerminate(() -> sample.stop(meters.timer("camber.mds.raft.commit", "op", op)))
-                .map(bytes -> Reply.decode(bytes, type));
+                .mapNotNull(bytes -> Reply.decode(bytes, type));
     }
 
     /** Runs a read on the leader and decodes its answer. */
@@ -60,7 +60,7 @@ public class MdsReplication implements AutoCloseable {
                 .timeout(REQUEST_TIMEOUT)
                 .onErrorMap(MdsReplication::unwrap)
                 .doOnTerminate(() -> sample.stop(meters.timer("camber.mds.raft.query", "query", q)))
-                .map(bytes -> Reply.decode(bytes, type));
+                .mapNotNull(bytes -> Reply.decode(bytes, type));
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -15,9 +15,10 @@ import java.util.Map;
  * @param dataDir           folder for the Raft log, snapshots and RocksDB
  * @param snapshotThreshold applied entries between automatic snapshots (older log is then purged)
  * @param electionTimeout   minimum leader-election timeout (the maximum is twice that)
+ * @param logSegmentBytes   size at which a Raft log segment is closed; only closed segments are purged
  */
 public record RaftNodeConfig(String nodeId, Map<String, String> peers, Path dataDir, long snapshotThreshold,
-                             Duration electionTimeout) {
+                             Duration electionTimeout, long logSegmentBytes) {
 
     public RaftNodeConfig {
         if (!peers.containsKey(nodeId)) {

@@ -12,6 +12,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.FileUtils;
+import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,7 @@ public abstract class RocksStateMachine extends BaseStateMachine {
     // Queries read while applies write; reinitialize swaps the store under the write lock.
     private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
     private volatile RocksStore store;
+    private final java.util.concurrent.atomic.AtomicLong snapshotInstalls = new java.util.concurrent.atomic.AtomicLong();
 
     protected RocksStateMachine(Path dataDir, List<String> columnFamilies, long memoryBudget) {
         this.dataDir = dataDir;
@@ -73,7 +75,14 @@ public abstract class RocksStateMachine extends BaseStateMachine {
     public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
         super.initialize(server, groupId, raftStorage);
         snapshots.init(raftStorage);
-        open();
+        getLifeCycle().startAndTransition(this::open);
+    }
+
+    @Override
+    public void pause() {
+        // Ratis pauses the state machine before it swaps in a snapshot from the leader.
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
     private void open() {
@@ -100,10 +109,19 @@ public abstract class RocksStateMachine extends BaseStateMachine {
                     Files.copy(f, db.resolve(f.getFileName()));
                 }
             }
+            getLifeCycle().transition(LifeCycle.State.STARTING);
             open();
+            getLifeCycle().transition(LifeCycle.State.RUNNING);
+            snapshotInstalls.incrementAndGet();
+            LOG.info("event=snapshot-installed lastApplied={}", getLastAppliedTermIndex());
         } finally {
             storeLock.writeLock().unlock();
         }
+    }
+
+    /** How many snapshots from the leader this replica installed since it started. */
+    public long snapshotInstalls() {
+        return snapshotInstalls.get();
     }
 
     @Override

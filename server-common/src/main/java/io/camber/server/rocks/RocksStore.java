@@ -155,6 +155,23 @@ public final class RocksStore implements AutoCloseable {
         }
     }
 
+    /** SHA-256 over every key and value of every column family: equal digests mean equal state. */
+    public String digest() {
+        try {
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, ColumnFamilyHandle> e : families.entrySet()) {
+                sha.update(e.getKey().getBytes());
+                scan(e.getKey(), new byte[0], Integer.MAX_VALUE, (k, v) -> {
+                    sha.update(k);
+                    sha.update(v);
+                });
+            }
+            return java.util.HexFormat.of().formatHex(sha.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Approximate on-disk size of live SST files in bytes. */
     public long liveDataBytes() {
         return sumProperty("rocksdb.live-sst-files-size");
