@@ -14,7 +14,8 @@ import java.time.Duration;
 /** A plain HTTP/JSON caller of the admin API for tests: raw status and body, nothing hidden. */
 public final class AdminHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
 
     public AdminHttp(String base) {
