@@ -40,7 +40,7 @@ class ConfigServerTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         // a value only mds-service.yml holds, then one from the cluster-wide application.yml
         assertThat(answer.body())
-                .contains("\"camber.mds.heartbeat.interval\":\"10s\"")
+                .contains("\"camber.mds.session-lease\":\"20s\"")
                 .contains("\"management.endpoints.web.exposure.include\":\"health,info,prometheus\"");
     }
 
