@@ -11,7 +11,7 @@ public final class ByteSizes {
     public static final long GIB = 1024L * MIB;
     public static final long TIB = 1024L * GIB;
 
-    private static final Pattern SIZE = Pattern.compile("^\\s*(\\d+)\\s*([kmgtp]?)(i?b?)\\s*$");
+    private static final Pattern SIZE = Pattern.compile("^\\s*(\\d+)\\s*(?:([kmgtp])(?:ib|b)?|b)?\\s*$");
 
     private ByteSizes() {
     }
@@ -25,7 +25,7 @@ public final class ByteSizes {
         if (!m.matches()) {
             throw CamberException.invalid("size '" + text + "' is not a size: use bytes or KiB/MiB/GiB/TiB, e.g. 10GiB");
         }
-        long unit = switch (m.group(2)) {
+        long unit = m.group(2) == null ? 1L : switch (m.group(2)) {
             case "k" -> KIB;
             case "m" -> MIB;
             case "g" -> GIB;

@@ -19,8 +19,8 @@ public final class VolumePaths {
         if (path.charAt(0) != '/') {
             throw CamberException.invalid("path '" + printable(path) + "' is not absolute: start it with /");
         }
-        if (path.length() > MAX_PATH_BYTES) {
-            throw CamberException.invalid("path is longer than " + MAX_PATH_BYTES + " characters");
+        if (path.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw CamberException.invalid("path is longer than " + MAX_PATH_BYTES + " bytes (UTF-8)");
         }
         List<String> names = new ArrayList<>();
         for (String name : path.substring(1).split("/", -1)) {

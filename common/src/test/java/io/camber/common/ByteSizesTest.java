@@ -64,7 +64,7 @@ class ByteSizesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "GiB", "1.5GiB", "1,000", "1e9", "0x10", "1XiB", "1GiBs", "1 G i B", "1GiB 2",
+    @ValueSource(strings = {"10i", "10ib", "10iB", "5 ib", "abc", "GiB", "1.5GiB", "1,000", "1e9", "0x10", "1XiB", "1GiBs", "1 G i B", "1GiB 2",
             "ten", "1KB2", "\u0661\u0660"})
     void garbageIsRefusedNamingTheInput(String text) {
         assertInvalid(text).hasMessageContaining("'" + text + "'").hasMessageContaining("e.g. 10GiB");

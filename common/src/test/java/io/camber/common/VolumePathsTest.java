@@ -103,14 +103,16 @@ class VolumePathsTest {
     }
 
     @Test
-    void pathsUpTo4096CharactersAreAcceptedAndLongerRefused() {
+    void pathsUpTo4096BytesAreAcceptedAndLongerRefused() {
         String fifteenNames = ("/" + "x".repeat(255)).repeat(15); // 3840 characters
         String last = "y".repeat(VolumePaths.MAX_PATH_BYTES - fifteenNames.length() - 1);
         String exact = fifteenNames + "/" + last;
         assertThat(exact).hasSize(VolumePaths.MAX_PATH_BYTES);
         assertThat(VolumePaths.split(exact)).hasSize(16).last().isEqualTo(last);
 
-        assertInvalid(exact + "z").hasMessage("path is longer than 4096 characters");
+        assertInvalid(exact + "z").hasMessage("path is longer than 4096 bytes (UTF-8)");
+        // 30 names of 100 two-byte characters: 3030 characters but 6030 bytes.
+        assertInvalid(("/" + "\u00e9".repeat(100)).repeat(30)).hasMessageContaining("4096 bytes");
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertInvalid(String path) {

@@ -59,6 +59,12 @@ public final class MdsStateMachine extends RocksStateMachine {
     @Override
     protected byte[] apply(byte[] bytes, RocksStore store, RocksStore.Batch batch, long index) {
         MdsCommand command = Json.read(bytes, MdsCommand.class);
+        if (command instanceof RenewSession c) {
+            // Not an exception: an expired session is dropped in this batch and the refusal is still committed.
+            return new SessionTable(store, batch).renewOrDrop(c.sessionId(), c.nowMillis())
+                    .map(s -> Reply.ok(SessionViews.info(s, null)))
+                    .orElseGet(() -> Reply.error(SessionTable.expired(c.sessionId())));
+        }
         return Reply.ok(dispatch(command, store, batch, new NamespaceCommands(store, batch)));
     }
 
@@ -89,8 +95,6 @@ public final class MdsStateMachine extends RocksStateMachine {
         } else if (command instanceof OpenSession c) {
             return SessionViews.info(sessions.open(ns, c.path(), c.mode(), c.client(), c.uuid(), c.nowMillis(),
                     c.leaseMillis()), c.path());
-        } else if (command instanceof RenewSession c) {
-            return SessionViews.info(sessions.renew(c.sessionId(), c.nowMillis()), null);
         } else if (command instanceof CloseSession c) {
             sessions.close(c.sessionId());
             return Boolean.TRUE;

@@ -11,6 +11,7 @@ import io.camber.server.rocks.RocksStore;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -49,7 +50,12 @@ public final class SessionTable {
         return session;
     }
 
-    public SessionRecord renew(String sessionId, long now) {
+    /**
+     * Extends a session's lease. An expired session is dropped instead and the answer is empty: the
+     * caller replies {@link #expired} without discarding the batch, so the drop is kept and a later
+     * renew (say, proposed by a replica with a slower clock) cannot bring the session back.
+     */
+    public Optional<SessionRecord> renewOrDrop(String sessionId, long now) {
         SessionRecord s = find(sessionId);
         if (s.fenced()) {
             throw new CamberException(ErrorCode.FENCED, "session " + sessionId + " was fenced: the volume was opened"
@@ -57,12 +63,17 @@ public final class SessionTable {
         }
         if (s.expiredAt(now)) {
             batch.delete(Keys.SESSIONS, key(s.volumeId(), s.uuid()));
-            throw new CamberException(ErrorCode.SESSION_EXPIRED, "session " + sessionId + " expired before it was"
-                    + " renewed; open the volume again");
+            return Optional.empty();
         }
         SessionRecord renewed = s.renewedAt(now);
         write(renewed);
-        return renewed;
+        return Optional.of(renewed);
+    }
+
+    /** The refusal of a renewal that came after the lease ended. */
+    public static CamberException expired(String sessionId) {
+        return new CamberException(ErrorCode.SESSION_EXPIRED, "session " + sessionId + " expired before it was"
+                + " renewed; open the volume again");
     }
 
     public void close(String sessionId) {

@@ -106,10 +106,7 @@ public final class TopologyPlanner {
             d.servers.add(server);
             changes.add("add server " + spec.name() + " (" + spec.host() + ")");
         } else if (!server.host().equals(spec.host())) {
-            Server moved = new Server(server.id(), server.name(), spec.host(), server.zoneId());
-            d.servers.set(d.servers.indexOf(server), moved);
-            changes.add("change host of server " + spec.name() + " to " + spec.host());
-            server = moved;
+            server = moveHost(d, server, spec.host(), changes);
         }
         declared.add(server.id());
         for (ChunkServerSpec cs : Objects.requireNonNullElse(spec.chunkServers(), List.<ChunkServerSpec>of())) {
@@ -117,6 +114,21 @@ public final class TopologyPlanner {
             ChunkServer added = upsertChunkServer(d, server, cs.port(), cs.disk(), capacity, changes);
             declared.add(added.id());
         }
+    }
+
+    /** Gives a server a new address; its chunk servers move with it and keep their ids. */
+    private static Server moveHost(Topology.Draft d, Server server, String host, List<String> changes) {
+        Server moved = new Server(server.id(), server.name(), host, server.zoneId());
+        d.servers.set(d.servers.indexOf(server), moved);
+        for (int i = 0; i < d.chunkServers.size(); i++) {
+            ChunkServer c = d.chunkServers.get(i);
+            if (c.serverId() == server.id()) {
+                d.chunkServers.set(i, new ChunkServer(c.id(), c.serverId(), host, c.port(), c.diskPath(),
+                        c.capacityBytes(), c.state()));
+            }
+        }
+        changes.add("change host of server " + server.name() + " to " + host);
+        return moved;
     }
 
     /** Registers a chunk server under an existing physical pool, creating its zone and server as needed. */
@@ -143,6 +155,10 @@ public final class TopologyPlanner {
         } else if (server.zoneId() != zone.id()) {
             throw new CamberException(ErrorCode.CONFLICT, "server '" + reg.server() + "' is in another zone than '"
                     + reg.zone() + "': fix the chunk server's zone setting");
+        } else if (!server.host().equals(reg.host())) {
+            throw new CamberException(ErrorCode.CONFLICT, "server '" + reg.server() + "' is at host " + server.host()
+                    + ", not " + reg.host() + ": fix the chunk server's host setting, or change the server's host"
+                    + " in the topology file first");
         }
         upsertChunkServer(d, server, reg.port(), reg.diskPath(), reg.capacityBytes(), changes);
         return new Plan(d.build(), changes);

@@ -162,6 +162,17 @@ class SessionTableTest {
     }
 
     @Test
+    void aRefusedLateRenewalDropsTheSessionForGood() {
+        SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
+
+        assertError(() -> renew(s.sessionId(), NOW + LEASE + 1), ErrorCode.SESSION_EXPIRED);
+        // A renewal stamped earlier (a replica with a slower clock proposed it) must not revive it.
+        assertError(() -> renew(s.sessionId(), NOW + 1), ErrorCode.SESSION_EXPIRED)
+                .hasMessageContaining("does not exist");
+        assertThat(new SessionTable(store, null).all()).isEmpty();
+    }
+
+    @Test
     void closeThenRenewIsSessionExpired() {
         SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
         SessionRecord kept = open("/v", OpenMode.READ_ONLY, NOW);
@@ -274,7 +285,7 @@ class SessionTableTest {
     }
 
     private SessionRecord renew(String sessionId, long now) {
-        return run(t -> t.sessions.renew(sessionId, now));
+        return run(t -> t.sessions.renewOrDrop(sessionId, now)).orElseThrow(() -> SessionTable.expired(sessionId));
     }
 
     private int expire(long now) {

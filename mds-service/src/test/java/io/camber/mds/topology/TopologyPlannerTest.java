@@ -309,6 +309,29 @@ class TopologyPlannerTest {
     }
 
     @Test
+    void changingAServersHostMovesItsChunkServersAndKeepsTheirIds() {
+        apply(spec(3, 2, 8));
+        ChunkServer before = topology.chunkServer("127.0.0.1", 9201).orElseThrow();
+        TopologySpec moved = withServers(spec(3, 2, 8), servers -> servers.stream()
+                .map(s -> s.name().equals("server-1-1") ? new ServerSpec(s.name(), "127.0.0.2", s.chunkServers()) : s)
+                .toList());
+
+        assertThat(apply(moved).changes()).containsExactly("change host of server server-1-1 to 127.0.0.2");
+        ChunkServer after = topology.chunkServer("127.0.0.2", 9201).orElseThrow();
+        assertThat(after.id()).isEqualTo(before.id());
+        assertThat(topology.chunkServer("127.0.0.1", 9201)).isEmpty();
+        assertThat(apply(moved).changes()).isEmpty();
+    }
+
+    @Test
+    void registeringAKnownServerFromAnotherHostIsAConflict() {
+        apply(spec(3, 2, 8));
+        assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone1", "server-1-1",
+                "10.9.9.9", 9201, "/data/cs9201", 100 * ByteSizes.GIB)), ErrorCode.CONFLICT)
+                .hasMessageContaining("is at host 127.0.0.1, not 10.9.9.9");
+    }
+
+    @Test
     void registerOfAKnownHostAndPortKeepsTheId() {
         apply(spec(3, 2, 8));
         ChunkServer known = topology.chunkServer("127.0.0.1", 9203).orElseThrow();
