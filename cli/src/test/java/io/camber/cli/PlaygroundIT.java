@@ -124,6 +124,35 @@ class PlaygroundIT {
 
     @Test
     @Order(4)
+    void killDashNineOfTheMdsLosesNoAcknowledgedVolume() {
+        for (int i = 0; i < 20; i++) {
+            Result create = cli("volume", "create", "/demo/k" + i, "--size", "1GiB", GATEWAY);
+            assertThat(create.code).as(create.err).isZero();
+        }
+        ProcessRecord mds = processes.stream().filter(p -> p.name().equals("mds-service")).findFirst().orElseThrow();
+        ProcessHandle handle = ProcessHandle.of(mds.pid()).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().join();
+
+        Result down = cli("volume", "ls", "/demo", GATEWAY);
+        assertThat(down.code).isNotZero();
+        assertThat(down.err).startsWith("UNAVAILABLE: ");
+
+        Result up = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+        assertThat(up.code).as(up.err).isZero();
+        assertThat(up.out).contains("starting again: mds-service");
+        processes = PlaygroundState.read(dir).orElseThrow().processes();
+
+        Result ls = cli("volume", "ls", "/demo", "--json", GATEWAY);
+        assertThat(ls.code).as(ls.err).isZero();
+        for (int i = 0; i < 20; i++) {
+            assertThat(ls.out).contains("\"/demo/k" + i + "\"");
+        }
+        assertThat(ls.out).contains("\"/demo/vol1\"");
+    }
+
+    @Test
+    @Order(5)
     void downStopsEveryProcess() {
         Result r = cli("playground", "down", "--dir", dir.toString());
 

@@ -49,9 +49,18 @@ public final class Playground {
 
     /** Starts every service in waves, applies the default topology and prints how to use the cluster. */
     public int up() {
-        if (alreadyUp()) {
-            out.println("Camber playground is already up in " + dir + " (see ./camber playground status)");
-            return 0;
+        Optional<PlaygroundState> existing = PlaygroundState.read(dir);
+        if (existing.isPresent() && !existing.get().processes().isEmpty()) {
+            java.util.Set<String> dead = new java.util.LinkedHashSet<>();
+            existing.get().processes().stream().filter(r -> !ServiceProcess.isAlive(r)).forEach(r -> dead.add(r.name()));
+            if (dead.isEmpty()) {
+                out.println("Camber playground is already up in " + dir + " (see ./camber playground status)");
+                return 0;
+            }
+            if (dead.size() < existing.get().processes().size()) {
+                return restart(existing.get(), dead);
+            }
+            PlaygroundState.delete(dir); // every recorded process is gone: a stale file from a crash or a reboot
         }
         checkJars(services);
         checkPortsFree(services);
@@ -125,22 +134,20 @@ public final class Playground {
     public record ProcessStatus(String name, long pid, int httpPort, Integer raftPort, String health, boolean alive) {
     }
 
-    private boolean alreadyUp() {
-        Optional<PlaygroundState> existing = PlaygroundState.read(dir);
-        if (existing.isEmpty()) {
-            return false;
+    /** Starts again the processes of a partly-up playground that died (crashed or killed), from their data. */
+    private int restart(PlaygroundState current, java.util.Set<String> dead) {
+        List<ServiceSpec> again = services.stream().filter(s -> dead.contains(s.name())).toList();
+        out.println("the playground in " + dir + " is partly up; starting again: " + String.join(", ", dead));
+        checkJars(again);
+        checkPortsFree(again);
+        state = current.without(dead);
+        state.write(dir);
+        for (Wave wave : Wave.values()) {
+            startWave(again.stream().filter(s -> s.wave() == wave).toList());
         }
-        List<ProcessRecord> records = existing.get().processes();
-        List<String> dead = records.stream().filter(r -> !ServiceProcess.isAlive(r)).map(ProcessRecord::name).toList();
-        if (!records.isEmpty() && dead.isEmpty()) {
-            return true;
-        }
-        if (dead.size() < records.size()) {
-            throw CliFailure.local("the playground in " + dir + " is partly up (not running: " + String.join(", ", dead)
-                    + "): run ./camber playground down --dir " + dir + ", then up again");
-        }
-        PlaygroundState.delete(dir); // every recorded process is gone: a stale file from a crash or a reboot
-        return false;
+        out.println("Camber playground is up again in " + dir + " (see ./camber playground status)");
+        out.flush();
+        return 0;
     }
 
     private void startWave(List<ServiceSpec> wave) {

@@ -30,6 +30,12 @@ public record PlaygroundState(String dir, long startedAtMillis, List<ProcessReco
         return new PlaygroundState(dir, startedAtMillis, List.copyOf(all));
     }
 
+    /** The state without the named processes (to start them again). */
+    public PlaygroundState without(java.util.Set<String> names) {
+        return new PlaygroundState(dir, startedAtMillis,
+                processes.stream().filter(p -> !names.contains(p.name())).toList());
+    }
+
     public static Path file(Path dir) {
         return dir.resolve(FILE);
     }

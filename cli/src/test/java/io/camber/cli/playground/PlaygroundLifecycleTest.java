@@ -116,7 +116,7 @@ class PlaygroundLifecycleTest {
     }
 
     @Test
-    void aPartlyDeadPlaygroundIsReportedAndStatusFails() {
+    void aPartlyDeadPlaygroundIsReportedAndUpStartsTheDeadAgain() {
         assertThat(playground(SMALL_JVM).up()).isZero();
         ProcessRecord meta = PlaygroundState.read(dir).orElseThrow().processes().get(5);
         ServiceProcess.stop(List.of(meta), Duration.ofSeconds(5));
@@ -125,8 +125,14 @@ class PlaygroundLifecycleTest {
         assertThat(playground(List.of()).status(false)).isEqualTo(CliFailure.REFUSED);
         assertThat(out.toString()).containsPattern("meta-service\\s+\\d+\\s+\\d+\\s+-\\s+STOPPED\\s+no")
                 .contains("7/8 processes up and healthy");
-        assertThatThrownBy(() -> playground(SMALL_JVM).up())
-                .hasMessageContaining("partly up (not running: meta-service)");
+        out.getBuffer().setLength(0);
+        assertThat(playground(SMALL_JVM).up()).isZero();
+        assertThat(out.toString()).contains("partly up; starting again: meta-service").contains("meta-service is UP");
+        List<ProcessRecord> after = PlaygroundState.read(dir).orElseThrow().processes();
+        assertThat(after).hasSize(8).allMatch(ServiceProcess::isAlive);
+        assertThat(after.stream().filter(p -> p.name().equals("meta-service")).findFirst().orElseThrow().pid())
+                .isNotEqualTo(meta.pid());
+        assertThat(playground(List.of()).status(false)).isZero();
     }
 
     @Test

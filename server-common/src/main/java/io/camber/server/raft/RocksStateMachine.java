@@ -125,6 +125,15 @@ public abstract class RocksStateMachine extends BaseStateMachine {
     }
 
     @Override
+    public void notifyTermIndexUpdated(long term, long index) {
+        // Ratis reports configuration and leader no-op entries here, replayed ones included after a restart
+        // without a snapshot; those at or below what RocksDB already holds change nothing.
+        if (index > getLastAppliedTermIndex().getIndex()) {
+            super.notifyTermIndexUpdated(term, index);
+        }
+    }
+
+    @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
         long index = entry.getIndex();
