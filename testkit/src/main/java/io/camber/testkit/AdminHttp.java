@@ -51,7 +51,8 @@ public final class AdminHttp {
         try {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
-            JsonNode node = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+            boolean json = r.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(false);
+            JsonNode node = !json || r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
             return new Response(r.statusCode(), node, r.body());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -73,6 +73,21 @@ class MdsApiIT {
     }
 
     @Test
+    void metricsAndOpenApiAreServed() {
+        http.get("/api/v1/cluster/status");
+        Response prometheus = http.get("/actuator/prometheus");
+        assertThat(prometheus.status()).isEqualTo(200);
+        assertThat(prometheus.raw()).contains("camber_mds_raft_commit_seconds_count", "camber_mds_raft_query_seconds_count",
+                "camber_mds_rocksdb_live_data_bytes", "camber_mds_rocksdb_block_cache_bytes", "camber_mds_raft_term",
+                "http_server_requests_seconds_count");
+        Response health = http.get("/actuator/health");
+        assertThat(health.body().at("/components/raft/details/role").asString()).isEqualTo("LEADER");
+        Response api = http.get("/v3/api-docs");
+        assertThat(api.body().at("/info/title").asString()).isEqualTo("Camber MDS admin API");
+        assertThat(api.body().get("paths").has("/api/v1/volumes")).isTrue();
+    }
+
+    @Test
     void readWriteOpenFencesTheEarlierWriterAndEpochsSurviveRestart() {
         Response first = http.post("/api/v1/sessions", Map.of("path", "/fenced", "mode", "READ_WRITE", "client", "a"));
         long e1 = first.body().get("epoch").asLong();
