@@ -2,9 +2,11 @@ package io.camber.chunk;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 
-/** Entry point of the Camber chunk-service. */
+/** Entry point of the Camber chunk-service: one process per disk, one Ratis group per copyset. */
 @SpringBootApplication
+@EnableConfigurationProperties(ChunkServiceProperties.class)
 public class ChunkServiceApplication {
 
     public static void main(String[] args) {

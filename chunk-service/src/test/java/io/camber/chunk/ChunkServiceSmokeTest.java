@@ -12,7 +12,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
 /** The chunk-service starts without a config server and exposes health and Prometheus metrics. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.cloud.config.enabled=false")
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.config.enabled=false", "camber.chunk.enabled=false"})
 class ChunkServiceSmokeTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -20,6 +20,8 @@ import java.time.Duration;
  * @param rocksdbMemory     block cache and write buffers together
  * @param expiryInterval    how often the leader drops expired sessions
  * @param raftSegmentSize   Raft log segment size; the log is purged a closed segment at a time
+ * @param chunkserverUnstableAfter heartbeat silence after which a chunk server is UNSTABLE
+ * @param chunkserverOfflineAfter  heartbeat silence after which a chunk server is OFFLINE
  */
 @ConfigurationProperties("camber.mds")
 public record MdsProperties(
@@ -32,7 +34,9 @@ public record MdsProperties(
         @DefaultValue("1s") Duration electionTimeout,
         @DefaultValue("64MB") DataSize rocksdbMemory,
         @DefaultValue("5s") Duration expiryInterval,
-        @DefaultValue("8MB") DataSize raftSegmentSize) {
+        @DefaultValue("8MB") DataSize raftSegmentSize,
+        @DefaultValue("30s") Duration chunkserverUnstableAfter,
+        @DefaultValue("2m") Duration chunkserverOfflineAfter) {
 
     /** The peers setting, or this replica alone when it is empty. */
     public String effectivePeers() {

@@ -1,5 +1,7 @@
 package io.camber.testkit;
 
+import io.camber.chunk.ChunkServiceApplication;
+import io.camber.chunk.registration.ChunkServerBootstrap;
 import io.camber.mds.MdsApplication;
 import io.camber.mds.raft.MdsReplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -28,6 +30,8 @@ import java.util.stream.IntStream;
 public final class MiniCluster implements AutoCloseable {
     private final Path baseDir;
     private final List<MdsNode> mds = new ArrayList<>();
+    private final List<ChunkNode> chunks = new ArrayList<>();
+    private final long chunkSize;
     private final String peers;
     private final Map<String, Object> extraProperties;
 
@@ -39,6 +43,19 @@ public final class MiniCluster implements AutoCloseable {
         }
         this.peers = mds.stream().map(n -> n.id + "=127.0.0.1:" + n.raftPort).collect(Collectors.joining(","));
         mds.forEach(this::start);
+        this.chunkSize = b.chunkSize;
+        for (int i = 1; i <= b.chunkServers; i++) {
+            chunks.add(new ChunkNode(i, freePort(), freePort(), baseDir.resolve("chunk" + i)));
+        }
+        if (!chunks.isEmpty()) {
+            // Chunk servers join a physical pool that must exist: declare the topology first.
+            awaitLeader(Duration.ofSeconds(30));
+            AdminHttp.Response applied = new AdminHttp(url()).post("/api/v1/topology/apply", topology(b.copysets));
+            if (!applied.ok()) {
+                throw new IllegalStateException("topology apply failed: " + applied.raw());
+            }
+            chunks.forEach(this::start);
+        }
     }
 
     /** Starts building a cluster. */
@@ -72,6 +89,75 @@ public final class MiniCluster implements AutoCloseable {
         public String url() {
             return "http://127.0.0.1:" + httpPort;
         }
+    }
+
+    /** One chunk service: zone i, server server-i-1, its own disk folder and ports. */
+    public static final class ChunkNode {
+        public final int index;
+        public final int httpPort;
+        public final int raftPort;
+        public final Path dataDir;
+        ConfigurableApplicationContext context;
+
+        ChunkNode(int index, int httpPort, int raftPort, Path dataDir) {
+            this.index = index;
+            this.httpPort = httpPort;
+            this.raftPort = raftPort;
+            this.dataDir = dataDir;
+        }
+
+        public boolean running() {
+            return context != null && context.isActive();
+        }
+
+        public ChunkServerBootstrap bootstrap() {
+            return context.getBean(ChunkServerBootstrap.class);
+        }
+    }
+
+    private void start(ChunkNode n) {
+        String mdsUrls = mds.stream().map(MdsNode::url).collect(Collectors.joining(","));
+        String[] args = {
+                "--server.port=" + n.httpPort, "--camber.chunk.data-dir=" + n.dataDir,
+                "--camber.chunk.raft-port=" + n.raftPort, "--camber.chunk.zone=zone" + n.index,
+                "--camber.chunk.server=server-" + n.index + "-1", "--camber.chunk.mds=" + mdsUrls,
+                "--camber.chunk.chunk-size=" + chunkSize + "B", "--camber.chunk.pool-size=4",
+                "--camber.chunk.heartbeat-interval=500ms", "--camber.chunk.snapshot-threshold=200",
+                "--spring.cloud.config.enabled=false", "--spring.config.import=", "--spring.main.banner-mode=off"};
+        n.context = new SpringApplicationBuilder(ChunkServiceApplication.class, PrivateNettyResources.class).run(args);
+    }
+
+    public List<ChunkNode> chunkServers() {
+        return List.copyOf(chunks);
+    }
+
+    /** Stops a chunk service (Raft server and chunk files close; the data stays). */
+    public void stop(ChunkNode n) {
+        if (n.context != null) {
+            n.context.close();
+            n.context = null;
+        }
+    }
+
+    /** Starts a stopped chunk service again from its own disk folder. */
+    public void restart(ChunkNode n) {
+        stop(n);
+        start(n);
+    }
+
+    /** The topology that declares this cluster's chunk servers: zone i holds server-i-1 on its Raft port. */
+    public io.camber.common.api.TopologySpec topology(int copysets) {
+        List<io.camber.common.api.TopologySpec.ZoneSpec> zones = new ArrayList<>();
+        for (ChunkNode n : chunks) {
+            zones.add(new io.camber.common.api.TopologySpec.ZoneSpec("zone" + n.index, List.of(
+                    new io.camber.common.api.TopologySpec.ServerSpec("server-" + n.index + "-1", "127.0.0.1", List.of(
+                            new io.camber.common.api.TopologySpec.ChunkServerSpec(n.raftPort,
+                                    n.dataDir.toAbsolutePath().toString(), "100GiB"))))));
+        }
+        return new io.camber.common.api.TopologySpec(
+                List.of(new io.camber.common.api.TopologySpec.PhysicalPoolSpec("pool1", zones)),
+                List.of(new io.camber.common.api.TopologySpec.LogicalPoolSpec("pool1", "pool1", null, 3, copysets,
+                        chunkSize + "B", (chunkSize * 64) + "B")));
     }
 
     private void start(MdsNode n) {
@@ -145,6 +231,7 @@ public final class MiniCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        chunks.forEach(this::stop);
         mds.forEach(this::stop);
     }
 
@@ -168,11 +255,32 @@ public final class MiniCluster implements AutoCloseable {
     /** Builds a MiniCluster. */
     public static final class Builder {
         private int mdsCount = 1;
+        private int chunkServers;
+        private long chunkSize = 1024 * 1024;
+        private int copysets = 12;
         private Path baseDir;
         private final Map<String, Object> properties = new HashMap<>();
 
         public Builder mds(int count) {
             this.mdsCount = count;
+            return this;
+        }
+
+        /** Adds chunk services, one per zone, each with its own disk folder. */
+        public Builder chunkServers(int count) {
+            this.chunkServers = count;
+            return this;
+        }
+
+        /** Copysets of the logical pool the cluster's topology declares. */
+        public Builder copysets(int count) {
+            this.copysets = count;
+            return this;
+        }
+
+        /** Chunk size of the chunk services and of the logical pool topology(...) declares. */
+        public Builder chunkSize(long bytes) {
+            this.chunkSize = bytes;
             return this;
         }
 

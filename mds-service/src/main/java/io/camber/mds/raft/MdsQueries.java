@@ -55,7 +55,7 @@ final class MdsQueries {
         } else if (query instanceof ListCopysets q) {
             Long poolId = q.pool() == null || q.pool().isBlank() ? null : topology.logicalPool(q.pool())
                     .orElseThrow(() -> CamberException.notFound("logical pool '" + q.pool() + "' does not exist")).id();
-            return TopologyViews.copysets(topology, poolId);
+            return TopologyViews.copysets(topology, poolId, q.chunkServer());
         } else if (query instanceof Stat q) {
             return NamespaceReader.info(reader.resolve(q.path()), canonical(q.path()), topology);
         } else if (query instanceof ListDir q) {

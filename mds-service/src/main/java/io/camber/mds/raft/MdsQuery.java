@@ -38,8 +38,8 @@ public sealed interface MdsQuery {
     record ListPools() implements MdsQuery {
     }
 
-    /** Copysets, of one logical pool or (pool null) of all. */
-    record ListCopysets(String pool) implements MdsQuery {
+    /** Copysets, of one logical pool or (pool null) of all, of one chunk server or (null) of any. */
+    record ListCopysets(String pool, Long chunkServer) implements MdsQuery {
     }
 
     /** One namespace entry. */

@@ -60,11 +60,18 @@ public final class TopologyViews {
                 copysets.size(), scatter.min(), scatter.avg());
     }
 
-    public static List<CopysetInfo> copysets(Topology t, Long logicalPoolId) {
+    /** Copysets of one logical pool (or all) that include one chunk server (or any), in id order. */
+    public static List<CopysetInfo> copysets(Topology t, Long logicalPoolId, Long chunkServerId) {
+        Map<Long, String> addresses = new java.util.HashMap<>();
+        t.chunkServers().forEach(c -> addresses.put(c.id(), c.host() + ":" + c.port()));
         return t.copysets().values().stream().flatMap(List::stream)
                 .filter(c -> logicalPoolId == null || c.logicalPoolId() == logicalPoolId)
+                .filter(c -> chunkServerId == null || c.members().contains(chunkServerId))
                 .sorted((a, b) -> a.logicalPoolId() != b.logicalPoolId()
                         ? Long.compare(a.logicalPoolId(), b.logicalPoolId()) : Integer.compare(a.id(), b.id()))
-                .map(c -> new CopysetInfo(c.logicalPoolId(), c.id(), c.members())).toList();
+                .map(c -> new CopysetInfo(c.logicalPoolId(), c.id(), c.members(),
+                        c.members().stream().map(addresses::get).toList(),
+                        t.logicalPool(c.logicalPoolId()).map(LogicalPool::chunkSize).orElse(0L)))
+                .toList();
     }
 }

@@ -1,6 +1,8 @@
 package io.camber.mds.topology.web;
 
+import io.camber.common.CamberException;
 import io.camber.common.api.ApplyResult;
+import io.camber.common.api.ChunkServerHeartbeat;
 import io.camber.common.api.ChunkServerInfo;
 import io.camber.common.api.ChunkServerRegistration;
 import io.camber.common.api.CopysetInfo;
@@ -10,8 +12,10 @@ import io.camber.common.api.TopologyView;
 import io.camber.mds.raft.MdsCommand;
 import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
+import io.camber.mds.topology.HeartbeatTracker;
 import io.camber.mds.web.Requests;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -26,14 +30,24 @@ import java.util.List;
 @RequestMapping("/api/v1")
 public class TopologyController {
     private final MdsReplication mds;
+    private final HeartbeatTracker heartbeats;
 
-    public TopologyController(MdsReplication mds) {
+    public TopologyController(MdsReplication mds, HeartbeatTracker heartbeats) {
         this.mds = mds;
+        this.heartbeats = heartbeats;
     }
 
     @GetMapping("/topology")
     public Mono<TopologyView> topology() {
-        return mds.query(new MdsQuery.GetTopology(), TopologyView.class);
+        return mds.query(new MdsQuery.GetTopology(), TopologyView.class).map(this::withLiveness);
+    }
+
+    private TopologyView withLiveness(TopologyView view) {
+        return new TopologyView(view.physicalPools().stream().map(p -> new TopologyView.PhysicalPoolView(p.id(), p.name(),
+                p.zones().stream().map(z -> new TopologyView.ZoneView(z.id(), z.name(), z.servers().stream()
+                        .map(s -> new TopologyView.ServerView(s.id(), s.name(), s.host(),
+                                heartbeats.overlay(s.chunkServers()))).toList())).toList())).toList(),
+                view.logicalPools());
     }
 
     @PostMapping("/topology/apply")
@@ -52,7 +66,20 @@ public class TopologyController {
 
     @GetMapping("/chunkservers")
     public Mono<List<ChunkServerInfo>> chunkServers() {
-        return mds.query(new MdsQuery.ListChunkServers(), ChunkServerInfo[].class).map(List::of);
+        return mds.query(new MdsQuery.ListChunkServers(), ChunkServerInfo[].class).map(List::of)
+                .map(heartbeats::overlay);
+    }
+
+    /** A chunk server reports in; the answer lists the copysets it must host. */
+    @PostMapping("/chunkservers/{id}/heartbeat")
+    public Mono<List<CopysetInfo>> heartbeat(@PathVariable long id, @RequestBody ChunkServerHeartbeat heartbeat) {
+        Requests.body(heartbeat);
+        if (heartbeat.chunkServerId() != id) {
+            throw CamberException.invalid("heartbeat of chunk server " + heartbeat.chunkServerId() + " sent to /"
+                    + id + ": the ids must match");
+        }
+        heartbeats.record(heartbeat);
+        return mds.query(new MdsQuery.ListCopysets(null, id), CopysetInfo[].class).map(List::of);
     }
 
     @GetMapping("/pools")
@@ -61,7 +88,8 @@ public class TopologyController {
     }
 
     @GetMapping("/copysets")
-    public Mono<List<CopysetInfo>> copysets(@RequestParam(required = false) String pool) {
-        return mds.query(new MdsQuery.ListCopysets(pool), CopysetInfo[].class).map(List::of);
+    public Mono<List<CopysetInfo>> copysets(@RequestParam(required = false) String pool,
+                                            @RequestParam(required = false) Long chunkServer) {
+        return mds.query(new MdsQuery.ListCopysets(pool, chunkServer), CopysetInfo[].class).map(List::of);
     }
 }

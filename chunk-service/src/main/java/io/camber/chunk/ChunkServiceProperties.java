@@ -1,0 +1,46 @@
+package io.camber.chunk;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Settings of one chunk server ({@code camber.chunk.*}): one process, one disk.
+ *
+ * @param dataDir           the disk: chunk file pool, copysets and their Raft logs
+ * @param host              address peers and clients reach this chunk server at
+ * @param raftPort          port of the data plane (Ratis), registered with the MDS
+ * @param physicalPool      physical pool the chunk server joins
+ * @param zone              failure domain (rack) it sits in
+ * @param server            name of its host in the topology
+ * @param mds               MDS base URLs; heartbeats go to each, registration to the first that answers
+ * @param capacity          space offered to chunks
+ * @param chunkSize         chunk file size; logical pools served here must use the same
+ * @param poolSize          chunk files kept preallocated
+ * @param heartbeatInterval how often the MDS hears from this chunk server
+ * @param snapshotThreshold applied entries between copyset snapshots
+ */
+@ConfigurationProperties("camber.chunk")
+public record ChunkServiceProperties(
+        @DefaultValue("./data/chunk") Path dataDir,
+        @DefaultValue("127.0.0.1") String host,
+        @DefaultValue("8211") int raftPort,
+        @DefaultValue("pool1") String physicalPool,
+        @DefaultValue("zone1") String zone,
+        @DefaultValue("") String server,
+        @DefaultValue("http://127.0.0.1:8100") List<String> mds,
+        @DefaultValue("100GB") DataSize capacity,
+        @DefaultValue("16MB") DataSize chunkSize,
+        @DefaultValue("16") int poolSize,
+        @DefaultValue("5s") Duration heartbeatInterval,
+        @DefaultValue("1000") long snapshotThreshold) {
+
+    /** The server name, or one derived from the zone when none is set. */
+    public String serverName() {
+        return server == null || server.isBlank() ? "server-" + zone : server;
+    }
+}

@@ -1,0 +1,176 @@
+package io.camber.chunk.copyset;
+
+import io.camber.chunk.fence.EpochFence;
+import io.camber.chunk.store.ChunkFilePool;
+import io.camber.chunk.store.ChunkStore;
+import io.camber.common.CamberException;
+import io.camber.common.chunk.ChunkReply;
+import io.camber.common.chunk.ChunkRequest;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.StateMachineStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One copyset's replica: applies committed chunk writes and deletes to its {@link ChunkStore} and
+ * serves reads. The write payload travels inside the Raft log entry and is written to the chunk file
+ * when the entry is applied (as Curve does): bytes never reach a chunk file before a majority has
+ * them durable, so an entry that is later truncated cannot have clobbered committed data.
+ */
+public final class CopysetStateMachine extends BaseStateMachine {
+    private static final Logger LOG = LoggerFactory.getLogger(CopysetStateMachine.class);
+
+    private final Path dir;
+    private final ChunkFilePool pool;
+    private final long chunkSize;
+    private final CopysetSnapshots snapshots;
+    private final EpochFence fence = new EpochFence();
+    private final AtomicLong snapshotInstalls = new AtomicLong();
+    private volatile ChunkStore store;
+
+    public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize) {
+        this.dir = copysetDir;
+        this.pool = pool;
+        this.chunkSize = chunkSize;
+        this.snapshots = new CopysetSnapshots(copysetDir);
+    }
+
+    @Override
+    public StateMachineStorage getStateMachineStorage() {
+        return snapshots;
+    }
+
+    @Override
+    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+        super.initialize(server, groupId, raftStorage);
+        snapshots.init(raftStorage);
+        getLifeCycle().startAndTransition(this::load);
+    }
+
+    /** Opens the chunk files and the fence as of the last snapshot; the log replays the rest. */
+    private void load() {
+        store = new ChunkStore(dir, pool, chunkSize);
+        CopysetSnapshots.Meta meta = snapshots.readMeta();
+        if (meta != null) {
+            fence.restore(meta.epochs());
+            setLastAppliedTermIndex(meta.termIndex());
+        }
+    }
+
+    @Override
+    public void pause() {
+        getLifeCycle().transition(LifeCycle.State.PAUSING);
+        // The folder is about to be replaced by the leader's snapshot: let go of its chunk files.
+        store.close();
+        getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+
+    @Override
+    public void reinitialize() {
+        // The leader's snapshot replaced this copyset's folder: reopen the chunks it brought.
+        getLifeCycle().transition(LifeCycle.State.STARTING);
+        load();
+        getLifeCycle().transition(LifeCycle.State.RUNNING);
+        snapshotInstalls.incrementAndGet();
+        LOG.info("event=copyset-snapshot-installed dir={} lastApplied={}", dir, getLastAppliedTermIndex());
+    }
+
+    @Override
+    public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+        LogEntryProto entry = trx.getLogEntry();
+        ByteBuffer bytes = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
+        ChunkReply reply;
+        try {
+            reply = apply(ChunkRequest.decode(bytes), entry.getIndex());
+        } catch (CamberException e) {
+            reply = ChunkReply.failure(e);
+        }
+        updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+        return CompletableFuture.completedFuture(message(reply));
+    }
+
+    private ChunkReply apply(ChunkRequest r, long index) {
+        switch (r.op()) {
+            case WRITE -> {
+                fence.admit(r.volumeId(), r.epoch());
+                store.write(r.chunkId(), r.offset(), r.data(), index);
+                return ChunkReply.ok(r.length(), null);
+            }
+            case DELETE -> {
+                fence.admit(r.volumeId(), r.epoch());
+                return ChunkReply.ok(store.delete(r.chunkId()) ? 1 : 0, null);
+            }
+            default -> throw CamberException.invalid(r.op() + " is a read: send it as a read-only query");
+        }
+    }
+
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        ChunkReply reply;
+        try {
+            ChunkRequest r = ChunkRequest.decode(request.getContent().asReadOnlyByteBuffer());
+            reply = switch (r.op()) {
+                case READ -> ChunkReply.ok(r.length(), store.read(r.chunkId(), r.offset(), r.length()));
+                case STAT -> ChunkReply.ok(store.stat(r.chunkId()).sequence(), null);
+                default -> throw CamberException.invalid(r.op() + " changes state: send it as a write");
+            };
+        } catch (CamberException e) {
+            reply = ChunkReply.failure(e);
+        }
+        return CompletableFuture.completedFuture(message(reply));
+    }
+
+    private static Message message(ChunkReply reply) {
+        return Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.encode()));
+    }
+
+    @Override
+    public long takeSnapshot() throws IOException {
+        TermIndex last = getLastAppliedTermIndex();
+        if (last == null || last.getIndex() < 0) {
+            return -1;
+        }
+        // Chunk files are written without fsync; make them durable before the log behind them is purged.
+        store.sync();
+        snapshots.writeMeta(new CopysetSnapshots.Meta(last, fence.snapshot()));
+        return last.getIndex();
+    }
+
+    @Override
+    public void close() throws IOException {
+        super.close();
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    /** The chunks of this replica; for tests that compare replicas byte for byte. */
+    public ChunkStore store() {
+        return store;
+    }
+
+    public Map<Long, Long> epochs() {
+        return fence.snapshot();
+    }
+
+    public long snapshotInstalls() {
+        return snapshotInstalls.get();
+    }
+
+}

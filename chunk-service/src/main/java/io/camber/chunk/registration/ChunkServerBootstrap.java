@@ -1,0 +1,162 @@
+package io.camber.chunk.registration;
+
+import io.camber.chunk.ChunkServiceProperties;
+import io.camber.chunk.copyset.CopysetPeers;
+import io.camber.chunk.copyset.CopysetServer;
+import io.camber.chunk.store.ChunkFilePool;
+import io.camber.common.api.ChunkServerHeartbeat;
+import io.camber.common.api.ChunkServerInfo;
+import io.camber.common.api.ChunkServerRegistration;
+import io.camber.common.api.CopysetInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Brings a chunk server up: prepares the chunk file pool, registers with the MDS (keeping the id it
+ * was given in the data directory), starts the copyset Raft server, then heartbeats and creates the
+ * copysets each heartbeat answer lists.
+ */
+@Component
+@ConditionalOnProperty(name = "camber.chunk.enabled", havingValue = "true", matchIfMissing = true)
+public class ChunkServerBootstrap implements SmartLifecycle {
+    private static final Logger LOG = LoggerFactory.getLogger(ChunkServerBootstrap.class);
+
+    private final ChunkServiceProperties props;
+    private final MdsClient mds;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chunkserver-heartbeat");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile CopysetServer copysets;
+    private volatile ChunkFilePool pool;
+    private volatile long chunkServerId;
+    private volatile boolean running;
+
+    public ChunkServerBootstrap(ChunkServiceProperties props) {
+        this.props = props;
+        this.mds = new MdsClient(props.mds());
+    }
+
+    @Override
+    public void start() {
+        try {
+            Files.createDirectories(props.dataDir());
+            pool = ChunkFilePool.open(props.dataDir().resolve("pool"), props.chunkSize().toBytes(), props.poolSize());
+            chunkServerId = registerWithRetry();
+            copysets = new CopysetServer(chunkServerId, props.raftPort(), props.dataDir(), pool,
+                    props.chunkSize().toBytes(), props.snapshotThreshold());
+        } catch (IOException e) {
+            throw new IllegalStateException("chunk server cannot start on " + props.dataDir() + ": " + e.getMessage(), e);
+        }
+        long every = props.heartbeatInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+        running = true;
+        LOG.info("event=chunkserver-started id={} raft={}:{} dir={}", chunkServerId, props.host(), props.raftPort(),
+                props.dataDir());
+    }
+
+    private long registerWithRetry() throws IOException {
+        ChunkServerRegistration registration = new ChunkServerRegistration(props.physicalPool(), props.zone(),
+                props.serverName(), props.host(), props.raftPort(), props.dataDir().toAbsolutePath().toString(),
+                props.capacity().toBytes());
+        OptionalLong known = ChunkServerIdentity.read(props.dataDir());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ChunkServerInfo info = mds.register(registration);
+                if (known.isPresent() && known.getAsLong() != info.id()) {
+                    throw new IllegalStateException("data directory " + props.dataDir() + " belongs to chunk server "
+                            + known.getAsLong() + " but the MDS answered id " + info.id() + " for " + props.host() + ":"
+                            + props.raftPort() + ": start this disk with its own host and port");
+                }
+                ChunkServerIdentity.write(props.dataDir(), info.id());
+                return info.id();
+            } catch (IOException | io.camber.common.CamberException e) {
+                // The MDS may still be starting, or the topology not applied yet: both heal by themselves.
+                if (attempt >= 120) {
+                    throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                }
+                LOG.warn("event=register-retry attempt={} error={}", attempt, e.toString());
+                sleep(1000);
+            }
+        }
+    }
+
+    private void heartbeat() {
+        try {
+            List<ChunkServerHeartbeat.CopysetReport> reports = copysets.status().stream()
+                    .map(s -> new ChunkServerHeartbeat.CopysetReport(s.logicalPoolId(), s.copysetId(), s.leader(),
+                            s.term(), s.appliedIndex())).toList();
+            long free = props.dataDir().toFile().getUsableSpace();
+            long used = props.dataDir().toFile().getTotalSpace() - free;
+            List<CopysetInfo> wanted = mds.heartbeat(new ChunkServerHeartbeat(chunkServerId, reports, used, free, 0, 0, 0));
+            copysets.ensure(peersOf(wanted));
+        } catch (Exception e) {
+            LOG.warn("event=heartbeat-failed error={}", e.toString());
+        }
+    }
+
+    private List<CopysetPeers> peersOf(List<CopysetInfo> infos) {
+        List<CopysetPeers> out = new ArrayList<>();
+        for (CopysetInfo c : infos) {
+            if (c.chunkSize() != props.chunkSize().toBytes()) {
+                LOG.error("event=copyset-skipped pool={} copyset={} reason=chunk-size-mismatch pool-chunk={} here={}",
+                        c.logicalPoolId(), c.copysetId(), c.chunkSize(), props.chunkSize().toBytes());
+                continue;
+            }
+            List<CopysetPeers.Member> members = new ArrayList<>();
+            for (int i = 0; i < c.chunkServers().size(); i++) {
+                members.add(new CopysetPeers.Member(c.chunkServers().get(i), c.addresses().get(i)));
+            }
+            out.add(new CopysetPeers(c.logicalPoolId(), c.copysetId(), members));
+        }
+        return out;
+    }
+
+    /** The copyset Raft server, once started. */
+    public CopysetServer copysets() {
+        return copysets;
+    }
+
+    public long chunkServerId() {
+        return chunkServerId;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        timer.shutdownNow();
+        try {
+            if (copysets != null) {
+                copysets.close();
+            }
+        } catch (IOException e) {
+            LOG.warn("event=copyset-server-close-failed error={}", e.toString());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package io.camber.chunk.registration;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.ChunkServerHeartbeat;
+import io.camber.common.api.ChunkServerInfo;
+import io.camber.common.api.ChunkServerRegistration;
+import io.camber.common.api.CopysetInfo;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+
+/** The chunk server's calls to the MDS admin API: register, and heartbeat (which answers its copysets). */
+public final class MdsClient {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final List<String> mdsUrls;
+
+    public MdsClient(List<String> mdsUrls) {
+        this.mdsUrls = List.copyOf(mdsUrls);
+    }
+
+    /** Registers with the first MDS that answers; a known host:port keeps its id. */
+    public ChunkServerInfo register(ChunkServerRegistration registration) throws IOException {
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                return post(url + "/api/v1/chunkservers", registration, ChunkServerInfo.class);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+    }
+
+    /** Heartbeats every MDS (each keeps its own view); returns the copysets the first answer lists. */
+    public List<CopysetInfo> heartbeat(ChunkServerHeartbeat heartbeat) throws IOException {
+        List<CopysetInfo> copysets = null;
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                CopysetInfo[] answer = post(url + "/api/v1/chunkservers/" + heartbeat.chunkServerId() + "/heartbeat",
+                        heartbeat, CopysetInfo[].class);
+                if (copysets == null) {
+                    copysets = List.of(answer);
+                }
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        if (copysets == null) {
+            throw last;
+        }
+        return copysets;
+    }
+
+    private <T> T post(String url, Object body, Class<T> type) throws IOException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        HttpResponse<byte[]> response;
+        try {
+            response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted calling " + url, e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            JsonNode error = JSON.readTree(response.body());
+            String code = error.path("code").asString("INTERNAL");
+            throw new CamberException(ErrorCode.valueOf(code), "MDS refused " + url + ": " + error.path("detail").asString());
+        }
+        return JSON.readValue(response.body(), type);
+    }
+}

@@ -1,0 +1,127 @@
+package io.camber.client.chunk;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.CopysetInfo;
+import io.camber.common.chunk.ChunkReply;
+import io.camber.common.chunk.ChunkRequest;
+import io.camber.common.chunk.CopysetIds;
+import org.apache.ratis.RaftConfigKeys;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.rpc.SupportedRpcType;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Sends chunk requests straight to copyset leaders. One Ratis client per copyset finds the leader
+ * and follows its NotLeader redirects; retries reuse the call id, so the copyset applies a retried
+ * write once. Requests to many copysets run in parallel, bounded by the bytes in flight.
+ */
+public final class ChunkClient implements AutoCloseable {
+    private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
+    private final RaftProperties props = new RaftProperties();
+    private final Semaphore inFlightKib;
+
+    /** A client that keeps at most inFlightBytes of payload outstanding. */
+    public ChunkClient(long inFlightBytes) {
+        RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
+        GrpcConfigKeys.setMessageSizeMax(props, SizeInBytes.valueOf("64MB"));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(10, TimeUnit.SECONDS));
+        RaftClientConfigKeys.Async.setOutstandingRequestsMax(props, 1024);
+        this.inFlightKib = new Semaphore((int) Math.max(1024, inFlightBytes / 1024));
+    }
+
+    /** Writes data at offset of a chunk, fenced by the volume's epoch; completes once a majority committed it. */
+    public CompletableFuture<Void> write(CopysetInfo copyset, long volumeId, long epoch, long chunkId, long offset,
+                                         ByteBuffer data) {
+        ChunkRequest r = ChunkRequest.write(volumeId, epoch, chunkId, offset, data);
+        ByteString bytes = ByteString.copyFrom(r.encodeHeader()).concat(UnsafeByteOperations.unsafeWrap(data.slice()));
+        return bounded(r.length(), () -> client(copyset).async().send(Message.valueOf(bytes))).thenApply(x -> null);
+    }
+
+    /** Reads length bytes at offset of a chunk; never-written ranges are zeros. */
+    public CompletableFuture<ByteBuffer> read(CopysetInfo copyset, long chunkId, long offset, int length) {
+        Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.read(chunkId, offset, length)
+                .encodeHeader()));
+        return bounded(length, () -> client(copyset).async().sendReadOnly(m)).thenApply(ChunkReply::data);
+    }
+
+    /** Deletes a chunk; answers whether it existed. */
+    public CompletableFuture<Boolean> delete(CopysetInfo copyset, long volumeId, long epoch, long chunkId) {
+        Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.delete(volumeId, epoch, chunkId)
+                .encodeHeader()));
+        return bounded(0, () -> client(copyset).async().send(m)).thenApply(r -> r.value() == 1);
+    }
+
+    private CompletableFuture<ChunkReply> bounded(int bytes, java.util.function.Supplier<CompletableFuture<RaftClientReply>> call) {
+        int kib = Math.max(1, (bytes + 1023) / 1024);
+        try {
+            inFlightKib.acquire(kib);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "interrupted"));
+        }
+        CompletableFuture<RaftClientReply> sent;
+        try {
+            sent = call.get();
+        } catch (RuntimeException e) {
+            inFlightKib.release(kib);
+            throw e;
+        }
+        return sent.whenComplete((r, e) -> inFlightKib.release(kib)).thenApply(ChunkClient::decode);
+    }
+
+    private static ChunkReply decode(RaftClientReply reply) {
+        if (!reply.isSuccess()) {
+            throw new CompletionException(new CamberException(ErrorCode.UNAVAILABLE,
+                    "copyset " + reply.getRaftGroupId() + " could not serve the request: " + reply.getException()));
+        }
+        return ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()).orThrow();
+    }
+
+    private RaftClient client(CopysetInfo c) {
+        RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
+        return clients.computeIfAbsent(gid, g -> {
+            List<RaftPeer> peers = new ArrayList<>();
+            for (int i = 0; i < c.chunkServers().size(); i++) {
+                peers.add(RaftPeer.newBuilder().setId("cs" + c.chunkServers().get(i)).setAddress(c.addresses().get(i))
+                        .build());
+            }
+            return RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftGroup.valueOf(g, peers))
+                    // Leader changes take a few election timeouts; give up only well after that.
+                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150,
+                            TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
+                    .build();
+        });
+    }
+
+    @Override
+    public void close() throws IOException {
+        for (RaftClient c : clients.values()) {
+            c.close();
+        }
+        clients.clear();
+    }
+}

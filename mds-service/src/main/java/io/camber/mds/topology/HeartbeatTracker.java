@@ -1,0 +1,66 @@
+package io.camber.mds.topology;
+
+import io.camber.common.api.ChunkServerHeartbeat;
+import io.camber.common.api.ChunkServerInfo;
+import io.camber.common.api.ChunkServerState;
+import io.camber.mds.MdsProperties;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Liveness of chunk servers from their heartbeats. Soft state, kept in memory by every MDS replica
+ * (chunk servers heartbeat each one), never replicated: after a restart an MDS knows again within
+ * one heartbeat interval.
+ */
+@Component
+public class HeartbeatTracker {
+    private final Map<Long, Seen> seen = new ConcurrentHashMap<>();
+    private final Clock clock;
+    private final long unstableAfterMillis;
+    private final long offlineAfterMillis;
+
+    /** The last heartbeat of a chunk server and when it came. */
+    public record Seen(long atMillis, ChunkServerHeartbeat heartbeat) {
+    }
+
+    public HeartbeatTracker(Clock clock, MdsProperties props, MeterRegistry registry) {
+        this.clock = clock;
+        this.unstableAfterMillis = props.chunkserverUnstableAfter().toMillis();
+        this.offlineAfterMillis = props.chunkserverOfflineAfter().toMillis();
+        for (ChunkServerState state : ChunkServerState.values()) {
+            Gauge.builder("camber.mds.chunkservers.state", this, t -> t.count(state)).tag("state", state.name())
+                    .description("chunk servers by liveness (heartbeats seen by this MDS)").register(registry);
+        }
+    }
+
+    public void record(ChunkServerHeartbeat heartbeat) {
+        seen.put(heartbeat.chunkServerId(), new Seen(clock.millis(), heartbeat));
+    }
+
+    /** ONLINE while heartbeats arrive, UNSTABLE after a short silence, OFFLINE after a long one. */
+    public ChunkServerState stateOf(long chunkServerId) {
+        Seen s = seen.get(chunkServerId);
+        if (s == null) {
+            return ChunkServerState.REGISTERED;
+        }
+        long silence = clock.millis() - s.atMillis();
+        return silence >= offlineAfterMillis ? ChunkServerState.OFFLINE
+                : silence >= unstableAfterMillis ? ChunkServerState.UNSTABLE : ChunkServerState.ONLINE;
+    }
+
+    /** The chunk servers with their state as heartbeats show it. */
+    public List<ChunkServerInfo> overlay(List<ChunkServerInfo> chunkServers) {
+        return chunkServers.stream().map(c -> new ChunkServerInfo(c.id(), c.physicalPool(), c.zone(), c.server(),
+                c.host(), c.port(), c.diskPath(), c.capacityBytes(), stateOf(c.id()), c.copysets())).toList();
+    }
+
+    private long count(ChunkServerState state) {
+        return seen.keySet().stream().filter(id -> stateOf(id) == state).count();
+    }
+}

@@ -1,0 +1,171 @@
+package io.camber.testkit;
+
+import io.camber.chunk.copyset.CopysetServer;
+import io.camber.chunk.copyset.CopysetStateMachine;
+import io.camber.client.chunk.ChunkClient;
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.CopysetInfo;
+import io.camber.testkit.MiniCluster.ChunkNode;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** MDS + 3 chunk services in one JVM: replicated chunk writes, reads, fencing and bad input. */
+class ChunkReplicationIT {
+    private static final long CHUNK = 1024 * 1024;
+    private static MiniCluster cluster;
+    private static List<CopysetInfo> copysets;
+    private static ChunkClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(12).start();
+        AdminHttp http = new AdminHttp(cluster.url());
+        copysets = List.of(JsonMapper.builder().build().readValue(http.get("/api/v1/copysets").raw(),
+                CopysetInfo[].class));
+        assertThat(copysets).hasSize(12);
+        awaitCopysets(Duration.ofSeconds(60));
+        client = new ChunkClient(64L << 20);
+    }
+
+    /** Waits until every chunk server hosts every copyset and each copyset has a leader. */
+    private static void awaitCopysets(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            List<List<CopysetServer.CopysetStatus>> all = cluster.chunkServers().stream()
+                    .map(n -> n.bootstrap().copysets().status()).toList();
+            long leaders = all.stream().flatMap(List::stream).filter(CopysetServer.CopysetStatus::leader).count();
+            if (all.stream().allMatch(l -> l.size() == copysets.size()) && leaders == copysets.size()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("copysets did not come up within " + timeout);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (client != null) {
+            client.close();
+        }
+        cluster.close();
+    }
+
+    @Test
+    void writesAreReadBackAndEveryReplicaHoldsTheSameBytes() throws Exception {
+        Random random = new Random(42);
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        List<Object[]> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            CopysetInfo c = copysets.get(random.nextInt(copysets.size()));
+            long chunkId = 1000 + i; // one write per chunk: the expected content is unambiguous
+            int pages = 1 << random.nextInt(9);
+            int length = (int) Math.min(CHUNK, pages * 4096L);
+            long offset = 4096L * random.nextInt((int) ((CHUNK - length) / 4096) + 1);
+            byte[] data = new byte[length];
+            random.nextBytes(data);
+            writes.add(client.write(c, 7, 1, chunkId, offset, ByteBuffer.wrap(data)));
+            expected.add(new Object[] {c, chunkId, offset, data});
+        }
+        CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+        for (Object[] e : expected) {
+            CopysetInfo c = (CopysetInfo) e[0];
+            byte[] data = (byte[]) e[3];
+            ByteBuffer read = client.read(c, (long) e[1], (long) e[2], data.length).join();
+            assertThat(bytes(read)).isEqualTo(data);
+            ByteBuffer before = client.read(c, (long) e[1], 0, 4096).join();
+            if ((long) e[2] >= 4096) {
+                assertThat(bytes(before)).containsOnly(0);
+            }
+        }
+        assertReplicasIdentical();
+    }
+
+    @Test
+    void anOlderEpochIsRefusedOnEveryReplicaAfterANewerOneWasSeen() {
+        CopysetInfo c = copysets.get(0);
+        client.write(c, 99, 5, 5000, 0, ByteBuffer.wrap(new byte[4096])).join();
+        assertThatThrownBy(() -> client.write(c, 99, 4, 5000, 4096, ByteBuffer.wrap(new byte[4096])).join())
+                .isInstanceOf(CompletionException.class)
+                .hasCauseInstanceOf(CamberException.class)
+                .satisfies(t -> assertThat(((CamberException) t.getCause()).code()).isEqualTo(ErrorCode.FENCED));
+        for (ChunkNode n : cluster.chunkServers()) {
+            CopysetStateMachine sm = n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow();
+            awaitApplied(() -> sm.epochs().getOrDefault(99L, 0L) == 5L);
+            assertThat(sm.store().stat(5000).writtenPages()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void badRequestsGetClearErrorsAndChangeNothing() {
+        CopysetInfo c = copysets.get(1);
+        assertCode(() -> client.write(c, 0, 0, 6000, 100, ByteBuffer.wrap(new byte[4096])).join(), ErrorCode.INVALID_ARGUMENT);
+        assertCode(() -> client.write(c, 0, 0, 6000, 0, ByteBuffer.wrap(new byte[1000])).join(), ErrorCode.INVALID_ARGUMENT);
+        assertCode(() -> client.write(c, 0, 0, 6000, CHUNK, ByteBuffer.wrap(new byte[4096])).join(), ErrorCode.INVALID_ARGUMENT);
+        assertCode(() -> client.read(c, 6000, 4095, 4096).join(), ErrorCode.INVALID_ARGUMENT);
+        assertThat(client.read(c, 6000, 0, 4096).join().remaining()).isEqualTo(4096);
+        for (ChunkNode n : cluster.chunkServers()) {
+            assertThat(n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow()
+                    .store().stat(6000).exists()).isFalse();
+        }
+        CopysetInfo unknown = new CopysetInfo(c.logicalPoolId(), 9999, c.chunkServers(), c.addresses(), CHUNK);
+        assertThatThrownBy(() -> client.read(unknown, 1, 0, 4096).join()).isInstanceOf(CompletionException.class);
+    }
+
+    private static void assertCode(Runnable call, ErrorCode code) {
+        assertThatThrownBy(call::run).isInstanceOf(CompletionException.class)
+                .satisfies(t -> assertThat(((CamberException) t.getCause()).code()).isEqualTo(code));
+    }
+
+    private static void awaitApplied(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("replica did not apply in time");
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    /** Compares every chunk file of every copyset across the three replicas, byte for byte. */
+    static void assertReplicasIdentical() throws Exception {
+        for (CopysetInfo c : copysets) {
+            List<CopysetStateMachine> replicas = cluster.chunkServers().stream()
+                    .map(n -> n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow())
+                    .toList();
+            long applied = replicas.get(0).getLastAppliedTermIndex().getIndex();
+            awaitApplied(() -> replicas.stream().allMatch(r -> r.getLastAppliedTermIndex().getIndex() >= applied));
+            List<java.nio.file.Path> files = replicas.get(0).store().files();
+            for (CopysetStateMachine r : replicas) {
+                assertThat(r.store().files().stream().map(p -> p.getFileName().toString()).sorted().toList())
+                        .isEqualTo(files.stream().map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            for (java.nio.file.Path f : files) {
+                long chunkId = Long.parseLong(f.getFileName().toString());
+                byte[] first = bytes(replicas.get(0).store().read(chunkId, 0, (int) CHUNK));
+                for (CopysetStateMachine r : replicas.subList(1, replicas.size())) {
+                    assertThat(bytes(r.store().read(chunkId, 0, (int) CHUNK))).isEqualTo(first);
+                }
+            }
+        }
+    }
+
+    static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+}
