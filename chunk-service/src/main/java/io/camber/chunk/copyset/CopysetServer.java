@@ -59,7 +59,12 @@ public final class CopysetServer implements AutoCloseable {
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, snapshotThreshold);
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
         RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(1024, snapshotThreshold));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("32MB"));
+        // Memory per copyset is bounded: a process hosts tens to hundreds of them. An entry (up to 1 MiB of
+        // payload) must fit the appender batch, and the write buffer must exceed that batch.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("8MB"));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf("2MB"));
+        RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf("4MB"));
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

@@ -71,8 +71,11 @@ public final class Playground {
         try {
             for (Wave wave : Wave.values()) {
                 startWave(services.stream().filter(s -> s.wave() == wave).toList());
+                if (wave == Wave.MDS) {
+                    // Chunk servers join the physical pool the topology declares: it must exist before they start.
+                    applyTopology();
+                }
             }
-            applyTopology();
         } catch (RuntimeException e) {
             err.println("playground did not come up; stopping the " + state.processes().size()
                     + " process(es) started (logs stay in " + dir.resolve("logs") + ")");
@@ -189,11 +192,11 @@ public final class Playground {
                 + ServiceProcess.tail(Path.of(record.log()), 40));
     }
 
-    /** Applies pool1 through the gateway, retrying while the route or the MDS leader is not ready yet. */
+    /** Applies pool1 on the MDS, retrying while its leader is not ready yet. */
     private void applyTopology() {
-        ServiceSpec gateway = services.stream().filter(s -> s.wave() == Wave.GATEWAY).findFirst()
-                .orElseThrow(() -> CliFailure.local("the playground layout has no gateway"));
-        CamberClient client = new CamberClient(URI.create(gateway.baseUrl()), Duration.ofSeconds(30));
+        ServiceSpec mds = services.stream().filter(s -> s.wave() == Wave.MDS).findFirst()
+                .orElseThrow(() -> CliFailure.local("the playground layout has no MDS"));
+        CamberClient client = new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30));
         long deadline = System.nanoTime() + TOPOLOGY_RETRY.toNanos();
         while (true) {
             try {

@@ -26,6 +26,13 @@ public final class PlaygroundLayout {
     public static final int META_PORT = 8300;
     public static final int S3_PORT = 8400;
     public static final int CHUNK_SERVICES = 3;
+    /** Chunk service n serves its copysets' Raft traffic (the data plane) on CHUNK_RAFT_BASE_PORT + n. */
+    public static final int CHUNK_RAFT_BASE_PORT = 8210;
+    /**
+     * Copysets of the playground pool. Curve runs about 100 per chunk server; each is a Raft group with
+     * its own threads and log buffers, so a one-machine playground keeps fewer.
+     */
+    public static final int COPYSETS = 32;
     public static final List<String> MODULES = List.of("config-server", "mds-service", "chunk-service",
             "meta-service", "s3-proxy", "gateway");
 
@@ -52,7 +59,9 @@ public final class PlaygroundLayout {
                     List.of(configUri,
                             "--server.port=" + (CHUNK_BASE_PORT + n),
                             "--camber.chunk.data-dir=" + chunkDisk(dir, n),
+                            "--camber.chunk.raft-port=" + (CHUNK_RAFT_BASE_PORT + n),
                             "--camber.chunk.zone=zone" + n,
+                            "--camber.chunk.server=server" + n,
                             "--camber.chunk.mds=" + mdsUrl)));
         }
         services.add(new ServiceSpec("meta-service", "meta-service", META_PORT, null, Wave.SERVICES,
@@ -75,10 +84,11 @@ public final class PlaygroundLayout {
         List<ZoneSpec> zones = new ArrayList<>();
         for (int n = 1; n <= CHUNK_SERVICES; n++) {
             zones.add(new ZoneSpec("zone" + n, List.of(new ServerSpec("server" + n, "127.0.0.1",
-                    List.of(new ChunkServerSpec(CHUNK_BASE_PORT + n, chunkDisk(dir, n).toString(), null))))));
+                    List.of(new ChunkServerSpec(CHUNK_RAFT_BASE_PORT + n, chunkDisk(dir, n).toAbsolutePath().toString(),
+                            null))))));
         }
         return new TopologySpec(
                 List.of(new PhysicalPoolSpec("pool1", zones)),
-                List.of(new LogicalPoolSpec("pool1", "pool1", LogicalPoolType.REPLICATED, 3, 100, "16MiB", "1GiB")));
+                List.of(new LogicalPoolSpec("pool1", "pool1", LogicalPoolType.REPLICATED, 3, COPYSETS, "16MiB", "1GiB")));
     }
 }

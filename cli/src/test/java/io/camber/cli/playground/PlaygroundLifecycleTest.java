@@ -70,10 +70,10 @@ class PlaygroundLifecycleTest {
         assertThat(Files.readString(dir.resolve("data/chunk-service-2/args.txt")))
                 .contains("--camber.chunk.zone=zone2", "--camber.chunk.data-dir=" + dir.resolve("data/chunk-service-2"));
         JsonNode topology = JsonMapper.builder().build()
-                .readTree(Files.readString(dir.resolve("data/gateway/topology-applied.json")));
+                .readTree(Files.readString(dir.resolve("data/mds-service/topology-applied.json")));
         assertThat(topology.at("/physicalPools/0/zones/2/servers/0/chunkServers/0/disk").asString())
                 .isEqualTo(dir.resolve("data/chunk-service-3").toString());
-        assertThat(topology.at("/logicalPools/0/copysets").asInt()).isEqualTo(100);
+        assertThat(topology.at("/logicalPools/0/copysets").asInt()).isEqualTo(PlaygroundLayout.COPYSETS);
         assertThat(Files.readString(dir.resolve("logs/gateway.log"))).contains("fake service listening");
 
         out.getBuffer().setLength(0);
