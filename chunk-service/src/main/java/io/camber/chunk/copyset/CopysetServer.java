@@ -132,6 +132,20 @@ public final class CopysetServer implements AutoCloseable {
         }
     }
 
+    /** Chunk data bytes written by every hosted copyset since start. */
+    public long chunkBytesWritten() {
+        long sum = 0;
+        for (RaftGroupId gid : toList(server.getGroupIds())) {
+            try {
+                CopysetStateMachine sm = (CopysetStateMachine) server.getDivision(gid).getStateMachine();
+                sum += sm.store() == null ? 0 : sm.store().bytesWritten();
+            } catch (IOException | IllegalStateException e) {
+                // a group still starting contributes nothing yet
+            }
+        }
+        return sum;
+    }
+
     private static <T> List<T> toList(Iterable<T> items) {
         List<T> list = new ArrayList<>();
         items.forEach(list::add);

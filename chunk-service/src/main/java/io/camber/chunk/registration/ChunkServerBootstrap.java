@@ -130,6 +130,11 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         return copysets;
     }
 
+    /** The preallocated chunk file pool, once opened. */
+    public ChunkFilePool pool() {
+        return pool;
+    }
+
     public long chunkServerId() {
         return chunkServerId;
     }
