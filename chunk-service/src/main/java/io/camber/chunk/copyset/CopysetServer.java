@@ -132,18 +132,27 @@ public final class CopysetServer implements AutoCloseable {
         }
     }
 
-    /** Chunk data bytes written by every hosted copyset since start. */
-    public long chunkBytesWritten() {
-        long sum = 0;
+    /** IO of every hosted copyset since start: chunk bytes written, writes applied, reads served. */
+    public IoTotals ioTotals() {
+        long bytes = 0;
+        long writes = 0;
+        long reads = 0;
         for (RaftGroupId gid : toList(server.getGroupIds())) {
             try {
                 CopysetStateMachine sm = (CopysetStateMachine) server.getDivision(gid).getStateMachine();
-                sum += sm.store() == null ? 0 : sm.store().bytesWritten();
+                bytes += sm.store() == null ? 0 : sm.store().bytesWritten();
+                long[] io = sm.ioCounts();
+                writes += io[0];
+                reads += io[1];
             } catch (IOException | IllegalStateException e) {
                 // a group still starting contributes nothing yet
             }
         }
-        return sum;
+        return new IoTotals(bytes, writes, reads);
+    }
+
+    /** Totals over the hosted copysets. */
+    public record IoTotals(long bytesWritten, long writes, long reads) {
     }
 
     private static <T> List<T> toList(Iterable<T> items) {

@@ -42,6 +42,8 @@ public final class CopysetStateMachine extends BaseStateMachine {
     private final CopysetSnapshots snapshots;
     private final EpochFence fence = new EpochFence();
     private final AtomicLong snapshotInstalls = new AtomicLong();
+    private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong reads = new AtomicLong();
     private volatile ChunkStore store;
 
     public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize) {
@@ -110,6 +112,7 @@ public final class CopysetStateMachine extends BaseStateMachine {
             case WRITE -> {
                 fence.admit(r.volumeId(), r.epoch());
                 store.write(r.chunkId(), r.offset(), r.data(), index);
+                writes.incrementAndGet();
                 return ChunkReply.ok(r.length(), null);
             }
             case DELETE -> {
@@ -126,7 +129,10 @@ public final class CopysetStateMachine extends BaseStateMachine {
         try {
             ChunkRequest r = ChunkRequest.decode(request.getContent().asReadOnlyByteBuffer());
             reply = switch (r.op()) {
-                case READ -> ChunkReply.ok(r.length(), store.read(r.chunkId(), r.offset(), r.length()));
+                case READ -> {
+                    reads.incrementAndGet();
+                    yield ChunkReply.ok(r.length(), store.read(r.chunkId(), r.offset(), r.length()));
+                }
                 case STAT -> ChunkReply.ok(store.stat(r.chunkId()).sequence(), null);
                 default -> throw CamberException.invalid(r.op() + " changes state: send it as a write");
             };
@@ -167,6 +173,11 @@ public final class CopysetStateMachine extends BaseStateMachine {
 
     public Map<Long, Long> epochs() {
         return fence.snapshot();
+    }
+
+    /** Writes applied and reads served by this replica since start. */
+    public long[] ioCounts() {
+        return new long[] {writes.get(), reads.get()};
     }
 
     public long snapshotInstalls() {

@@ -101,7 +101,9 @@ public class ChunkServerBootstrap implements SmartLifecycle {
                             s.term(), s.appliedIndex())).toList();
             long free = props.dataDir().toFile().getUsableSpace();
             long used = props.dataDir().toFile().getTotalSpace() - free;
-            List<CopysetInfo> wanted = mds.heartbeat(new ChunkServerHeartbeat(chunkServerId, reports, used, free, 0, 0, 0));
+            CopysetServer.IoTotals io = copysets.ioTotals();
+            List<CopysetInfo> wanted = mds.heartbeat(new ChunkServerHeartbeat(chunkServerId, reports, used, free,
+                    io.bytesWritten(), io.writes(), io.reads()));
             copysets.ensure(peersOf(wanted));
         } catch (Exception e) {
             LOG.warn("event=heartbeat-failed error={}", e.toString());

@@ -20,9 +20,15 @@ public class ChunkMetrics {
                 b -> status(b).stream().filter(CopysetServer.CopysetStatus::leader).count())
                 .description("copysets this chunk server leads").register(registry);
         FunctionCounter.builder("camber.chunk.written", bootstrap,
-                b -> b.copysets() == null ? 0 : b.copysets().chunkBytesWritten())
+                b -> b.copysets() == null ? 0 : b.copysets().ioTotals().bytesWritten())
                 .baseUnit("bytes").description("chunk data bytes written to chunk files (all copysets)")
                 .register(registry);
+        FunctionCounter.builder("camber.chunk.writes", bootstrap,
+                b -> b.copysets() == null ? 0 : b.copysets().ioTotals().writes())
+                .description("chunk writes applied (all copysets)").register(registry);
+        FunctionCounter.builder("camber.chunk.reads", bootstrap,
+                b -> b.copysets() == null ? 0 : b.copysets().ioTotals().reads())
+                .description("chunk reads served (all copysets)").register(registry);
         Gauge.builder("camber.chunk.pool.available", bootstrap, b -> b.pool() == null ? 0 : b.pool().available())
                 .description("preallocated chunk files left in the pool").register(registry);
     }
