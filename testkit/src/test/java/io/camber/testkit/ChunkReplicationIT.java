@@ -23,7 +23,8 @@ import java.util.concurrent.CompletionException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** MDS + 3 chunk services in one JVM: replicated chunk writes, reads, fencing and bad input. */
+/** MDS + 3 chunk services in one JVM: replicated chunk writes, reads, fencing, bad input and liveness. */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ChunkReplicationIT {
     private static final long CHUNK = 1024 * 1024;
     private static MiniCluster cluster;
@@ -32,7 +33,10 @@ class ChunkReplicationIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(12).start();
+        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(12)
+                .mdsProperty("camber.mds.chunkserver-unstable-after", "2s")
+                .mdsProperty("camber.mds.chunkserver-offline-after", "4s")
+                .start();
         AdminHttp http = new AdminHttp(cluster.url());
         copysets = List.of(JsonMapper.builder().build().readValue(http.get("/api/v1/copysets").raw(),
                 CopysetInfo[].class));
@@ -123,6 +127,35 @@ class ChunkReplicationIT {
         }
         CopysetInfo unknown = new CopysetInfo(c.logicalPoolId(), 9999, c.chunkServers(), c.addresses(), CHUNK);
         assertThatThrownBy(() -> client.read(unknown, 1, 0, 4096).join()).isInstanceOf(CompletionException.class);
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void theMdsShowsChunkServersOnlineOrOfflineFromHeartbeats() throws Exception {
+        AdminHttp http = new AdminHttp(cluster.url());
+        awaitStates(http, List.of("ONLINE", "ONLINE", "ONLINE"));
+        ChunkNode last = cluster.chunkServers().get(2);
+        cluster.stop(last);
+        awaitStates(http, List.of("ONLINE", "ONLINE", "OFFLINE"));
+        cluster.restart(last);
+        awaitStates(http, List.of("ONLINE", "ONLINE", "ONLINE"));
+        awaitCopysets(Duration.ofSeconds(60));
+    }
+
+    private static void awaitStates(AdminHttp http, List<String> states) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> seen = List.of();
+        while (System.nanoTime() < deadline) {
+            seen = new ArrayList<>();
+            for (tools.jackson.databind.JsonNode cs : http.get("/api/v1/chunkservers").body()) {
+                seen.add(cs.get("state").asString());
+            }
+            if (seen.equals(states)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("chunk server states " + seen + ", expected " + states);
     }
 
     private static void assertCode(Runnable call, ErrorCode code) {
