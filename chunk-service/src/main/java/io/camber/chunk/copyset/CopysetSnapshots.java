@@ -89,6 +89,18 @@ final class CopysetSnapshots implements StateMachineStorage {
         }
     }
 
+    /**
+     * Deletes the {@code <file>.md5} digests Ratis leaves beside every file of an installed snapshot: the
+     * chunk store refuses files that are not chunks, and a later snapshot would ship them along.
+     */
+    void dropInstallDigests() throws IOException {
+        try (var files = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) files.filter(f -> f.getFileName().toString().endsWith(".md5"))::iterator) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
     @Override
     public FileListSnapshotInfo getLatestSnapshot() {
         Meta meta = readMeta();

@@ -84,9 +84,10 @@ public final class CopysetStateMachine extends BaseStateMachine {
     }
 
     @Override
-    public void reinitialize() {
+    public void reinitialize() throws IOException {
         // The leader's snapshot replaced this copyset's folder: reopen the chunks it brought.
         getLifeCycle().transition(LifeCycle.State.STARTING);
+        snapshots.dropInstallDigests();
         load();
         getLifeCycle().transition(LifeCycle.State.RUNNING);
         snapshotInstalls.incrementAndGet();
