@@ -90,6 +90,14 @@ public class VolumeController {
                         mds.submit(new MdsCommand.AllocateSegment(path, r.offset()), SegmentInfo.class)));
     }
 
+    /** The segment holding an offset if it is allocated (404 otherwise: reads of it are zeros); never allocates. */
+    @GetMapping("/volumes/segments/at")
+    public Mono<SegmentInfo> segmentAt(@RequestParam String path, @RequestParam long offset) {
+        return mds.query(new MdsQuery.FindSegment(Requests.path(path, "path"), offset), SegmentInfo.class)
+                .switchIfEmpty(Mono.error(() -> io.camber.common.CamberException.notFound(
+                        "segment at offset " + offset + " of " + path + " is not allocated (it reads as zeros)")));
+    }
+
     @GetMapping("/volumes/segments")
     public Mono<List<SegmentInfo>> segments(@RequestParam String path) {
         return mds.query(new MdsQuery.ListSegments(Requests.path(path, "path")), SegmentInfo[].class).map(List::of);

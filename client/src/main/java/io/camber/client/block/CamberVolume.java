@@ -1,0 +1,335 @@
+package io.camber.client.block;
+
+import io.camber.client.chunk.ChunkClient;
+import io.camber.client.mds.MdsAdminClient;
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.CopysetInfo;
+import io.camber.common.api.EntryInfo;
+import io.camber.common.api.OpenMode;
+import io.camber.common.api.SegmentInfo;
+import io.camber.common.api.SessionInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An open Camber volume: a session with the MDS (renewed in the background; read-write sessions
+ * carry the volume's epoch), IO split by chunk and sent straight to copyset leaders in parallel.
+ * Segments are asked of the MDS on first touch and cached. Once the session is lost or fenced by a
+ * newer writer, every further write fails with FENCED instead of hanging.
+ */
+public final class CamberVolume implements BlockDevice {
+    private static final Logger LOG = LoggerFactory.getLogger(CamberVolume.class);
+    private static final ScheduledExecutorService RENEWALS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "camber-session-renewal");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final MdsAdminClient mds;
+    private final ChunkClient chunks;
+    private final EntryInfo entry;
+    private final SessionInfo session;
+    private final VolumeLayout layout;
+    private final Map<Integer, CopysetInfo> copysets;
+    private final Map<Long, SegmentInfo> segments = new ConcurrentHashMap<>();
+    private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    private final PageSequencer pages = new PageSequencer();
+    private final VolumeMetrics metrics;
+    private final java.util.concurrent.ScheduledFuture<?> renewal;
+    private volatile String lost;
+
+    private CamberVolume(MdsAdminClient mds, ChunkClient chunks, EntryInfo entry, SessionInfo session,
+                         List<CopysetInfo> copysets, VolumeMetrics metrics) {
+        this.mds = mds;
+        this.chunks = chunks;
+        this.entry = entry;
+        this.session = session;
+        this.layout = new VolumeLayout(entry.segmentSize(), entry.chunkSize());
+        Map<Integer, CopysetInfo> byId = new ConcurrentHashMap<>();
+        copysets.forEach(c -> byId.put(c.copysetId(), c));
+        this.copysets = byId;
+        this.metrics = metrics;
+        long every = Math.max(200, session.leaseMillis() / 3);
+        this.renewal = RENEWALS.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Opens a volume: a read-write open takes a new epoch and fences every earlier writer. */
+    public static CamberVolume open(MdsAdminClient mds, ChunkClient chunks, String path, OpenMode mode, String client,
+                                    io.micrometer.core.instrument.MeterRegistry registry) {
+        EntryInfo entry = mds.stat(path).join();
+        if (entry.type() != io.camber.common.api.EntryType.VOLUME) {
+            throw CamberException.invalid(path + " is a directory, not a volume");
+        }
+        SessionInfo session = mds.open(path, mode, client).join();
+        List<CopysetInfo> copysets = mds.copysets(entry.pool()).join();
+        LOG.info("event=volume-opened path={} mode={} epoch={} session={}", path, mode, session.epoch(),
+                session.sessionId());
+        return new CamberVolume(mds, chunks, entry, session, copysets, new VolumeMetrics(registry, path));
+    }
+
+    private void renew() {
+        if (lost != null) {
+            return;
+        }
+        try {
+            mds.renew(session.sessionId()).join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof CamberException ce
+                    && (ce.code() == ErrorCode.FENCED || ce.code() == ErrorCode.SESSION_EXPIRED)) {
+                lose(ce.getMessage());
+            } else {
+                LOG.warn("event=session-renew-failed path={} error={}", entry.path(), e.getCause());
+            }
+        }
+    }
+
+    private void lose(String why) {
+        if (lost == null) {
+            lost = why;
+            LOG.warn("event=volume-lost path={} reason={}", entry.path(), why);
+        }
+    }
+
+    @Override
+    public long size() {
+        return entry.size();
+    }
+
+    @Override
+    public boolean readOnly() {
+        return session.mode() == OpenMode.READ_ONLY || lost != null;
+    }
+
+    /** The epoch this open carries on its writes. */
+    public long epoch() {
+        return session.epoch();
+    }
+
+    @Override
+    public CompletableFuture<ByteBuffer> read(long offset, int length) {
+        try {
+            return doRead(offset, length);
+        } catch (CamberException e) {
+            // Bad ranges and lost sessions fail the returned future, as every other IO failure does.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<ByteBuffer> doRead(long offset, int length) {
+        checkRange(offset, length);
+        ByteBuffer out = ByteBuffer.allocate(length);
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (VolumeLayout.Piece p : layout.split(offset, length)) {
+            parts.add(findSegment(p.segmentOffset()).thenCompose(seg -> {
+                if (seg.isEmpty()) {
+                    return CompletableFuture.completedFuture(null); // never written: zeros
+                }
+                return readPiece(seg.get(), p).thenAccept(data -> out.put(p.bufferOffset(), data, 0, p.length()));
+            }));
+        }
+        return metrics.timeRead(length, CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
+                .thenApply(x -> out));
+    }
+
+    /** Reads a piece, widened to whole 4 KiB pages as chunk IO requires. */
+    private CompletableFuture<ByteBuffer> readPiece(SegmentInfo seg, VolumeLayout.Piece p) {
+        long start = p.offsetInChunk() - p.offsetInChunk() % VolumeLayout.PAGE;
+        long end = roundUp(p.offsetInChunk() + p.length());
+        SegmentInfo.ChunkLocation loc = seg.chunks().get(p.chunkIndex());
+        return chunks.read(copyset(loc.copysetId()), loc.chunkId(), start, (int) (end - start))
+                .thenApply(b -> b.position((int) (p.offsetInChunk() - start)).slice());
+    }
+
+    @Override
+    public CompletableFuture<Void> write(long offset, ByteBuffer data) {
+        try {
+            return doWrite(offset, data);
+        } catch (CamberException e) {
+            // Bad ranges and lost sessions fail the returned future, as every other IO failure does.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> doWrite(long offset, ByteBuffer data) {
+        checkWritable();
+        checkRange(offset, data.remaining());
+        int length = data.remaining();
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (VolumeLayout.Piece p : layout.split(offset, length)) {
+            ByteBuffer slice = data.slice(data.position() + p.bufferOffset(), p.length());
+            parts.add(segment(p.segmentOffset()).thenCompose(seg -> writePiece(seg, p, slice)));
+        }
+        return track(metrics.timeWrite(length, CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))));
+    }
+
+    private CompletableFuture<Void> writePiece(SegmentInfo seg, VolumeLayout.Piece p, ByteBuffer data) {
+        SegmentInfo.ChunkLocation loc = seg.chunks().get(p.chunkIndex());
+        CopysetInfo c = copyset(loc.copysetId());
+        long first = p.offsetInChunk() / VolumeLayout.PAGE;
+        long last = (p.offsetInChunk() + p.length() - 1) / VolumeLayout.PAGE;
+        return pages.run(loc.chunkId(), first, last, () -> {
+            if (p.pageAligned()) {
+                return chunkWrite(c, loc.chunkId(), p.offsetInChunk(), data);
+            }
+            // A sub-page write: read the whole pages, patch them, write them back (pages are ordered above).
+            long start = first * VolumeLayout.PAGE;
+            int span = (int) ((last + 1) * VolumeLayout.PAGE - start);
+            return chunks.read(c, loc.chunkId(), start, span).thenCompose(old -> {
+                ByteBuffer page = ByteBuffer.allocate(span).put(old);
+                page.put((int) (p.offsetInChunk() - start), data, data.position(), p.length());
+                return chunkWrite(c, loc.chunkId(), start, page.flip());
+            });
+        });
+    }
+
+    private CompletableFuture<Void> chunkWrite(CopysetInfo c, long chunkId, long offset, ByteBuffer data) {
+        checkWritable();
+        return chunks.write(c, entry.id(), session.epoch(), chunkId, offset, data).whenComplete((x, e) -> {
+            Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof CamberException ce && ce.code() == ErrorCode.FENCED) {
+                lose(ce.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> flush() {
+        // Every acknowledged write is already durable on a majority: flush only waits for those in flight.
+        return CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).handle((x, e) -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> trim(long offset, long length) {
+        return writeZeroes(offset, length);
+    }
+
+    @Override
+    public CompletableFuture<Void> writeZeroes(long offset, long length) {
+        try {
+            return doWriteZeroes(offset, length);
+        } catch (CamberException e) {
+            // Bad ranges and lost sessions fail the returned future, as every other IO failure does.
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> doWriteZeroes(long offset, long length) {
+        checkWritable();
+        checkRange(offset, length);
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (VolumeLayout.Piece p : layout.split(offset, length)) {
+            parts.add(findSegment(p.segmentOffset()).thenCompose(seg -> {
+                if (seg.isEmpty()) {
+                    return CompletableFuture.completedFuture(null); // unallocated: already zeros
+                }
+                return zeroPiece(seg.get(), p);
+            }));
+        }
+        return track(CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new)));
+    }
+
+    private CompletableFuture<Void> zeroPiece(SegmentInfo seg, VolumeLayout.Piece p) {
+        if (p.offsetInChunk() == 0 && p.length() == layout.chunkSize()) {
+            // A whole chunk: delete it, releasing its file; it reads as zeros from then on.
+            SegmentInfo.ChunkLocation loc = seg.chunks().get(p.chunkIndex());
+            checkWritable();
+            return pages.run(loc.chunkId(), 0, layout.chunkSize() / VolumeLayout.PAGE - 1, () -> chunks.delete(
+                    copyset(loc.copysetId()), entry.id(), session.epoch(), loc.chunkId()).thenApply(x -> null));
+        }
+        List<CompletableFuture<Void>> writes = new ArrayList<>();
+        int step = 1 << 20;
+        for (int done = 0; done < p.length(); done += step) {
+            int len = Math.min(step, p.length() - done);
+            VolumeLayout.Piece part = new VolumeLayout.Piece(p.segmentOffset(), p.chunkIndex(),
+                    p.offsetInChunk() + done, len, 0);
+            writes.add(writePiece(seg, part, ByteBuffer.allocate(len)));
+        }
+        return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
+    }
+
+    private <T> CompletableFuture<T> track(CompletableFuture<T> f) {
+        inFlight.add(f);
+        f.whenComplete((x, e) -> inFlight.remove(f));
+        return f;
+    }
+
+    private CompletableFuture<SegmentInfo> segment(long segmentOffset) {
+        SegmentInfo cached = segments.get(segmentOffset);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(cached);
+        }
+        return mds.segment(entry.path(), segmentOffset).thenApply(s -> {
+            segments.put(segmentOffset, s);
+            return s;
+        });
+    }
+
+    private CompletableFuture<Optional<SegmentInfo>> findSegment(long segmentOffset) {
+        SegmentInfo cached = segments.get(segmentOffset);
+        if (cached != null) {
+            return CompletableFuture.completedFuture(Optional.of(cached));
+        }
+        return mds.findSegment(entry.path(), segmentOffset).thenApply(s -> {
+            s.ifPresent(seg -> segments.put(segmentOffset, seg));
+            return s;
+        });
+    }
+
+    private CopysetInfo copyset(int id) {
+        CopysetInfo c = copysets.get(id);
+        if (c == null) {
+            throw new CamberException(ErrorCode.NOT_FOUND, "copyset " + id + " of pool " + entry.pool()
+                    + " is unknown to this client; reopen the volume");
+        }
+        return c;
+    }
+
+    private void checkRange(long offset, long length) {
+        if (offset < 0 || length < 0 || offset % SECTOR != 0 || length % SECTOR != 0) {
+            throw CamberException.invalid("IO at " + offset + "+" + length + " is not " + SECTOR + "-byte aligned");
+        }
+        if (offset + length > entry.size()) {
+            throw CamberException.invalid("IO at " + offset + "+" + length + " ends beyond the volume ("
+                    + entry.size() + " bytes)");
+        }
+    }
+
+    private void checkWritable() {
+        if (lost != null) {
+            throw new CamberException(ErrorCode.FENCED, "volume " + entry.path() + " is no longer writable here: " + lost);
+        }
+        if (session.mode() == OpenMode.READ_ONLY) {
+            throw new CamberException(ErrorCode.CONFLICT, "volume " + entry.path() + " is open read-only");
+        }
+    }
+
+    private static long roundUp(long v) {
+        return (v + VolumeLayout.PAGE - 1) / VolumeLayout.PAGE * VolumeLayout.PAGE;
+    }
+
+    @Override
+    public void close() {
+        renewal.cancel(false);
+        flush().join();
+        try {
+            mds.close(session.sessionId()).join();
+        } catch (CompletionException e) {
+            LOG.warn("event=session-close-failed path={} error={}", entry.path(), e.getCause());
+        }
+        metrics.close();
+    }
+}
