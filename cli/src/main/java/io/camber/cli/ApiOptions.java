@@ -23,6 +23,11 @@ public final class ApiOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec mixee;
 
+    /** The endpoint URL as given. */
+    public String endpoint() {
+        return endpoint;
+    }
+
     /** A client for the endpoint; a malformed URL is a usage error, reported before any request. */
     public CamberClient client() {
         URI uri;

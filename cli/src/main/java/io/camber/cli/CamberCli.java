@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "camber", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "camber 0.1.0-SNAPSHOT",
         description = "Operate a Camber cluster: playground, topology, volumes, copysets, chunk servers.",
         subcommands = {PlaygroundCommand.class, ClusterCommand.class, TopologyCommand.class, VolumeCommand.class,
-                CopysetCommand.class, ChunkServerCommand.class, io.camber.cli.bench.BenchCommand.class, HelpCommand.class})
+                CopysetCommand.class, ChunkServerCommand.class, io.camber.cli.bench.BenchCommand.class,
+                io.camber.cli.nbd.NbdCommand.class, HelpCommand.class})
 public final class CamberCli {
 
     public static void main(String[] args) {

@@ -39,6 +39,11 @@ public final class MdsAdminClient {
         return send(get("/api/v1/volumes/stat?path=" + q(path)), EntryInfo.class);
     }
 
+    /** The entries of a directory. */
+    public CompletableFuture<List<EntryInfo>> list(String dir) {
+        return send(get("/api/v1/volumes?dir=" + q(dir)), EntryInfo[].class).thenApply(List::of);
+    }
+
     public CompletableFuture<SessionInfo> open(String path, OpenMode mode, String client) {
         return send(post("/api/v1/sessions", new OpenRequest(path, mode, client)), SessionInfo.class);
     }
