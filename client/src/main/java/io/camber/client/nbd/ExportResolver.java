@@ -3,6 +3,7 @@ package io.camber.client.nbd;
 import io.camber.client.block.BlockDevice;
 import io.camber.common.CamberException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Maps NBD export names to block devices, so the server knows nothing about where a device lives
@@ -21,4 +22,12 @@ public interface ExportResolver {
 
     /** The exports a client may list; may omit exports it does not want advertised. */
     List<ExportInfo> list();
+
+    /**
+     * The entry for one export, used to answer {@code NBD_OPT_INFO} (description, read-only flag) without
+     * opening the export read-write; the default searches {@link #list()}.
+     */
+    default Optional<ExportInfo> find(String exportName) {
+        return list().stream().filter(e -> e.name().equals(exportName)).findFirst();
+    }
 }

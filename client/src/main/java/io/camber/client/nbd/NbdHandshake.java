@@ -172,11 +172,13 @@ final class NbdHandshake {
                     + "; retry later");
             return null;
         }
-        // INFO reports the mode GO would use; the probe itself is read-only so it never fences a writer.
-        boolean readOnly = go ? serverReadOnly || device.readOnly() : serverReadOnly;
+        ExportInfo listed = find(request.name());
+        // INFO predicts the mode GO would get from the listing, since its probe is opened read-only so it
+        // never takes a volume's write lease or fences its writer.
+        boolean readOnly = serverReadOnly || (go ? device.readOnly() : listed != null && listed.readOnly());
         int flags = transmissionFlags(readOnly, multiConn);
         try {
-            sendInfo(option, request, device.size(), flags);
+            sendInfo(option, request, device.size(), flags, listed);
         } catch (IOException | RuntimeException e) {
             device.close();
             throw e;
@@ -188,7 +190,8 @@ final class NbdHandshake {
         return null;
     }
 
-    private void sendInfo(int option, InfoRequest request, long size, int flags) throws IOException {
+    private void sendInfo(int option, InfoRequest request, long size, int flags, ExportInfo listed)
+            throws IOException {
         ByteBuffer export = ByteBuffer.allocate(12).putShort((short) INFO_EXPORT).putLong(size)
                 .putShort((short) flags);
         reply(option, REP_INFO, export.array());
@@ -200,20 +203,19 @@ final class NbdHandshake {
         if (request.wants(INFO_NAME)) {
             reply(option, REP_INFO, infoString(INFO_NAME, request.name()));
         }
-        if (request.wants(INFO_DESCRIPTION)) {
-            String description = describe(request.name());
-            if (description != null && !description.isEmpty()) {
-                reply(option, REP_INFO, infoString(INFO_DESCRIPTION, description));
-            }
+        if (request.wants(INFO_DESCRIPTION) && listed != null && !listed.description().isEmpty()) {
+            reply(option, REP_INFO, infoString(INFO_DESCRIPTION, listed.description()));
         }
         reply(option, REP_ACK, new byte[0]);
     }
 
-    private String describe(String name) {
+    /** The export's listing entry, or null when it is unlisted or the listing fails (INFO still answers). */
+    private ExportInfo find(String name) {
         try {
-            return resolver.list().stream().filter(e -> e.name().equals(name)).map(ExportInfo::description)
-                    .findFirst().orElse(null);
+            return resolver.find(name).orElse(null);
         } catch (RuntimeException e) {
+            log.debug("event=nbd_export_lookup_failed connection={} export={} cause={}", connectionId, name,
+                    e.toString());
             return null;
         }
     }

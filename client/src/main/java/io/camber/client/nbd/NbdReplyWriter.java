@@ -41,11 +41,6 @@ final class NbdReplyWriter implements Runnable {
         queue.add(END);
     }
 
-    /** Whether writing failed (the client went away); replies are then dropped. */
-    boolean broken() {
-        return broken;
-    }
-
     @Override
     public void run() {
         while (true) {
