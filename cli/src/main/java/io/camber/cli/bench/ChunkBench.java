@@ -33,6 +33,7 @@ final class ChunkBench {
     private final SplittableRandom random = new SplittableRandom(42);
     /** Every 4KiB block of every write carries the same bytes, so any aligned read of written data can be checked. */
     private final byte[] block = new byte[BenchPlan.ALIGNMENT];
+    private boolean stuck;
 
     ChunkBench(BenchPlan plan, List<CopysetInfo> copysets, int chunks, DiskWrites disk, PrintWriter progress) {
         this.plan = plan;
@@ -51,7 +52,8 @@ final class ChunkBench {
             return t;
         });
         List<BenchRow> rows = new ArrayList<>();
-        try (ChunkClient client = new ChunkClient(inFlight)) {
+        ChunkClient client = new ChunkClient(inFlight);
+        try {
             for (BenchPlan.CopysetMode mode : plan.modes()) {
                 BenchTargets targets = BenchTargets.of(mode, copysets, chunks);
                 prefill(client, mode, targets);
@@ -61,6 +63,12 @@ final class ChunkBench {
                     for (BenchPlan.BenchCase c : plan.cases()) {
                         if (c.mode() == mode && c.size() == size) {
                             rows.add(measure(c, client, targets, payload, issuer));
+                            if (stuck) {
+                                progress.println("bench: requests went unanswered: stopping; the rows so far follow."
+                                        + " Check `camber playground status` and the chunk-service logs");
+                                progress.flush();
+                                return rows;
+                            }
                         }
                     }
                 }
@@ -69,7 +77,9 @@ final class ChunkBench {
                             .toList());
                 }
             }
+            client.close();
         } finally {
+            // closing a client with requests stuck in it blocks; the process exits right after anyway
             issuer.shutdownNow();
         }
         return rows;
@@ -98,9 +108,11 @@ final class ChunkBench {
             // followers apply after the leader answered: wait until their chunk-file writes are in the count
             ratio = DiskWrites.ratio(before, quietDisk(), r.ops() * c.size());
         }
-        BenchRow row = BenchRow.of(c, r.ops(), r.elapsedNanos(), r.latencies(), ratio, r.errors());
-        progress.println(String.format(Locale.ROOT, "bench: %s %s %d QD%d: %d ops, %.0f ops/s, %d errors%s",
+        stuck = r.stuck() > 0;
+        BenchRow row = BenchRow.of(c, r.ops(), r.elapsedNanos(), r.latencies(), ratio, r.errors() + r.stuck());
+        progress.println(String.format(Locale.ROOT, "bench: %s %s %d QD%d: %d ops, %.0f ops/s, %d errors%s%s",
                 row.mode(), row.op(), c.size(), c.depth(), row.ops(), row.opsPerSec(), row.errors(),
+                stuck ? " (" + r.stuck() + " unanswered)" : "",
                 r.firstError() == null ? "" : " (first: " + describe(r.firstError()) + ")"));
         progress.flush();
         return row;

@@ -20,6 +20,15 @@ public final class Latencies {
         sorted = false;
     }
 
+    /** An independent copy, for a reader on another thread. */
+    public Latencies copy() {
+        Latencies c = new Latencies();
+        c.nanos = Arrays.copyOf(nanos, Math.max(count, 1));
+        c.count = count;
+        c.sorted = sorted;
+        return c;
+    }
+
     public int count() {
         return count;
     }
