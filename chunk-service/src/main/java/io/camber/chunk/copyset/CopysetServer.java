@@ -63,6 +63,9 @@ public final class CopysetServer implements AutoCloseable {
         // payload) must fit the appender batch, and the write buffer must exceed that batch.
         RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("8MB"));
         RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
+        // Ratis caches up to 200 MB of log entries per group by default: with tens of copysets per process
+        // and 1 MiB writes that exhausts the heap. Entries past this are read back from the log file.
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("4MB"));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf("2MB"));
         RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf("4MB"));
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
@@ -91,8 +94,15 @@ public final class CopysetServer implements AutoCloseable {
             if (hosted.contains(gid)) {
                 continue;
             }
-            List<RaftPeer> peers = c.members().stream().map(m -> RaftPeer.newBuilder()
-                    .setId(CopysetPeers.peerId(m.chunkServerId())).setAddress(m.address()).build()).toList();
+            // One member per copyset gets a higher election priority, rotating with the copyset id, so that
+            // leaders (and the write load they carry) spread over the chunk servers instead of piling on one.
+            int preferred = Math.floorMod(c.copysetId(), c.members().size());
+            List<RaftPeer> peers = new ArrayList<>();
+            for (int i = 0; i < c.members().size(); i++) {
+                CopysetPeers.Member m = c.members().get(i);
+                peers.add(RaftPeer.newBuilder().setId(CopysetPeers.peerId(m.chunkServerId())).setAddress(m.address())
+                        .setPriority(i == preferred ? 1 : 0).build());
+            }
             RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(), self,
                     callIds.incrementAndGet(), RaftGroup.valueOf(gid, peers)));
             if (!reply.isSuccess()) {

@@ -8,6 +8,7 @@ import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -94,6 +95,21 @@ public final class CopysetStateMachine extends BaseStateMachine {
         LOG.info("event=copyset-snapshot-installed dir={} lastApplied={}", dir, getLastAppliedTermIndex());
     }
 
+    /** Largest request a copyset accepts: one 1 MiB write and its header (larger writes are split by clients). */
+    static final int MAX_REQUEST = (1 << 20) + ChunkRequest.HEADER;
+
+    @Override
+    public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+        TransactionContext trx = super.startTransaction(request);
+        int size = request.getMessage().getContent().size();
+        if (size > MAX_REQUEST) {
+            // Refused before it reaches the log: an oversized entry would not fit the log's write buffer.
+            trx.setException(new IOException("chunk request of " + size + " bytes exceeds " + MAX_REQUEST
+                    + ": split writes into pieces of at most 1 MiB"));
+        }
+        return trx;
+    }
+
     @Override
     public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
         LogEntryProto entry = trx.getLogEntry();
@@ -115,6 +131,10 @@ public final class CopysetStateMachine extends BaseStateMachine {
                 store.write(r.chunkId(), r.offset(), r.data(), index);
                 writes.incrementAndGet();
                 return ChunkReply.ok(r.length(), null);
+            }
+            case FENCE -> {
+                fence.admit(r.volumeId(), r.epoch());
+                return ChunkReply.ok(r.epoch(), null);
             }
             case DELETE -> {
                 fence.admit(r.volumeId(), r.epoch());

@@ -76,6 +76,12 @@ public final class CamberVolume implements BlockDevice {
         }
         SessionInfo session = mds.open(path, mode, client).join();
         List<CopysetInfo> copysets = mds.copysets(entry.pool()).join();
+        if (mode == OpenMode.READ_WRITE) {
+            // Raise the new epoch on every copyset before the first write, so the previous writer's writes are
+            // refused everywhere from now on, not only where this client happens to write first.
+            CompletableFuture.allOf(copysets.stream().map(c -> chunks.fence(c, entry.id(), session.epoch()))
+                    .toArray(CompletableFuture[]::new)).join();
+        }
         LOG.info("event=volume-opened path={} mode={} epoch={} session={}", path, mode, session.epoch(),
                 session.sessionId());
         return new CamberVolume(mds, chunks, entry, session, copysets, new VolumeMetrics(registry, path));

@@ -53,9 +53,25 @@ public final class ChunkClient implements AutoCloseable {
         this.inFlightKib = new Semaphore((int) Math.max(1024, inFlightBytes / 1024));
     }
 
+    /** Largest payload of one chunk write: one Raft log entry each, bounded to keep copyset memory small. */
+    public static final int MAX_WRITE = 1 << 20;
+
     /** Writes data at offset of a chunk, fenced by the volume's epoch; completes once a majority committed it. */
     public CompletableFuture<Void> write(CopysetInfo copyset, long volumeId, long epoch, long chunkId, long offset,
                                          ByteBuffer data) {
+        if (data.remaining() <= MAX_WRITE) {
+            return writeOne(copyset, volumeId, epoch, chunkId, offset, data);
+        }
+        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        for (int done = 0; done < data.remaining(); done += MAX_WRITE) {
+            int len = Math.min(MAX_WRITE, data.remaining() - done);
+            parts.add(writeOne(copyset, volumeId, epoch, chunkId, offset + done, data.slice(data.position() + done, len)));
+        }
+        return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
+    }
+
+    private CompletableFuture<Void> writeOne(CopysetInfo copyset, long volumeId, long epoch, long chunkId, long offset,
+                                             ByteBuffer data) {
         ChunkRequest r = ChunkRequest.write(volumeId, epoch, chunkId, offset, data);
         ByteString bytes = ByteString.copyFrom(r.encodeHeader()).concat(UnsafeByteOperations.unsafeWrap(data.slice()));
         return bounded(r.length(), () -> client(copyset).async().send(Message.valueOf(bytes))).thenApply(x -> null);
@@ -66,6 +82,12 @@ public final class ChunkClient implements AutoCloseable {
         Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.read(chunkId, offset, length)
                 .encodeHeader()));
         return bounded(length, () -> client(copyset).async().sendReadOnly(m)).thenApply(ChunkReply::data);
+    }
+
+    /** Makes a copyset refuse writes of the volume older than epoch; completes once committed. */
+    public CompletableFuture<Void> fence(CopysetInfo copyset, long volumeId, long epoch) {
+        Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.fence(volumeId, epoch).encodeHeader()));
+        return bounded(0, () -> client(copyset).async().send(m)).thenApply(r -> null);
     }
 
     /** Deletes a chunk; answers whether it existed. */

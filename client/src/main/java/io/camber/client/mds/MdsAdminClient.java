@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /** The client library's calls to the MDS admin API (directly or through the gateway), asynchronous. */
 public final class MdsAdminClient {
@@ -63,15 +62,9 @@ public final class MdsAdminClient {
 
     /** The segment holding offset if it is allocated; empty otherwise (reads of it are zeros). */
     public CompletableFuture<Optional<SegmentInfo>> findSegment(String path, long offset) {
+        // 204 No Content means "not allocated"; any error (404 included) stays an error, never a hole.
         return send(get("/api/v1/volumes/segments/at?path=" + q(path) + "&offset=" + offset), SegmentInfo.class)
-                .thenApply(Optional::of)
-                .exceptionally(e -> {
-                    Throwable c = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-                    if (c instanceof CamberException ce && ce.code() == ErrorCode.NOT_FOUND) {
-                        return Optional.empty();
-                    }
-                    throw e instanceof CompletionException ce2 ? ce2 : new CompletionException(e);
-                });
+                .thenApply(Optional::ofNullable);
     }
 
     public CompletableFuture<List<CopysetInfo>> copysets(String pool) {

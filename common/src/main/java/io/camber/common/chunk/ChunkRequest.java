@@ -16,8 +16,8 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
     public static final int HEADER = 1 + 8 + 8 + 8 + 8 + 4 + 8;
     private static final long MAGIC = 0x43414d4245520001L; // "CAMBER" + version 1
 
-    /** Operations on chunks. */
-    public enum Op { WRITE, READ, DELETE, STAT }
+    /** Operations on chunks; FENCE raises a volume's epoch on a copyset without writing data. */
+    public enum Op { WRITE, READ, DELETE, STAT, FENCE }
 
     public static ChunkRequest write(long volumeId, long epoch, long chunkId, long offset, ByteBuffer data) {
         return new ChunkRequest(Op.WRITE, volumeId, epoch, chunkId, offset, data.remaining(), data);
@@ -29,6 +29,11 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
 
     public static ChunkRequest delete(long volumeId, long epoch, long chunkId) {
         return new ChunkRequest(Op.DELETE, volumeId, epoch, chunkId, 0, 0, null);
+    }
+
+    /** Raises the newest epoch of a volume on a copyset, so older writers are refused from then on. */
+    public static ChunkRequest fence(long volumeId, long epoch) {
+        return new ChunkRequest(Op.FENCE, volumeId, epoch, 0, 0, 0, null);
     }
 
     public static ChunkRequest stat(long chunkId) {

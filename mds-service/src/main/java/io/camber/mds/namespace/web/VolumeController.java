@@ -13,6 +13,7 @@ import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
 import io.camber.mds.web.Requests;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -90,12 +91,15 @@ public class VolumeController {
                         mds.submit(new MdsCommand.AllocateSegment(path, r.offset()), SegmentInfo.class)));
     }
 
-    /** The segment holding an offset if it is allocated (404 otherwise: reads of it are zeros); never allocates. */
+    /**
+     * The segment holding an offset if it is allocated; 204 No Content otherwise (it reads as zeros). Never
+     * allocates. Not a 404: a client must never mistake a missing route or volume for a hole.
+     */
     @GetMapping("/volumes/segments/at")
-    public Mono<SegmentInfo> segmentAt(@RequestParam String path, @RequestParam long offset) {
+    public Mono<ResponseEntity<SegmentInfo>> segmentAt(@RequestParam String path, @RequestParam long offset) {
         return mds.query(new MdsQuery.FindSegment(Requests.path(path, "path"), offset), SegmentInfo.class)
-                .switchIfEmpty(Mono.error(() -> io.camber.common.CamberException.notFound(
-                        "segment at offset " + offset + " of " + path + " is not allocated (it reads as zeros)")));
+                .map(ResponseEntity::ok)
+                .defaultIfEmpty(ResponseEntity.noContent().build());
     }
 
     @GetMapping("/volumes/segments")
