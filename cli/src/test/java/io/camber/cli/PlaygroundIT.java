@@ -56,7 +56,7 @@ class PlaygroundIT {
         assertThat(r.code).as("playground up failed:\n%s", r.err).isZero();
         System.out.printf("PlaygroundIT: playground up in %.1f s%n", seconds);
         processes = PlaygroundState.read(dir).orElseThrow().processes();
-        assertThat(processes).hasSize(8);
+        assertThat(processes).hasSize(9);
     }
 
     @AfterAll
@@ -153,6 +153,39 @@ class PlaygroundIT {
 
     @Test
     @Order(5)
+    void theDemoVolumeIsServedOverNbdAndSurvivesARestartOfTheWholePlayground() throws Exception {
+        String uri = "nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + PlaygroundLayout.DEMO_VOLUME;
+        assertThat(tool("nbdinfo", uri)).contains("export-size: " + (10L << 30));
+        tool("qemu-io", "-f", "raw", "-c", "write -P 0x5a 1M 8M", uri);
+
+        Result down = cli("playground", "down", "--dir", dir.toString());
+        assertThat(down.code).as(down.err).isZero();
+        Result up = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+        assertThat(up.code).as(up.out + up.err).isZero();
+        processes = PlaygroundState.read(dir).orElseThrow().processes();
+
+        assertThat(tool("qemu-io", "-f", "raw", "-r", "-c", "read -P 0x5a 1M 8M", uri))
+                .doesNotContain("Pattern verification failed").contains("read 8388608/8388608");
+        Result ls = cli("volume", "ls", "/demo", "--json", GATEWAY);
+        assertThat(ls.out).contains("\"/demo/vol1\"");
+    }
+
+    /** Runs a Debian tool (libnbd-bin, qemu-utils): missing means install it, never skip. */
+    private static String tool(String... cmd) throws Exception {
+        Process p;
+        try {
+            p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            throw new AssertionError(cmd[0] + " is missing: apt-get install libnbd-bin qemu-utils", e);
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
+        return out;
+    }
+
+    @Test
+    @Order(6)
     void downStopsEveryProcess() {
         Result r = cli("playground", "down", "--dir", dir.toString());
 

@@ -76,6 +76,7 @@ public final class Playground {
                     applyTopology();
                 }
             }
+            createDemoVolume();
         } catch (RuntimeException e) {
             err.println("playground did not come up; stopping the " + state.processes().size()
                     + " process(es) started (logs stay in " + dir.resolve("logs") + ")");
@@ -211,6 +212,20 @@ public final class Playground {
                     throw CliFailure.local("applying the playground topology failed: " + e.getMessage());
                 }
                 sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** The volume the NBD server offers for a first try; kept across down and up. */
+    private void createDemoVolume() {
+        ServiceSpec mds = services.stream().filter(s -> s.wave() == Wave.MDS).findFirst().orElseThrow();
+        CamberClient client = new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30));
+        try {
+            client.post("/api/v1/volumes", null, java.util.Map.of("path", PlaygroundLayout.DEMO_VOLUME, "size", "10GiB"));
+            out.println("created demo volume " + PlaygroundLayout.DEMO_VOLUME + " (10GiB)");
+        } catch (CliFailure e) {
+            if (!e.getMessage().startsWith("ALREADY_EXISTS")) {
+                throw CliFailure.local("creating the demo volume failed: " + e.getMessage());
             }
         }
     }

@@ -25,6 +25,10 @@ public final class PlaygroundLayout {
     public static final int CHUNK_BASE_PORT = 8200;
     public static final int META_PORT = 8300;
     public static final int S3_PORT = 8400;
+    public static final int NBD_PORT = 10809;
+    public static final int NBD_HTTP_PORT = 10810;
+    /** The volume the playground creates and serves over NBD for a first try. */
+    public static final String DEMO_VOLUME = "/nbd-demo";
     public static final int CHUNK_SERVICES = 3;
     /** Chunk service n serves its copysets' Raft traffic (the data plane) on CHUNK_RAFT_BASE_PORT + n. */
     public static final int CHUNK_RAFT_BASE_PORT = 8210;
@@ -34,7 +38,7 @@ public final class PlaygroundLayout {
      */
     public static final int COPYSETS = 32;
     public static final List<String> MODULES = List.of("config-server", "mds-service", "chunk-service",
-            "meta-service", "s3-proxy", "gateway");
+            "meta-service", "s3-proxy", "gateway", "cli");
 
     private PlaygroundLayout() {
     }
@@ -72,6 +76,10 @@ public final class PlaygroundLayout {
                 configUri,
                 "--server.port=" + GATEWAY_PORT,
                 "--spring.cloud.discovery.client.simple.instances.mds[0].uri=" + mdsUrl)));
+        // The NBD server is the operators' CLI in serve mode: `camber nbd serve`, with health on its HTTP port.
+        services.add(new ServiceSpec("nbd", "cli", NBD_HTTP_PORT, null, Wave.FRONTENDS, List.of(
+                "nbd", "serve", "--listen=127.0.0.1:" + NBD_PORT, "--http=127.0.0.1:" + NBD_HTTP_PORT,
+                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT)));
         return services;
     }
 

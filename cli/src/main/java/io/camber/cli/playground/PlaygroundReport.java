@@ -26,6 +26,13 @@ public final class PlaygroundReport {
                 + table.render()
                 + state.processes().stream().filter(r -> r.name().equals("gateway")).findFirst()
                         .map(r -> "\nGateway (admin API and S3): http://127.0.0.1:" + r.httpPort() + "\n").orElse("\n")
+                + state.processes().stream().filter(r -> r.name().equals("nbd")).findFirst()
+                        .map(r -> "NBD: nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + PlaygroundLayout.DEMO_VOLUME
+                                + "  (any volume: nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + "/<path>)\n"
+                                + "  nbdinfo nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + PlaygroundLayout.DEMO_VOLUME
+                                + "\n  fio --name=t --ioengine=nbd --uri=nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT
+                                + PlaygroundLayout.DEMO_VOLUME + " --rw=randwrite --bs=4k --iodepth=32 --size=1g\n")
+                        .orElse("")
                 + "Data:  " + dir.resolve("data") + "/<service>\n"
                 + "Logs:  " + dir.resolve("logs") + "/<service>.log\n"
                 + "\nTry:\n"

@@ -10,7 +10,7 @@ import java.util.List;
 public record ServiceSpec(String name, String module, int httpPort, Integer raftPort, Wave wave, List<String> args) {
 
     /** Start waves: each wave is healthy before the next one starts; processes of one wave start together. */
-    public enum Wave { CONFIG, MDS, SERVICES, GATEWAY }
+    public enum Wave { CONFIG, MDS, SERVICES, GATEWAY, FRONTENDS }
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
 

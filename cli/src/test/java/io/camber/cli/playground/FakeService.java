@@ -20,8 +20,10 @@ public final class FakeService {
             System.out.println("fake service exiting as asked");
             System.exit(3);
         }
-        int port = Arrays.stream(args).filter(a -> a.startsWith("--server.port="))
-                .map(a -> Integer.parseInt(a.substring("--server.port=".length()))).findFirst().orElseThrow();
+        // Spring services take --server.port=N; the NBD server (the CLI) takes --http=HOST:N.
+        int port = Arrays.stream(args).filter(a -> a.startsWith("--server.port=") || a.startsWith("--http="))
+                .map(a -> Integer.parseInt(a.substring(a.lastIndexOf(a.startsWith("--http=") ? ':' : '=') + 1)))
+                .findFirst().orElseThrow();
         Files.writeString(Path.of("args.txt"), String.join("\n", args) + "\n");
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
         server.createContext("/actuator/health", ex -> respond(ex, "{\"status\":\"UP\"}"));
@@ -29,6 +31,7 @@ public final class FakeService {
             Files.write(Path.of("topology-applied.json"), ex.getRequestBody().readAllBytes());
             respond(ex, "{\"applied\":true,\"changes\":[\"add physical pool pool1\",\"add logical pool pool1\"]}");
         });
+        server.createContext("/api/v1/volumes", ex -> respond(ex, "{\"path\":\"/nbd-demo\",\"type\":\"VOLUME\"}"));
         server.start();
         System.out.println("fake service listening on " + port);
     }

@@ -62,7 +62,7 @@ class PlaygroundLifecycleTest {
         assertThat(out.toString()).contains("Camber playground is up in " + dir, "./camber volume create /demo/vol1");
         PlaygroundState state = PlaygroundState.read(dir).orElseThrow();
         assertThat(state.processes()).extracting(ProcessRecord::name).containsExactly("config-server", "mds-service",
-                "chunk-service-1", "chunk-service-2", "chunk-service-3", "meta-service", "s3-proxy", "gateway");
+                "chunk-service-1", "chunk-service-2", "chunk-service-3", "meta-service", "s3-proxy", "gateway", "nbd");
         assertThat(state.processes()).allMatch(ServiceProcess::isAlive);
         assertThat(Files.readString(dir.resolve("data/mds-service/args.txt")))
                 .contains("--camber.mds.node-id=mds1", "--camber.mds.data-dir=" + dir.resolve("data/mds1"),
@@ -84,7 +84,7 @@ class PlaygroundLifecycleTest {
         out.getBuffer().setLength(0);
         assertThat(playground(List.of()).status(true)).isZero();
         JsonNode status = JsonMapper.builder().build().readTree(out.toString());
-        assertThat(status).hasSize(8);
+        assertThat(status).hasSize(9);
         status.forEach(p -> {
             assertThat(p.get("alive").asBoolean()).isTrue();
             assertThat(p.get("health").asString()).isEqualTo("UP");
@@ -124,12 +124,12 @@ class PlaygroundLifecycleTest {
         out.getBuffer().setLength(0);
         assertThat(playground(List.of()).status(false)).isEqualTo(CliFailure.REFUSED);
         assertThat(out.toString()).containsPattern("meta-service\\s+\\d+\\s+\\d+\\s+-\\s+STOPPED\\s+no")
-                .contains("7/8 processes up and healthy");
+                .contains("8/9 processes up and healthy");
         out.getBuffer().setLength(0);
         assertThat(playground(SMALL_JVM).up()).isZero();
         assertThat(out.toString()).contains("partly up; starting again: meta-service").contains("meta-service is UP");
         List<ProcessRecord> after = PlaygroundState.read(dir).orElseThrow().processes();
-        assertThat(after).hasSize(8).allMatch(ServiceProcess::isAlive);
+        assertThat(after).hasSize(9).allMatch(ServiceProcess::isAlive);
         assertThat(after.stream().filter(p -> p.name().equals("meta-service")).findFirst().orElseThrow().pid())
                 .isNotEqualTo(meta.pid());
         assertThat(playground(List.of()).status(false)).isZero();
@@ -153,7 +153,8 @@ class PlaygroundLifecycleTest {
         for (ServiceSpec s : layout) {
             int port = freePort();
             List<String> args = s.args().stream()
-                    .map(a -> a.startsWith("--server.port=") ? "--server.port=" + port : a).toList();
+                    .map(a -> a.startsWith("--server.port=") ? "--server.port=" + port
+                            : a.startsWith("--http=") ? "--http=127.0.0.1:" + port : a).toList();
             moved.add(new ServiceSpec(s.name(), s.module(), port, s.raftPort() == null ? null : freePort(), s.wave(), args));
         }
         return moved;
