@@ -59,7 +59,7 @@ class ChunkKillIT {
     private static final int SNAPSHOT_THRESHOLD = 100;
     /** Writes each copyset must acknowledge while the victim is down: past a segment, a snapshot and a purge. */
     private static final int WRITES_WHILE_DOWN = 3 * SNAPSHOT_THRESHOLD;
-    private static final String DEFAULT_JVM_OPTS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xss512k";
+    private static final String DEFAULT_JVM_OPTS = "-Xmx512m -XX:+UseSerialGC -Xss512k";
     private static final int VICTIM = 2;
     private static final int WRITERS = 2;
     private static final int WINDOW = 8;

@@ -61,12 +61,21 @@ public final class CopysetServer implements AutoCloseable {
         RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(1024, snapshotThreshold));
         // Memory per copyset is bounded: a process hosts tens to hundreds of them. An entry (up to 1 MiB of
         // payload) must fit the appender batch, and the write buffer must exceed that batch.
-        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("8MB"));
-        RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 2);
-        // Ratis caches up to 200 MB of log entries per group by default: with tens of copysets per process
-        // and 1 MiB writes that exhausts the heap. Entries past this are read back from the log file.
-        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("4MB"));
-        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf("2MB"));
+        // Ratis keeps the open log segment and up to 200 MB of closed ones in memory per group by default: with
+        // tens of copysets per process and payload inside the entries, that exhausts the heap. Small segments and
+        // a small cache bound a copyset to about 4 MB of heap; older entries are read back from the log file.
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("2MB"));
+        RaftServerConfigKeys.Log.setSegmentCacheNumMax(props, 1);
+        RaftServerConfigKeys.Log.setSegmentCacheSizeMax(props, SizeInBytes.valueOf("2MB"));
+        RaftServerConfigKeys.Log.Appender.setBufferByteLimit(props, SizeInBytes.valueOf("1088KB"));
+        // Appends to a follower that is down pile up (gRPC buffers them while it reconnects); with payload in
+        // the entries, eight outstanding batches per copyset exhausted the leaders' heap within seconds.
+        GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(props, 2);
+        // Snapshots are whole chunk files. Ratis sends them in 16 MB pieces, eight in flight, by default: towards
+        // a replica that is down, every copyset led here buffered 128 MB and the heap ran out. Small pieces, two
+        // in flight, keep a catch-up at a few MB per copyset.
+        RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(props, SizeInBytes.valueOf("1MB"));
+        GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(props, 2);
         RaftServerConfigKeys.Log.setWriteBufferSize(props, SizeInBytes.valueOf("4MB"));
         RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1000, TimeUnit.MILLISECONDS));
         RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2000, TimeUnit.MILLISECONDS));
