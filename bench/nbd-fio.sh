@@ -45,7 +45,8 @@ for job in "${jobs[@]}"; do
         --size="$bytes" --time_based --runtime="$seconds" --randrepeat=0 --norandommap \
         --output-format=json | python3 -c '
 import json, sys
-j = json.load(sys.stdin)["jobs"][0]
+text = sys.stdin.read()
+j = json.loads(text[text.index("{"):])["jobs"][0]  # the nbd engine prints a line before the JSON
 side = j["write"] if j["write"]["io_bytes"] > 0 else j["read"]
 pct = side["clat_ns"].get("percentile", {})
 print(json.dumps({"job": sys.argv[1], "target": sys.argv[2], "iops": side["iops"],
