@@ -45,7 +45,9 @@ public final class CamberVolume implements BlockDevice {
     private final SessionInfo session;
     private final VolumeLayout layout;
     private final Map<Integer, CopysetInfo> copysets;
-    private final Map<Long, SegmentInfo> segments = new ConcurrentHashMap<>();
+    // Futures, not values: concurrent first writes to a segment share one allocation instead of each sending
+    // its own (every allocation is a replicated MDS command).
+    private final Map<Long, CompletableFuture<SegmentInfo>> segments = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     private final PageSequencer pages = new PageSequencer();
     private final VolumeMetrics metrics;
@@ -274,23 +276,30 @@ public final class CamberVolume implements BlockDevice {
     }
 
     private CompletableFuture<SegmentInfo> segment(long segmentOffset) {
-        SegmentInfo cached = segments.get(segmentOffset);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(cached);
+        CompletableFuture<SegmentInfo> mine = new CompletableFuture<>();
+        CompletableFuture<SegmentInfo> known = segments.putIfAbsent(segmentOffset, mine);
+        if (known != null) {
+            return known;
         }
-        return mds.segment(entry.path(), segmentOffset).thenApply(s -> {
-            segments.put(segmentOffset, s);
-            return s;
+        mds.segment(entry.path(), segmentOffset).whenComplete((seg, e) -> {
+            if (e != null) {
+                segments.remove(segmentOffset, mine); // a failed allocation is asked again next time
+                mine.completeExceptionally(e);
+            } else {
+                mine.complete(seg);
+            }
         });
+        return mine;
     }
 
+    /** The segment if it is allocated; holes are not cached, since a writer may allocate them later. */
     private CompletableFuture<Optional<SegmentInfo>> findSegment(long segmentOffset) {
-        SegmentInfo cached = segments.get(segmentOffset);
-        if (cached != null) {
-            return CompletableFuture.completedFuture(Optional.of(cached));
+        CompletableFuture<SegmentInfo> known = segments.get(segmentOffset);
+        if (known != null) {
+            return known.thenApply(Optional::of);
         }
         return mds.findSegment(entry.path(), segmentOffset).thenApply(s -> {
-            s.ifPresent(seg -> segments.put(segmentOffset, seg));
+            s.ifPresent(seg -> segments.putIfAbsent(segmentOffset, CompletableFuture.completedFuture(seg)));
             return s;
         });
     }
