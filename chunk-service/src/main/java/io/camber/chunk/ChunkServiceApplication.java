@@ -1,5 +1,6 @@
 package io.camber.chunk;
 
+import io.camber.server.raft.RatisProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -10,6 +11,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 public class ChunkServiceApplication {
 
     public static void main(String[] args) {
+        RatisProperties.prepareJvm();
         SpringApplication.run(ChunkServiceApplication.class, args);
     }
 }

@@ -1,5 +1,6 @@
 package io.camber.chunk;
 
+import io.camber.server.raft.RaftSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -22,7 +23,7 @@ import java.util.List;
  * @param chunkSize         chunk file size; logical pools served here must use the same
  * @param poolSize          chunk files kept preallocated
  * @param heartbeatInterval how often the MDS hears from this chunk server
- * @param snapshotThreshold applied entries between copyset snapshots
+ * @param raft              Ratis settings shared by every copyset of this chunk server
  */
 @ConfigurationProperties("camber.chunk")
 public record ChunkServiceProperties(
@@ -37,7 +38,7 @@ public record ChunkServiceProperties(
         @DefaultValue("16MB") DataSize chunkSize,
         @DefaultValue("16") int poolSize,
         @DefaultValue("5s") Duration heartbeatInterval,
-        @DefaultValue("1000") long snapshotThreshold) {
+        @DefaultValue RaftSettings raft) {
 
     /** The server name, or one derived from the zone when none is set. */
     public String serverName() {

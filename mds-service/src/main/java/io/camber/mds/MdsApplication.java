@@ -1,5 +1,6 @@
 package io.camber.mds;
 
+import io.camber.server.raft.RatisProperties;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,6 +19,7 @@ public class MdsApplication {
     }
 
     public static void main(String[] args) {
+        RatisProperties.prepareJvm();
         SpringApplication.run(MdsApplication.class, args);
     }
 }

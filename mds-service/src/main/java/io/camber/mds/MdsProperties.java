@@ -1,5 +1,6 @@
 package io.camber.mds;
 
+import io.camber.server.raft.RaftSettings;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -15,11 +16,9 @@ import java.time.Duration;
  * @param peers             every replica as id=host:port, comma separated (empty: a group of one)
  * @param dataDir           Raft log, snapshots and RocksDB live here
  * @param sessionLease      how long a session lives without a renewal
- * @param snapshotThreshold applied entries between snapshots; the log before a snapshot is purged
- * @param electionTimeout   minimum Raft election timeout
  * @param rocksdbMemory     block cache and write buffers together
  * @param expiryInterval    how often the leader drops expired sessions
- * @param raftSegmentSize   Raft log segment size; the log is purged a closed segment at a time
+ * @param raft              the Ratis settings of the MDS group (election timeout, snapshots, log)
  * @param chunkserverUnstableAfter heartbeat silence after which a chunk server is UNSTABLE
  * @param chunkserverOfflineAfter  heartbeat silence after which a chunk server is OFFLINE
  */
@@ -30,11 +29,9 @@ public record MdsProperties(
         @DefaultValue("") String peers,
         @DefaultValue("./data/mds") Path dataDir,
         @DefaultValue("20s") Duration sessionLease,
-        @DefaultValue("10000") long snapshotThreshold,
-        @DefaultValue("1s") Duration electionTimeout,
         @DefaultValue("64MB") DataSize rocksdbMemory,
         @DefaultValue("5s") Duration expiryInterval,
-        @DefaultValue("8MB") DataSize raftSegmentSize,
+        @DefaultValue RaftSettings raft,
         @DefaultValue("30s") Duration chunkserverUnstableAfter,
         @DefaultValue("2m") Duration chunkserverOfflineAfter) {
 

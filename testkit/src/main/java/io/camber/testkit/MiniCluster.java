@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,10 +35,12 @@ public final class MiniCluster implements AutoCloseable {
     private final long chunkSize;
     private final String peers;
     private final Map<String, Object> extraProperties;
+    private final Map<String, Object> chunkProperties;
 
     private MiniCluster(Builder b) throws IOException {
         this.baseDir = b.baseDir != null ? b.baseDir : Files.createTempDirectory("camber-minicluster");
         this.extraProperties = b.properties;
+        this.chunkProperties = b.chunkProperties;
         for (int i = 1; i <= b.mdsCount; i++) {
             mds.add(new MdsNode("mds" + i, freePort(), freePort(), baseDir.resolve("mds" + i)));
         }
@@ -117,14 +120,16 @@ public final class MiniCluster implements AutoCloseable {
 
     private void start(ChunkNode n) {
         String mdsUrls = mds.stream().map(MdsNode::url).collect(Collectors.joining(","));
-        String[] args = {
+        List<String> args = new ArrayList<>(List.of(
                 "--server.port=" + n.httpPort, "--camber.chunk.data-dir=" + n.dataDir,
                 "--camber.chunk.raft-port=" + n.raftPort, "--camber.chunk.zone=zone" + n.index,
                 "--camber.chunk.server=server-" + n.index + "-1", "--camber.chunk.mds=" + mdsUrls,
                 "--camber.chunk.chunk-size=" + chunkSize + "B", "--camber.chunk.pool-size=4",
-                "--camber.chunk.heartbeat-interval=500ms", "--camber.chunk.snapshot-threshold=200",
-                "--spring.cloud.config.enabled=false", "--spring.config.import=", "--spring.main.banner-mode=off"};
-        n.context = new SpringApplicationBuilder(ChunkServiceApplication.class, PrivateNettyResources.class).run(args);
+                "--camber.chunk.heartbeat-interval=500ms", "--camber.chunk.raft.snapshot-threshold=200",
+                "--spring.cloud.config.enabled=false", "--spring.config.import=", "--spring.main.banner-mode=off"));
+        chunkProperties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        n.context = new SpringApplicationBuilder(ChunkServiceApplication.class, PrivateNettyResources.class)
+                .run(args.toArray(String[]::new));
     }
 
     public List<ChunkNode> chunkServers() {
@@ -166,7 +171,7 @@ public final class MiniCluster implements AutoCloseable {
         p.put("camber.mds.node-id", n.id);
         p.put("camber.mds.peers", peers);
         p.put("camber.mds.data-dir", n.dataDir.toString());
-        p.put("camber.mds.election-timeout", "500ms");
+        p.put("camber.mds.raft.election-timeout", "500ms");
         p.putAll(extraProperties);
         // As command-line arguments: builder properties would rank below the service's application.yml.
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -260,6 +265,7 @@ public final class MiniCluster implements AutoCloseable {
         private int copysets = 12;
         private Path baseDir;
         private final Map<String, Object> properties = new HashMap<>();
+        private final Map<String, Object> chunkProperties = new LinkedHashMap<>();
 
         public Builder mds(int count) {
             this.mdsCount = count;
@@ -292,6 +298,12 @@ public final class MiniCluster implements AutoCloseable {
         /** Sets a Spring property on every MDS replica (for example a small snapshot threshold). */
         public Builder mdsProperty(String key, Object value) {
             properties.put(key, value);
+            return this;
+        }
+
+        /** Sets a Spring property on every chunk service (for example its Raft settings). */
+        public Builder chunkProperty(String key, Object value) {
+            chunkProperties.put(key, value);
             return this;
         }
 

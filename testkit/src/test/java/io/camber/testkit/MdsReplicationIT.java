@@ -32,8 +32,10 @@ class MdsReplicationIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = MiniCluster.builder().mds(3)
-                .mdsProperty("camber.mds.snapshot-threshold", 50)
-                .mdsProperty("camber.mds.raft-segment-size", "16KB")
+                .mdsProperty("camber.mds.raft.snapshot-threshold", 50)
+                .mdsProperty("camber.mds.raft.segment-size", "16KB")
+                // purge up to each snapshot, so a stopped replica must catch up by snapshot install
+                .mdsProperty("camber.mds.raft.retain-for-followers", false)
                 .start();
         cluster.awaitLeader(Duration.ofSeconds(30));
         Response r = http(cluster.mds().get(0)).post("/api/v1/topology/apply", Topologies.pool(3, 2, 60));

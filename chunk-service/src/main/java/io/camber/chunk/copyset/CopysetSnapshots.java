@@ -9,6 +9,7 @@ import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -21,12 +22,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Snapshots of a copyset list its chunk files in place (as Curve does) plus {@code copyset.meta}
- * with the snapshot's term, index and the IO fence's epochs; nothing is copied. Ratis ships the
- * whole copyset folder to a lagging replica and swaps it in.
+ * Snapshots of a copyset list its chunk files in place (as Curve does) plus a meta file with the
+ * snapshot's term, index and the IO fence's epochs; nothing is copied. Ratis ships the whole copyset
+ * folder to a lagging replica and swaps it in.
+ *
+ * <p>Each snapshot's meta file is its own, named by index and never rewritten, so the index a follower
+ * installs is the one Ratis chose even when a newer snapshot is taken during the transfer. The chunk
+ * files are live: they may hold writes newer than that index when they are read. That is safe because
+ * the follower then replays every entry after the index, and chunk writes are whole-page overwrites
+ * applied in log order: each page ends with the content of its last write, whatever it held before.
  */
 final class CopysetSnapshots implements StateMachineStorage {
     static final String META = "copyset.meta";
+    /** Meta files kept: older ones may still be read by a transfer in progress. */
+    private static final int METAS_KEPT = 3;
 
     private final Path dir;
     private final Path tmp;
@@ -56,7 +65,7 @@ final class CopysetSnapshots implements StateMachineStorage {
         return tmp.toFile();
     }
 
-    /** Writes copyset.meta durably (temp file, fsync, atomic rename). */
+    /** Writes the meta file of a new snapshot durably (temp file, fsync, atomic rename), then drops old ones. */
     void writeMeta(Meta meta) throws IOException {
         StringBuilder sb = new StringBuilder();
         sb.append(meta.termIndex().getTerm()).append(' ').append(meta.termIndex().getIndex()).append('\n');
@@ -66,15 +75,55 @@ final class CopysetSnapshots implements StateMachineStorage {
         try (FileChannel ch = FileChannel.open(staging, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        Files.move(staging, dir.resolve(META), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(staging, metaFile(meta.termIndex().getIndex()), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        List<Long> indexes = metaIndexes();
+        for (int i = 0; i < indexes.size() - METAS_KEPT; i++) {
+            Files.deleteIfExists(metaFile(indexes.get(i)));
+        }
     }
 
-    /** The recorded snapshot, or null before the first one. */
-    Meta readMeta() {
-        Path file = dir.resolve(META);
-        if (!Files.exists(file)) {
-            return null;
+    private Path metaFile(long index) {
+        return dir.resolve(META + "." + index);
+    }
+
+    /** Indexes of the meta files present, oldest first. */
+    private List<Long> metaIndexes() throws IOException {
+        List<Long> indexes = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(META + ".") && name.substring(META.length() + 1).chars().allMatch(Character::isDigit)) {
+                    indexes.add(Long.parseLong(name.substring(META.length() + 1)));
+                }
+            }
         }
+        indexes.sort(null);
+        return indexes;
+    }
+
+    /** The newest snapshot's meta file, or null before the first one. */
+    private Path newestMeta() {
+        try {
+            List<Long> indexes = metaIndexes();
+            if (!indexes.isEmpty()) {
+                return metaFile(indexes.get(indexes.size() - 1));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+        // Written by versions that kept a single, rewritten meta file.
+        Path legacy = dir.resolve(META);
+        return Files.exists(legacy) ? legacy : null;
+    }
+
+    /** The newest snapshot, or null before the first one. */
+    Meta readMeta() {
+        Path file = newestMeta();
+        return file == null ? null : readMeta(file);
+    }
+
+    private static Meta readMeta(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
             String[] head = lines.get(0).split(" ");
@@ -103,12 +152,13 @@ final class CopysetSnapshots implements StateMachineStorage {
 
     @Override
     public FileListSnapshotInfo getLatestSnapshot() {
-        Meta meta = readMeta();
-        if (meta == null) {
+        Path metaFile = newestMeta();
+        if (metaFile == null) {
             return null;
         }
+        Meta meta = readMeta(metaFile);
         List<FileInfo> files = new ArrayList<>();
-        files.add(new FileInfo(dir.resolve(META), null));
+        files.add(new FileInfo(metaFile, null));
         try (var chunks = Files.list(dir.resolve("chunks"))) {
             chunks.filter(Files::isRegularFile).forEach(p -> files.add(new FileInfo(p, null)));
         } catch (IOException e) {

@@ -6,18 +6,14 @@ import io.camber.chunk.store.ChunkStore;
 import io.camber.common.CamberException;
 import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
+import io.camber.server.raft.ReplicaStateMachine;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +30,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * when the entry is applied (as Curve does): bytes never reach a chunk file before a majority has
  * them durable, so an entry that is later truncated cannot have clobbered committed data.
  */
-public final class CopysetStateMachine extends BaseStateMachine {
+public final class CopysetStateMachine extends ReplicaStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(CopysetStateMachine.class);
 
     private final Path dir;
@@ -42,7 +38,6 @@ public final class CopysetStateMachine extends BaseStateMachine {
     private final long chunkSize;
     private final CopysetSnapshots snapshots;
     private final EpochFence fence = new EpochFence();
-    private final AtomicLong snapshotInstalls = new AtomicLong();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
     private volatile ChunkStore store;
@@ -59,15 +54,9 @@ public final class CopysetStateMachine extends BaseStateMachine {
         return snapshots;
     }
 
-    @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        snapshots.init(raftStorage);
-        getLifeCycle().startAndTransition(this::load);
-    }
-
     /** Opens the chunk files and the fence as of the last snapshot; the log replays the rest. */
-    private void load() {
+    @Override
+    protected void open() {
         store = new ChunkStore(dir, pool, chunkSize);
         CopysetSnapshots.Meta meta = snapshots.readMeta();
         if (meta != null) {
@@ -76,23 +65,16 @@ public final class CopysetStateMachine extends BaseStateMachine {
         }
     }
 
+    /** The folder is about to be replaced by the leader's snapshot: let go of its chunk files. */
     @Override
-    public void pause() {
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        // The folder is about to be replaced by the leader's snapshot: let go of its chunk files.
+    protected void release() {
         store.close();
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
     }
 
     @Override
-    public void reinitialize() throws IOException {
-        // The leader's snapshot replaced this copyset's folder: reopen the chunks it brought.
-        getLifeCycle().transition(LifeCycle.State.STARTING);
+    protected void adoptInstalledSnapshot() throws IOException {
         snapshots.dropInstallDigests();
-        load();
-        getLifeCycle().transition(LifeCycle.State.RUNNING);
-        snapshotInstalls.incrementAndGet();
-        LOG.info("event=copyset-snapshot-installed dir={} lastApplied={}", dir, getLastAppliedTermIndex());
+        LOG.info("event=copyset_snapshot_installed dir={}", dir);
     }
 
     /** Largest request a copyset accepts: one 1 MiB write and its header (larger writes are split by clients). */
@@ -201,8 +183,6 @@ public final class CopysetStateMachine extends BaseStateMachine {
         return new long[] {writes.get(), reads.get()};
     }
 
-    public long snapshotInstalls() {
-        return snapshotInstalls.get();
-    }
+
 
 }

@@ -57,7 +57,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             pool = ChunkFilePool.open(props.dataDir().resolve("pool"), props.chunkSize().toBytes(), props.poolSize());
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.raftPort(), props.dataDir(), pool,
-                    props.chunkSize().toBytes(), props.snapshotThreshold());
+                    props.chunkSize().toBytes(), props.raft());
         } catch (IOException e) {
             throw new IllegalStateException("chunk server cannot start on " + props.dataDir() + ": " + e.getMessage(), e);
         }

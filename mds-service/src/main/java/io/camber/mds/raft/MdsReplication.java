@@ -33,7 +33,7 @@ public class MdsReplication implements AutoCloseable {
         this.meters = meters;
         this.stateMachine = new MdsStateMachine(props.dataDir(), props.rocksdbMemory().toBytes());
         RaftNodeConfig config = new RaftNodeConfig(props.nodeId(), RaftNodeConfig.parsePeers(props.effectivePeers()),
-                props.dataDir(), props.snapshotThreshold(), props.electionTimeout(), props.raftSegmentSize().toBytes());
+                props.dataDir(), props.raft());
         try {
             this.node = new ReplicatedNode("camber-mds", config, stateMachine);
         } catch (IOException e) {

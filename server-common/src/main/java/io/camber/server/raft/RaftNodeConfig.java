@@ -3,7 +3,6 @@ package io.camber.server.raft;
 import io.camber.common.CamberException;
 
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -13,12 +12,9 @@ import java.util.Map;
  * @param nodeId            this member's id, one of the peers' keys
  * @param peers             every member of the group: id to host:port of its Raft endpoint
  * @param dataDir           folder for the Raft log, snapshots and RocksDB
- * @param snapshotThreshold applied entries between automatic snapshots (older log is then purged)
- * @param electionTimeout   minimum leader-election timeout (the maximum is twice that)
- * @param logSegmentBytes   size at which a Raft log segment is closed; only closed segments are purged
+ * @param raft              the Ratis settings of the group
  */
-public record RaftNodeConfig(String nodeId, Map<String, String> peers, Path dataDir, long snapshotThreshold,
-                             Duration electionTimeout, long logSegmentBytes) {
+public record RaftNodeConfig(String nodeId, Map<String, String> peers, Path dataDir, RaftSettings raft) {
 
     public RaftNodeConfig {
         if (!peers.containsKey(nodeId)) {

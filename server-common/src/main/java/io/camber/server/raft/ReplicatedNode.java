@@ -2,10 +2,8 @@ package io.camber.server.raft;
 
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
-import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -13,15 +11,12 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
@@ -37,7 +32,7 @@ import java.util.concurrent.TimeUnit;
 public final class ReplicatedNode implements AutoCloseable {
     private final RaftNodeConfig config;
     private final RaftGroup group;
-    private final RaftServer server;
+    private final GroupServer server;
     private final RaftClient client;
     private final RocksStateMachine stateMachine;
 
@@ -50,44 +45,17 @@ public final class ReplicatedNode implements AutoCloseable {
                 .map(e -> RaftPeer.newBuilder().setId(e.getKey()).setAddress(e.getValue()).build())
                 .toList();
         this.group = RaftGroup.valueOf(groupId, peers);
-        RaftProperties props = properties(config);
-        this.server = RaftServer.newBuilder()
-                .setServerId(RaftPeerId.valueOf(config.nodeId()))
-                .setGroup(group)
-                .setStateMachine(stateMachine)
-                .setProperties(props)
-                .setOption(RaftStorage.StartupOption.RECOVER)
-                .build();
-        server.start();
+        int port = Integer.parseInt(config.address().substring(config.address().lastIndexOf(':') + 1));
+        RaftProperties props = RatisProperties.server(config.raft(), port, config.dataDir().resolve("raft"));
+        this.server = new GroupServer(config.nodeId(), props, gid -> stateMachine, group);
         this.client = RaftClient.newBuilder()
-                .setProperties(props)
+                .setProperties(RatisProperties.client(config.raft(), Duration.ofSeconds(3)))
                 .setRaftGroup(group)
                 .setLeaderId(null)
                 // Bounded so a group without a leader answers NO_LEADER instead of hanging the caller.
                 .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(60,
                         TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
                 .build();
-    }
-
-    private static RaftProperties properties(RaftNodeConfig config) {
-        RaftProperties props = new RaftProperties();
-        RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
-        int port = Integer.parseInt(config.address().substring(config.address().lastIndexOf(':') + 1));
-        GrpcConfigKeys.Server.setPort(props, port);
-        RaftServerConfigKeys.setStorageDir(props, List.of(config.dataDir().resolve("raft").toFile()));
-        RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
-        RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, config.snapshotThreshold());
-        RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
-        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(config.logSegmentBytes()));
-        // Purge as soon as a snapshot covers a closed segment, so a lagging replica is fed by snapshot.
-        RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(1024, config.snapshotThreshold()));
-        long min = config.electionTimeout().toMillis();
-        RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(min, TimeUnit.MILLISECONDS));
-        RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2 * min, TimeUnit.MILLISECONDS));
-        // Reads go through the leader and are linearizable; the leader lease saves a round trip per read.
-        RaftServerConfigKeys.Read.setOption(props, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
-        RaftServerConfigKeys.Read.setLeaderLeaseEnabled(props, true);
-        return props;
     }
 
     /** Replicates a command; completes with the state machine's reply once a majority committed it. */
@@ -123,7 +91,7 @@ public final class ReplicatedNode implements AutoCloseable {
     /** This member's Raft role: LEADER, FOLLOWER, CANDIDATE or another Ratis role name. */
     public String role() {
         try {
-            return server.getDivision(group.getGroupId()).getInfo().getCurrentRole().name();
+            return division().getInfo().getCurrentRole().name();
         } catch (IOException e) {
             return "UNKNOWN";
         }
@@ -132,7 +100,7 @@ public final class ReplicatedNode implements AutoCloseable {
     /** Whether this member is the leader and ready to serve. */
     public boolean isLeader() {
         try {
-            return server.getDivision(group.getGroupId()).getInfo().isLeaderReady();
+            return division().getInfo().isLeaderReady();
         } catch (IOException e) {
             return false;
         }
@@ -141,7 +109,7 @@ public final class ReplicatedNode implements AutoCloseable {
     /** The id of the leader this member knows of, if any. */
     public Optional<String> leaderId() {
         try {
-            RaftPeerId id = server.getDivision(group.getGroupId()).getInfo().getLeaderId();
+            RaftPeerId id = division().getInfo().getLeaderId();
             return Optional.ofNullable(id).map(RaftPeerId::toString);
         } catch (IOException e) {
             return Optional.empty();
@@ -151,7 +119,7 @@ public final class ReplicatedNode implements AutoCloseable {
     /** The Raft term this member is in. */
     public long term() {
         try {
-            return server.getDivision(group.getGroupId()).getInfo().getCurrentTerm();
+            return division().getInfo().getCurrentTerm();
         } catch (IOException e) {
             return -1;
         }
@@ -160,6 +128,11 @@ public final class ReplicatedNode implements AutoCloseable {
     /** The state machine this member hosts. */
     public RocksStateMachine stateMachine() {
         return stateMachine;
+    }
+
+    private RaftServer.Division division() throws IOException {
+        return server.division(group.getGroupId())
+                .orElseThrow(() -> new IOException("group " + group.getGroupId() + " is not running here"));
     }
 
     @Override

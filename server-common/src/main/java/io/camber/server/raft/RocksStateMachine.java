@@ -3,20 +3,18 @@ package io.camber.server.raft;
 import io.camber.server.rocks.RocksStore;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
-import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
-import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.FileUtils;
-import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,7 +28,7 @@ import java.util.stream.Stream;
  * written in one batch, so a restart resumes exactly after the last applied entry and skips the rest
  * of the replay; snapshots are RocksDB checkpoints.
  */
-public abstract class RocksStateMachine extends BaseStateMachine {
+public abstract class RocksStateMachine extends ReplicaStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(RocksStateMachine.class);
 
     private final Path dataDir;
@@ -40,7 +38,6 @@ public abstract class RocksStateMachine extends BaseStateMachine {
     // Queries read while applies write; reinitialize swaps the store under the write lock.
     private final ReadWriteLock storeLock = new ReentrantReadWriteLock();
     private volatile RocksStore store;
-    private final java.util.concurrent.atomic.AtomicLong snapshotInstalls = new java.util.concurrent.atomic.AtomicLong();
 
     protected RocksStateMachine(Path dataDir, List<String> columnFamilies, long memoryBudget) {
         this.dataDir = dataDir;
@@ -71,57 +68,77 @@ public abstract class RocksStateMachine extends BaseStateMachine {
         return snapshots;
     }
 
+    /**
+     * Opens the database. A snapshot newer than the database means an install did not finish (a crash
+     * between Ratis taking the leader's snapshot and the swap below): the swap is redone first.
+     */
     @Override
-    public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-        super.initialize(server, groupId, raftStorage);
-        snapshots.init(raftStorage);
-        getLifeCycle().startAndTransition(this::open);
-    }
-
-    @Override
-    public void pause() {
-        // Ratis pauses the state machine before it swaps in a snapshot from the leader.
-        getLifeCycle().transition(LifeCycle.State.PAUSING);
-        getLifeCycle().transition(LifeCycle.State.PAUSED);
-    }
-
-    private void open() {
-        store = new RocksStore(dataDir.resolve("db"), columnFamilies, memoryBudget);
-        long[] applied = store.lastApplied();
-        setLastAppliedTermIndex(TermIndex.valueOf(applied[0], applied[1]));
-        loaded(store);
-        LOG.info("event=state-opened dir={} lastApplied={}", dataDir, getLastAppliedTermIndex());
-    }
-
-    @Override
-    public void reinitialize() throws IOException {
+    protected void open() throws IOException {
         storeLock.writeLock().lock();
         try {
-            // A snapshot from the leader was installed: replace the live database with its checkpoint.
-            if (store != null) {
-                store.close();
-            }
+            TermIndex snapshot = snapshots.readTermIndex();
             Path db = dataDir.resolve("db");
-            FileUtils.deleteFully(db);
-            Files.createDirectories(db);
-            try (Stream<Path> files = Files.list(snapshots.checkpointDir())) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    Files.copy(f, db.resolve(f.getFileName()));
-                }
+            store = new RocksStore(db, columnFamilies, memoryBudget);
+            if (snapshot != null && store.lastApplied()[1] < snapshot.getIndex()) {
+                store.close();
+                swapInCheckpoint(db);
+                store = new RocksStore(db, columnFamilies, memoryBudget);
             }
-            getLifeCycle().transition(LifeCycle.State.STARTING);
-            open();
-            getLifeCycle().transition(LifeCycle.State.RUNNING);
-            snapshotInstalls.incrementAndGet();
-            LOG.info("event=snapshot-installed lastApplied={}", getLastAppliedTermIndex());
+            long[] applied = store.lastApplied();
+            setLastAppliedTermIndex(TermIndex.valueOf(applied[0], applied[1]));
+            loaded(store);
+            LOG.info("event=state_opened dir={} last_applied={}", dataDir, getLastAppliedTermIndex());
         } finally {
             storeLock.writeLock().unlock();
         }
     }
 
-    /** How many snapshots from the leader this replica installed since it started. */
-    public long snapshotInstalls() {
-        return snapshotInstalls.get();
+    @Override
+    protected void release() {
+        storeLock.writeLock().lock();
+        try {
+            if (store != null) {
+                store.close();
+                store = null;
+            }
+        } finally {
+            storeLock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Replaces the database with the snapshot's checkpoint so that a crash at any point leaves either the old
+     * database or the new one: copy aside and fsync, then two renames. {@link #open()} finishes an interrupted swap.
+     */
+    private void swapInCheckpoint(Path db) throws IOException {
+        Path incoming = db.resolveSibling("db-incoming");
+        Path old = db.resolveSibling("db-old");
+        FileUtils.deleteFully(incoming);
+        Files.createDirectories(incoming);
+        try (Stream<Path> files = Files.list(snapshots.checkpointDir())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path copy = incoming.resolve(f.getFileName());
+                Files.copy(f, copy);
+                try (FileChannel ch = FileChannel.open(copy, StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                }
+            }
+        }
+        fsyncDirectory(incoming);
+        FileUtils.deleteFully(old);
+        if (Files.exists(db)) {
+            Files.move(db, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(incoming, db, StandardCopyOption.ATOMIC_MOVE);
+        fsyncDirectory(db.getParent());
+        FileUtils.deleteFully(old);
+        LOG.info("event=checkpoint_swapped_in dir={}", db);
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
     }
 
     @Override
