@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
@@ -77,8 +79,11 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
         LOG.info("event=copyset_snapshot_installed dir={}", dir);
     }
 
-    /** Largest request a copyset accepts: one 1 MiB write and its header (larger writes are split by clients). */
-    static final int MAX_REQUEST = (1 << 20) + ChunkRequest.HEADER;
+    /**
+     * Largest request a copyset accepts: 1 MiB of payload plus the headers of a full batch (clients split larger
+     * writes and cap batches at 1 MiB).
+     */
+    static final int MAX_REQUEST = (1 << 20) + (ChunkRequest.MAX_BATCH + 1) * ChunkRequest.HEADER;
 
     @Override
     public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
@@ -108,6 +113,19 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
 
     private ChunkReply apply(ChunkRequest r, long index) {
         switch (r.op()) {
+            case BATCH -> {
+                // Client-side group commit: many requests, one entry, one fsync. Each is applied and answered on
+                // its own, in order, as if it had come in its own entry.
+                List<ChunkReply> replies = new ArrayList<>(r.length());
+                for (ChunkRequest one : r.batch()) {
+                    try {
+                        replies.add(apply(one, index));
+                    } catch (CamberException e) {
+                        replies.add(ChunkReply.failure(e));
+                    }
+                }
+                return ChunkReply.batch(replies);
+            }
             case WRITE -> {
                 fence.admit(r.volumeId(), r.epoch());
                 store.write(r.chunkId(), r.offset(), r.data(), index);

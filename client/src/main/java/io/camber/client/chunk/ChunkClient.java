@@ -18,7 +18,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -31,18 +30,24 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Sends chunk requests straight to copyset leaders. One Ratis client per copyset finds the leader
  * and follows its NotLeader redirects; retries reuse the call id, so the copyset applies a retried
- * write once. Requests to many copysets run in parallel, bounded by the bytes in flight.
+ * write once. Writes, deletes and fences to one copyset are grouped into batch entries while earlier
+ * ones are on their way ({@link CopysetWriteQueue}); requests to many copysets run in parallel, bounded
+ * by the payload bytes in flight. No call here blocks a thread.
  */
 public final class ChunkClient implements AutoCloseable {
+    /** Entries in flight per copyset before further writes wait to leave as one batch. */
+    static final int ENTRIES_IN_FLIGHT = 2;
+
     private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
+    private final Map<RaftGroupId, CopysetWriteQueue> queues = new ConcurrentHashMap<>();
     private final RaftProperties props = new RaftProperties();
-    private final Semaphore inFlightKib;
+    private final InFlightBudget budget;
 
     /** A client that keeps at most inFlightBytes of payload outstanding. */
     public ChunkClient(long inFlightBytes) {
@@ -50,82 +55,85 @@ public final class ChunkClient implements AutoCloseable {
         GrpcConfigKeys.setMessageSizeMax(props, SizeInBytes.valueOf("64MB"));
         RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(10, TimeUnit.SECONDS));
         RaftClientConfigKeys.Async.setOutstandingRequestsMax(props, 1024);
-        this.inFlightKib = new Semaphore((int) Math.max(1024, inFlightBytes / 1024));
+        this.budget = new InFlightBudget(Math.max(1 << 20, inFlightBytes));
     }
 
-    /** Largest payload of one chunk write: one Raft log entry each, bounded to keep copyset memory small. */
+    /** Largest payload of one chunk write, and of one batch entry: bounded to keep copyset memory small. */
     public static final int MAX_WRITE = 1 << 20;
 
     /** Writes data at offset of a chunk, fenced by the volume's epoch; completes once a majority committed it. */
     public CompletableFuture<Void> write(CopysetInfo copyset, long volumeId, long epoch, long chunkId, long offset,
                                          ByteBuffer data) {
         if (data.remaining() <= MAX_WRITE) {
-            return writeOne(copyset, volumeId, epoch, chunkId, offset, data);
+            return logged(copyset, ChunkRequest.write(volumeId, epoch, chunkId, offset, data)).thenApply(x -> null);
         }
-        List<CompletableFuture<Void>> parts = new ArrayList<>();
+        List<CompletableFuture<ChunkReply>> parts = new ArrayList<>();
         for (int done = 0; done < data.remaining(); done += MAX_WRITE) {
             int len = Math.min(MAX_WRITE, data.remaining() - done);
-            parts.add(writeOne(copyset, volumeId, epoch, chunkId, offset + done, data.slice(data.position() + done, len)));
+            parts.add(logged(copyset, ChunkRequest.write(volumeId, epoch, chunkId, offset + done,
+                    data.slice(data.position() + done, len))));
         }
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
-    }
-
-    private CompletableFuture<Void> writeOne(CopysetInfo copyset, long volumeId, long epoch, long chunkId, long offset,
-                                             ByteBuffer data) {
-        ChunkRequest r = ChunkRequest.write(volumeId, epoch, chunkId, offset, data);
-        ByteString bytes = ByteString.copyFrom(r.encodeHeader()).concat(UnsafeByteOperations.unsafeWrap(data.slice()));
-        return bounded(r.length(), () -> client(copyset).async().send(Message.valueOf(bytes))).thenApply(x -> null);
     }
 
     /** Reads length bytes at offset of a chunk; never-written ranges are zeros. */
     public CompletableFuture<ByteBuffer> read(CopysetInfo copyset, long chunkId, long offset, int length) {
         Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.read(chunkId, offset, length)
                 .encodeHeader()));
-        return bounded(length, () -> client(copyset).async().sendReadOnly(m)).thenApply(ChunkReply::data);
+        return bounded(length, () -> client(copyset).async().sendReadOnly(m).thenApply(ChunkClient::decode))
+                .thenApply(r -> r.orThrow().data());
     }
 
     /** Makes a copyset refuse writes of the volume older than epoch; completes once committed. */
     public CompletableFuture<Void> fence(CopysetInfo copyset, long volumeId, long epoch) {
-        Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.fence(volumeId, epoch).encodeHeader()));
-        return bounded(0, () -> client(copyset).async().send(m)).thenApply(r -> null);
+        return logged(copyset, ChunkRequest.fence(volumeId, epoch)).thenApply(r -> null);
     }
 
     /** Deletes a chunk; answers whether it existed. */
     public CompletableFuture<Boolean> delete(CopysetInfo copyset, long volumeId, long epoch, long chunkId) {
-        Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.delete(volumeId, epoch, chunkId)
-                .encodeHeader()));
-        return bounded(0, () -> client(copyset).async().send(m)).thenApply(r -> r.value() == 1);
+        return logged(copyset, ChunkRequest.delete(volumeId, epoch, chunkId)).thenApply(r -> r.value() == 1);
     }
 
-    private CompletableFuture<ChunkReply> bounded(int bytes, java.util.function.Supplier<CompletableFuture<RaftClientReply>> call) {
-        int kib = Math.max(1, (bytes + 1023) / 1024);
-        try {
-            inFlightKib.acquire(kib);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "interrupted"));
-        }
-        CompletableFuture<RaftClientReply> sent;
-        try {
-            sent = call.get();
-        } catch (RuntimeException e) {
-            inFlightKib.release(kib);
-            throw e;
-        }
-        return sent.whenComplete((r, e) -> inFlightKib.release(kib)).thenApply(ChunkClient::decode);
+    /** A request that goes into the copyset's log, through its write queue; fails with the copyset's error code. */
+    private CompletableFuture<ChunkReply> logged(CopysetInfo copyset, ChunkRequest r) {
+        CopysetWriteQueue queue = queue(copyset);
+        return bounded(r.data() == null ? 0 : r.data().remaining(), () -> queue.submit(r))
+                .thenApply(ChunkReply::orThrow);
     }
 
+    private CompletableFuture<ChunkReply> bounded(int bytes, Supplier<CompletableFuture<ChunkReply>> call) {
+        return budget.acquire(bytes).thenCompose(x -> {
+            CompletableFuture<ChunkReply> sent;
+            try {
+                sent = call.get();
+            } catch (RuntimeException e) {
+                sent = CompletableFuture.failedFuture(e);
+            }
+            return sent.whenComplete((r, e) -> budget.release(bytes));
+        });
+    }
+
+    /** The copyset's answer, success or refusal; a request Ratis itself could not deliver fails as UNAVAILABLE. */
     private static ChunkReply decode(RaftClientReply reply) {
         if (!reply.isSuccess()) {
             throw new CompletionException(new CamberException(ErrorCode.UNAVAILABLE,
                     "copyset " + reply.getRaftGroupId() + " could not serve the request: " + reply.getException()));
         }
-        return ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()).orThrow();
+        return ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+
+    private CopysetWriteQueue queue(CopysetInfo c) {
+        return queues.computeIfAbsent(groupId(c), g -> new CopysetWriteQueue(
+                bytes -> client(c).async().send(Message.valueOf(bytes)).thenApply(ChunkClient::decode),
+                ENTRIES_IN_FLIGHT, MAX_WRITE));
+    }
+
+    private static RaftGroupId groupId(CopysetInfo c) {
+        return RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
     }
 
     private RaftClient client(CopysetInfo c) {
-        RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
-        return clients.computeIfAbsent(gid, g -> {
+        return clients.computeIfAbsent(groupId(c), g -> {
             List<RaftPeer> peers = new ArrayList<>();
             for (int i = 0; i < c.chunkServers().size(); i++) {
                 peers.add(RaftPeer.newBuilder().setId("cs" + c.chunkServers().get(i)).setAddress(c.addresses().get(i))
@@ -145,5 +153,6 @@ public final class ChunkClient implements AutoCloseable {
             c.close();
         }
         clients.clear();
+        queues.clear();
     }
 }

@@ -4,6 +4,8 @@ import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.nio.charset.StandardCharsets;
 
 /** The answer of a copyset: OK with data (reads) or a number (stats), or an error code and message. */
@@ -51,5 +53,33 @@ public record ChunkReply(ErrorCode error, String detail, long value, ByteBuffer 
         b.get(text);
         ErrorCode error = code.length == 0 ? null : ErrorCode.valueOf(new String(code, StandardCharsets.US_ASCII));
         return new ChunkReply(error, error == null ? null : new String(text, StandardCharsets.UTF_8), value, b.slice());
+    }
+
+    /** One reply per request of a BATCH, in order, packed into one reply (value = count). */
+    public static ChunkReply batch(List<ChunkReply> replies) {
+        List<ByteBuffer> encoded = new ArrayList<>(replies.size());
+        int size = 0;
+        for (ChunkReply r : replies) {
+            ByteBuffer e = r.encode();
+            encoded.add(e);
+            size += 4 + e.remaining();
+        }
+        ByteBuffer packed = ByteBuffer.allocate(size);
+        for (ByteBuffer e : encoded) {
+            packed.putInt(e.remaining()).put(e);
+        }
+        return ok(replies.size(), packed.flip());
+    }
+
+    /** The replies packed by {@link #batch}, in request order. */
+    public List<ChunkReply> unbatch() {
+        List<ChunkReply> out = new ArrayList<>((int) value);
+        ByteBuffer b = data.duplicate();
+        for (long i = 0; i < value; i++) {
+            int len = b.getInt();
+            out.add(decode(b.slice(b.position(), len)));
+            b.position(b.position() + len);
+        }
+        return out;
     }
 }

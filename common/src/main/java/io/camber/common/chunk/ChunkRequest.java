@@ -3,10 +3,14 @@ package io.camber.common.chunk;
 import io.camber.common.CamberException;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * One request to a copyset: what travels in a Raft log entry (writes, deletes) or a read-only query
- * (reads, stats). Binary: a fixed 45-byte header, then the payload of a write.
+ * (reads, stats). Binary: a fixed 45-byte header, then the payload of a write. A BATCH carries several
+ * log requests (writes, deletes, fences) in one entry, each encoded as above one after another; its
+ * length field counts them.
  *
  * @param volumeId the volume the chunk belongs to (0 for none), for the IO fence
  * @param epoch    the writer's epoch for that volume; older than the newest seen is refused
@@ -17,7 +21,10 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
     private static final long MAGIC = 0x43414d4245520001L; // "CAMBER" + version 1
 
     /** Operations on chunks; FENCE raises a volume's epoch on a copyset without writing data. */
-    public enum Op { WRITE, READ, DELETE, STAT, FENCE }
+    public enum Op { WRITE, READ, DELETE, STAT, FENCE, BATCH }
+
+    /** Most requests one BATCH may carry. */
+    public static final int MAX_BATCH = 256;
 
     public static ChunkRequest write(long volumeId, long epoch, long chunkId, long offset, ByteBuffer data) {
         return new ChunkRequest(Op.WRITE, volumeId, epoch, chunkId, offset, data.remaining(), data);
@@ -40,6 +47,36 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
         return new ChunkRequest(Op.STAT, 0, 0, chunkId, 0, 0, null);
     }
 
+    /** The header of a BATCH of count requests; their encodings follow it. */
+    public static ByteBuffer batchHeader(int count) {
+        return new ChunkRequest(Op.BATCH, 0, 0, 0, 0, count, null).encodeHeader();
+    }
+
+    /** Whether this request changes state and so travels in a log entry (and may be batched). */
+    public boolean isLogged() {
+        return op == Op.WRITE || op == Op.DELETE || op == Op.FENCE;
+    }
+
+    /** The requests of a BATCH, in order; their payloads are views of this request's, not copies. */
+    public List<ChunkRequest> batch() {
+        if (op != Op.BATCH) {
+            throw CamberException.invalid(op + " is not a batch");
+        }
+        List<ChunkRequest> out = new ArrayList<>(length);
+        ByteBuffer b = data.duplicate();
+        for (int i = 0; i < length; i++) {
+            ChunkRequest r = decodeOne(b);
+            if (!r.isLogged()) {
+                throw CamberException.invalid("a batch carries writes, deletes and fences, not " + r.op());
+            }
+            out.add(r);
+        }
+        if (b.hasRemaining()) {
+            throw CamberException.invalid("batch of " + length + " requests has " + b.remaining() + " bytes left over");
+        }
+        return out;
+    }
+
     /** The header alone; a write's payload follows it on the wire without being copied into it. */
     public ByteBuffer encodeHeader() {
         ByteBuffer b = ByteBuffer.allocate(HEADER);
@@ -50,10 +87,19 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
 
     /** Decodes a request; the payload is a view of the input, not a copy. */
     public static ChunkRequest decode(ByteBuffer in) {
-        if (in.remaining() < HEADER) {
-            throw CamberException.invalid("chunk request of " + in.remaining() + " bytes is shorter than its header");
-        }
         ByteBuffer b = in.slice();
+        ChunkRequest r = decodeOne(b);
+        if (b.hasRemaining()) {
+            throw CamberException.invalid(r.op() + " request carries " + b.remaining() + " bytes after its end");
+        }
+        return r;
+    }
+
+    /** Decodes the request at b's position and moves b past it. */
+    private static ChunkRequest decodeOne(ByteBuffer b) {
+        if (b.remaining() < HEADER) {
+            throw CamberException.invalid("chunk request of " + b.remaining() + " bytes is shorter than its header");
+        }
         int opIndex = b.get();
         long volumeId = b.getLong();
         long epoch = b.getLong();
@@ -66,10 +112,17 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
         Op op = Op.values()[opIndex];
         ByteBuffer data = null;
         if (op == Op.WRITE) {
-            if (b.remaining() != length) {
+            if (length < 0 || b.remaining() < length) {
                 throw CamberException.invalid("write announces " + length + " bytes but carries " + b.remaining());
             }
+            data = b.slice(b.position(), length);
+            b.position(b.position() + length);
+        } else if (op == Op.BATCH) {
+            if (length < 1 || length > MAX_BATCH) {
+                throw CamberException.invalid("batch of " + length + " requests: 1 to " + MAX_BATCH + " allowed");
+            }
             data = b.slice();
+            b.position(b.limit());
         }
         return new ChunkRequest(op, volumeId, epoch, chunkId, offset, length, data);
     }

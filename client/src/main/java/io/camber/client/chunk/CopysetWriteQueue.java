@@ -1,0 +1,133 @@
+package io.camber.client.chunk;
+
+import io.camber.common.chunk.ChunkReply;
+import io.camber.common.chunk.ChunkRequest;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Group commit on the client, per copyset. A copyset is one Raft log: each entry costs a replication round
+ * and an fsync on every replica, whatever its size. While {@code maxInFlight} entries are on their way,
+ * further writes, deletes and fences wait here and leave together as one BATCH entry (up to maxBatchBytes of
+ * payload and {@link ChunkRequest#MAX_BATCH} requests). A lone request leaves at once, so a queue depth of
+ * one pays no extra latency.
+ *
+ * <p>Requests in one batch never touch the same page: the volume layer orders writes to a page one after
+ * another, each waiting for the previous one's reply.
+ */
+final class CopysetWriteQueue {
+    private record Pending(ChunkRequest request, CompletableFuture<ChunkReply> reply) {
+    }
+
+    private final Function<ByteString, CompletableFuture<ChunkReply>> sender;
+    private final int maxInFlight;
+    private final int maxBatchBytes;
+    private final Deque<Pending> waiting = new ArrayDeque<>();
+    private int inFlight;
+
+    /** sender replicates one entry and answers the copyset's reply. */
+    CopysetWriteQueue(Function<ByteString, CompletableFuture<ChunkReply>> sender, int maxInFlight, int maxBatchBytes) {
+        this.sender = sender;
+        this.maxInFlight = maxInFlight;
+        this.maxBatchBytes = maxBatchBytes;
+    }
+
+    /** Queues a logged request; completes with its own reply once the entry carrying it is committed and applied. */
+    CompletableFuture<ChunkReply> submit(ChunkRequest request) {
+        CompletableFuture<ChunkReply> reply = new CompletableFuture<>();
+        synchronized (this) {
+            waiting.add(new Pending(request, reply));
+        }
+        drain();
+        return reply;
+    }
+
+    private void drain() {
+        while (true) {
+            List<Pending> batch;
+            synchronized (this) {
+                if (inFlight >= maxInFlight || waiting.isEmpty()) {
+                    return;
+                }
+                batch = takeBatch();
+                inFlight++;
+            }
+            send(batch);
+        }
+    }
+
+    /** The oldest waiting requests that fit one entry; at least one. */
+    private List<Pending> takeBatch() {
+        List<Pending> batch = new ArrayList<>();
+        int bytes = 0;
+        while (!waiting.isEmpty() && batch.size() < ChunkRequest.MAX_BATCH) {
+            int next = payload(waiting.peek().request());
+            if (!batch.isEmpty() && bytes + next > maxBatchBytes) {
+                break;
+            }
+            bytes += next;
+            batch.add(waiting.poll());
+        }
+        return batch;
+    }
+
+    private void send(List<Pending> batch) {
+        CompletableFuture<ChunkReply> sent;
+        try {
+            sent = sender.apply(encode(batch));
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((reply, error) -> {
+            synchronized (this) {
+                inFlight--;
+            }
+            answer(batch, reply, error);
+            drain();
+        });
+    }
+
+    private static void answer(List<Pending> batch, ChunkReply reply, Throwable error) {
+        if (error != null) {
+            batch.forEach(p -> p.reply().completeExceptionally(error));
+        } else if (batch.size() == 1 || !reply.ok()) {
+            // a lone request's own reply, or a refusal of the whole entry (each caller gets it)
+            batch.forEach(p -> p.reply().complete(reply));
+        } else {
+            List<ChunkReply> replies = reply.unbatch();
+            for (int i = 0; i < batch.size(); i++) {
+                batch.get(i).reply().complete(replies.get(i));
+            }
+        }
+    }
+
+    /** One request as itself; several behind a BATCH header. Payloads are wrapped, never copied. */
+    private static ByteString encode(List<Pending> batch) {
+        ByteString out = batch.size() == 1 ? ByteString.EMPTY
+                : UnsafeByteOperations.unsafeWrap(ChunkRequest.batchHeader(batch.size()));
+        for (Pending p : batch) {
+            ChunkRequest r = p.request();
+            out = out.concat(UnsafeByteOperations.unsafeWrap(r.encodeHeader()));
+            if (r.data() != null) {
+                out = out.concat(UnsafeByteOperations.unsafeWrap(r.data().slice()));
+            }
+        }
+        return out;
+    }
+
+    private static int payload(ChunkRequest r) {
+        return ChunkRequest.HEADER + (r.data() == null ? 0 : r.data().remaining());
+    }
+
+    /** Entries on their way right now; for tests. */
+    synchronized int inFlight() {
+        return inFlight;
+    }
+}
