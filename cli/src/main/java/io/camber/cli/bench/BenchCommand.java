@@ -3,12 +3,14 @@ package io.camber.cli.bench;
 import io.camber.cli.ApiOptions;
 import io.camber.cli.CliFailure;
 import io.camber.cli.http.Json;
+import io.camber.cli.playground.PlaygroundLayout;
 import io.camber.cli.playground.PlaygroundState;
 import io.camber.common.api.CopysetInfo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -24,7 +26,8 @@ public final class BenchCommand {
 
     @Command(name = "chunks", description = {
             "Write then read chunks straight to copyset leaders at each size and queue depth;",
-            "print ops/s, MiB/s, p50/p99 latency and, for writes, chunk-service disk bytes per client byte."})
+            "print ops/s, MiB/s, p50/p99 latency, chunk-service CPU per request and, for writes, device bytes",
+            "written per client byte on the disks of the chunk services' data directories."})
     int chunks(@Mixin ApiOptions api, @Mixin ChunkBenchOptions options) throws InterruptedException, IOException {
         BenchPlan plan = options.plan();
         String body = api.client().get("/api/v1/copysets", null);
@@ -38,10 +41,25 @@ public final class BenchCommand {
                     + chunkSize + "): use smaller sizes");
         }
         PrintWriter err = spec.commandLine().getErr();
-        DiskWrites disk = new DiskWrites(chunkServicePids(options.dir(), err));
-        List<BenchRow> rows = new ChunkBench(plan, copysets, options.chunks(), disk, err).run(options.keep());
+        ProcessCpu cpu = new ProcessCpu(chunkServicePids(options.dir(), err));
+        DiskWrites disk = DiskWrites.forDirectories(chunkDataDirs(options.dir()), err);
+        if (disk.deviceNames().isEmpty()) {
+            err.println("bench: no chunk data directory on a block device under " + options.dir().resolve("data")
+                    + ": disk bytes per client byte will be n/a (pass --dir of the playground)");
+        } else {
+            err.println("bench: disk bytes from /sys/block/" + String.join(",", disk.deviceNames())
+                    + "/stat: every writer on that disk counts, so keep other IO off it while measuring");
+        }
+        List<BenchRow> rows = new ChunkBench(plan, copysets, options.chunks(), disk, cpu, err).run(options.keep());
         String json = Json.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(rows);
         return api.print(json, () -> BenchTable.render(rows));
+    }
+
+    /** The chunk services' data directories as the playground in dir lays them out. */
+    static List<Path> chunkDataDirs(Path dir) {
+        return IntStream.rangeClosed(1, PlaygroundLayout.CHUNK_SERVICES)
+                .mapToObj(n -> PlaygroundLayout.chunkDisk(dir, n))
+                .toList();
     }
 
     /** The live chunk-service pids of the playground in dir; empty (with a note) when there is none. */
@@ -54,7 +72,7 @@ public final class BenchCommand {
                 .orElse(List.of());
         if (pids.isEmpty()) {
             err.println("bench: no live chunk services in " + dir.resolve(PlaygroundState.FILE)
-                    + ": disk bytes per client byte will be n/a (pass --dir of the playground)");
+                    + ": CPU per request will be n/a (pass --dir of the playground)");
         }
         return pids;
     }

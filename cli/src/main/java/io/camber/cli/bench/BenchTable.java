@@ -12,11 +12,12 @@ public final class BenchTable {
     }
 
     public static String render(List<BenchRow> rows) {
-        Table table = new Table("MODE", "OP", "SIZE", "QD", "OPS/S", "MIB/S", "P50-MS", "P99-MS", "DISK/CLIENT",
-                "ERRORS");
+        Table table = new Table("MODE", "OP", "SIZE", "QD", "OPS/S", "MIB/S", "P50-MS", "P99-MS", "CPU-US/OP",
+                "DISK/CLIENT", "ERRORS");
         for (BenchRow r : rows) {
             table.row(r.mode(), r.op(), HumanSize.of(r.sizeBytes()), r.depth(), fixed(r.opsPerSec(), 0),
-                    fixed(r.mibPerSec(), 1), millis(r.p50Ms()), millis(r.p99Ms()), disk(r), r.errors());
+                    fixed(r.mibPerSec(), 1), millis(r.p50Ms()), millis(r.p99Ms()),
+                    r.cpuMicrosPerOp() == null ? "n/a" : fixed(r.cpuMicrosPerOp(), 0), disk(r), r.errors());
         }
         return table.render();
     }

@@ -22,24 +22,27 @@ final class ChunkBench {
     /** Volume 0 is unfenced, so the bench needs no volume and no epoch. */
     private static final long VOLUME = 0;
     private static final long EPOCH = 0;
-    /** Disk writes below this per poll count as background noise (logs, heartbeats) when waiting for quiet. */
+    /** Device writes below this per poll count as background noise (logs, heartbeats) when waiting for quiet. */
     private static final long QUIET_BYTES = 256 * 1024;
 
     private final BenchPlan plan;
     private final List<CopysetInfo> copysets;
     private final int chunks;
     private final DiskWrites disk;
+    private final ProcessCpu cpu;
     private final PrintWriter progress;
     private final SplittableRandom random = new SplittableRandom(42);
     /** Every 4KiB block of every write carries the same bytes, so any aligned read of written data can be checked. */
     private final byte[] block = new byte[BenchPlan.ALIGNMENT];
     private boolean stuck;
 
-    ChunkBench(BenchPlan plan, List<CopysetInfo> copysets, int chunks, DiskWrites disk, PrintWriter progress) {
+    ChunkBench(BenchPlan plan, List<CopysetInfo> copysets, int chunks, DiskWrites disk, ProcessCpu cpu,
+               PrintWriter progress) {
         this.plan = plan;
         this.copysets = copysets;
         this.chunks = chunks;
         this.disk = disk;
+        this.cpu = cpu;
         this.progress = progress;
         new SplittableRandom(7).nextBytes(block);
     }
@@ -100,6 +103,7 @@ final class ChunkBench {
                              ExecutorService issuer) throws InterruptedException {
         boolean write = c.op() == BenchPlan.Op.WRITE;
         OptionalLong before = write ? disk.total() : OptionalLong.empty();
+        OptionalLong cpuBefore = cpu.totalNanos();
         ClosedLoop loop = new ClosedLoop(c.depth(), plan.duration(), plan.ops(),
                 write ? () -> write(client, targets, payload) : () -> read(client, targets, payload), issuer);
         ClosedLoop.Result r = loop.run();
@@ -108,8 +112,11 @@ final class ChunkBench {
             // followers apply after the leader answered: wait until their chunk-file writes are in the count
             ratio = DiskWrites.ratio(before, quietDisk(), r.ops() * c.size());
         }
+        // after the quiet wait for writes, so the followers' apply is charged to the requests that caused it
+        Double cpuPerOp = ProcessCpu.microsPerOp(cpuBefore, cpu.totalNanos(), r.ops());
         stuck = r.stuck() > 0;
-        BenchRow row = BenchRow.of(c, r.ops(), r.elapsedNanos(), r.latencies(), ratio, r.errors() + r.stuck());
+        BenchRow row = BenchRow.of(c, r.ops(), r.elapsedNanos(), r.latencies(), cpuPerOp, ratio,
+                r.errors() + r.stuck());
         progress.println(String.format(Locale.ROOT, "bench: %s %s %d QD%d: %d ops, %.0f ops/s, %d errors%s%s",
                 row.mode(), row.op(), c.size(), c.depth(), row.ops(), row.opsPerSec(), row.errors(),
                 stuck ? " (" + r.stuck() + " unanswered)" : "",

@@ -31,7 +31,7 @@ public final class ChunkBenchOptions {
     int chunks;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "playground",
-            description = "playground directory, to find the chunk services' pids for disk bytes (default: ./${DEFAULT-VALUE})")
+            description = "playground directory: the chunk services' pids and data disks (default: ./${DEFAULT-VALUE})")
     Path dir;
 
     @Option(names = "--keep", description = "keep the bench chunks afterwards (default: delete them)")

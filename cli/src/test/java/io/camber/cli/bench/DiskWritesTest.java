@@ -3,6 +3,8 @@ package io.camber.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,27 +14,38 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DiskWritesTest {
 
-    private static String io(long writeBytes) {
-        return "rchar: 1\nwchar: 2\nsyscr: 3\nsyscw: 4\nread_bytes: 5\nwrite_bytes: " + writeBytes
-                + "\ncancelled_write_bytes: 999\n";
+    @Test
+    void countsADiskSharedByEveryDataDirectoryOnce(@TempDir Path tmp) throws IOException {
+        List<Path> dirs = List.of(Files.createDirectories(tmp.resolve("data/chunk-service-1")),
+                Files.createDirectories(tmp.resolve("data/chunk-service-2")), tmp.resolve("data/not-created"));
+        Path sysfs = tmp.resolve("sys");
+        Path disk = Files.createDirectories(sysfs.resolve("devices/block/vda"));
+        Files.writeString(disk.resolve("stat"), BlockDeviceTest.statLine(100));
+        long dev = (Long) Files.getAttribute(tmp, "unix:dev");
+        Files.createDirectories(sysfs.resolve("dev/block"));
+        Files.createSymbolicLink(sysfs.resolve("dev/block/" + BlockDevice.major(dev) + ":" + BlockDevice.minor(dev)),
+                Path.of("../../devices/block/vda"));
+        StringWriter err = new StringWriter();
+
+        DiskWrites writes = DiskWrites.forDirectories(dirs, sysfs, tmp.resolve("none"), new PrintWriter(err, true));
+
+        assertThat(writes.deviceNames()).containsExactly("vda");
+        assertThat(writes.total()).hasValue(100L * 512);
+        Files.writeString(disk.resolve("stat"), BlockDeviceTest.statLine(100 + 48));
+        assertThat(writes.total()).hasValue(148L * 512);
+        assertThat(err.toString()).isEmpty();
     }
 
     @Test
-    void parsesWriteBytesAndNotCancelledWriteBytes() {
-        assertThat(DiskWrites.parseWriteBytes(io(438276096))).hasValue(438276096);
-        assertThat(DiskWrites.parseWriteBytes("rchar: 1\n")).isEmpty();
-    }
+    void isEmptyWithoutDevicesOrWhenACounterIsUnreadable(@TempDir Path tmp) {
+        StringWriter err = new StringWriter();
+        DiskWrites none = DiskWrites.forDirectories(List.of(tmp), tmp.resolve("empty-sysfs"), tmp.resolve("none"),
+                new PrintWriter(err, true));
+        DiskWrites gone = new DiskWrites(List.of(new BlockDevice("vdz", tmp.resolve("missing/stat"))));
 
-    @Test
-    void sumsEveryPidAndIsEmptyWhenOneIsUnreadable(@TempDir Path proc) throws IOException {
-        for (long pid : new long[] {11, 12}) {
-            Files.createDirectories(proc.resolve(Long.toString(pid)));
-            Files.writeString(proc.resolve(pid + "/io"), io(pid * 1000));
-        }
-
-        assertThat(new DiskWrites(List.of(11L, 12L), proc).total()).hasValue(23_000);
-        assertThat(new DiskWrites(List.of(11L, 13L), proc).total()).isEmpty();
-        assertThat(new DiskWrites(List.of(), proc).total()).isEmpty();
+        assertThat(none.total()).isEmpty();
+        assertThat(err.toString()).contains(tmp.toString(), "n/a");
+        assertThat(gone.total()).isEmpty();
     }
 
     @Test
