@@ -61,7 +61,6 @@ class ChunkKillIT {
     private static final int SNAPSHOT_THRESHOLD = 100;
     /** Writes each copyset must acknowledge while the victim is down: past a segment and several snapshots. */
     private static final int WRITES_WHILE_DOWN = 3 * SNAPSHOT_THRESHOLD;
-    private static final String DEFAULT_JVM_OPTS = "-Xmx512m -XX:+UseSerialGC -Xss512k";
     private static final int VICTIM = 2;
     private static final int WRITERS = 2;
     private static final int WINDOW = 8;
@@ -188,7 +187,7 @@ class ChunkKillIT {
     // ---- playground
 
     private static Result playgroundUp() {
-        String jvmOpts = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS")).orElse(DEFAULT_JVM_OPTS)
+        String jvmOpts = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS")).orElse(PlaygroundLayout.JVM_OPTIONS)
                 + " -Dcamber.chunk.raft.snapshot-threshold=" + SNAPSHOT_THRESHOLD;
         return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(), "--jvm-opts=" + jvmOpts);
     }

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
-import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +22,8 @@ class CopysetSnapshotsTest {
         for (long index = 100; index <= 500; index += 100) {
             snapshots.writeMeta(new CopysetSnapshots.Meta(TermIndex.valueOf(2, index), Map.of(9L, index)));
         }
+        assertThat(snapshots.getLatestSnapshot().getTermIndex()).as("known without reading the folder")
+                .isEqualTo(TermIndex.valueOf(2, 500));
         assertThat(snapshots.readMeta().termIndex()).isEqualTo(TermIndex.valueOf(2, 500));
         assertThat(snapshots.readMeta().epochs()).containsEntry(9L, 500L);
         try (var files = Files.list(dir.resolve("1-1"))) {
@@ -29,7 +31,7 @@ class CopysetSnapshotsTest {
                     .as("older meta files are dropped, three kept for transfers in progress")
                     .containsExactlyInAnyOrder("copyset.meta.300", "copyset.meta.400", "copyset.meta.500");
         }
-        FileListSnapshotInfo latest = snapshots.getLatestSnapshot();
+        SnapshotInfo latest = snapshots.getLatestSnapshot();
         assertThat(latest.getTermIndex()).isEqualTo(TermIndex.valueOf(2, 500));
         assertThat(latest.getFiles()).extracting(FileInfo::getPath).extracting(p -> p.getFileName().toString())
                 .containsExactly("copyset.meta.500", "7");

@@ -58,7 +58,7 @@ public final class PlaygroundCommand {
     @Command(name = "up", description = "Start the playground (or say that it is already up) and apply topology pool1.")
     int up(@Mixin Where where,
            @Option(names = "--jvm-opts", paramLabel = "OPTS",
-                   defaultValue = "${env:CAMBER_PLAYGROUND_JVM_OPTS:--Xmx512m -XX:+UseSerialGC -Xss512k}",
+                   defaultValue = "${env:CAMBER_PLAYGROUND_JVM_OPTS:-" + PlaygroundLayout.JVM_OPTIONS + "}",
                    description = "JVM options of every service (env CAMBER_PLAYGROUND_JVM_OPTS, default: ${DEFAULT-VALUE})")
            String jvmOpts,
            @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "120",

@@ -37,6 +37,21 @@ public final class PlaygroundLayout {
      * its own threads and log buffers, so a one-machine playground keeps fewer.
      */
     public static final int COPYSETS = 32;
+    /**
+     * JVM options of every process (heaps are per process, see services()). Chosen from measurements on a 2-core
+     * machine, docs/operations.md: ParallelGC collects the payload-heavy young generation of the data-plane
+     * processes in short stop-the-world pauses without concurrent threads competing for the two cores; the common
+     * ForkJoinPool gets 4 threads, because with 1 (the default on 2 cores) CompletableFuture's async steps on
+     * Ratis' follower path start a new thread per task; a process out of memory exits (and `playground up`
+     * restarts it) rather than limp on with failing threads.
+     */
+    public static final String JVM_OPTIONS = "-XX:+UseParallelGC -XX:ParallelGCThreads=2 -Xss512k"
+            + " -XX:+ExitOnOutOfMemoryError -Djava.util.concurrent.ForkJoinPool.common.parallelism=4";
+    /** Heap of a chunk service: Raft log entries carry the write payload, cached per copyset until flushed. */
+    public static final String CHUNK_HEAP = "1g";
+    /** Heap of the NBD server: up to 64 MiB of requests in flight per connection, several connections. */
+    public static final String NBD_HEAP = "512m";
+
     public static final List<String> MODULES = List.of("config-server", "mds-service", "chunk-service",
             "meta-service", "s3-proxy", "gateway", "cli");
 
@@ -66,7 +81,7 @@ public final class PlaygroundLayout {
                             "--camber.chunk.raft-port=" + (CHUNK_RAFT_BASE_PORT + n),
                             "--camber.chunk.zone=zone" + n,
                             "--camber.chunk.server=server" + n,
-                            "--camber.chunk.mds=" + mdsUrl)));
+                            "--camber.chunk.mds=" + mdsUrl), CHUNK_HEAP));
         }
         services.add(new ServiceSpec("meta-service", "meta-service", META_PORT, null, Wave.SERVICES,
                 List.of(configUri, "--server.port=" + META_PORT)));
@@ -79,7 +94,7 @@ public final class PlaygroundLayout {
         // The NBD server is the operators' CLI in serve mode: `camber nbd serve`, with health on its HTTP port.
         services.add(new ServiceSpec("nbd", "cli", NBD_HTTP_PORT, null, Wave.FRONTENDS, List.of(
                 "nbd", "serve", "--listen=127.0.0.1:" + NBD_PORT, "--http=127.0.0.1:" + NBD_HTTP_PORT,
-                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT)));
+                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT), NBD_HEAP));
         return services;
     }
 

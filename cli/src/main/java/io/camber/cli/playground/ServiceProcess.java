@@ -35,6 +35,7 @@ public final class ServiceProcess {
             command.add(SETSID.toString());
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx" + spec.heap());
         command.addAll(jvmOptions);
         command.add("-jar");
         command.add(jar.toString());

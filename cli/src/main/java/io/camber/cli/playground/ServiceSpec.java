@@ -6,8 +6,16 @@ import java.util.List;
 /**
  * One process of the playground: which module's exec jar it runs, its ports, its Spring arguments and the
  * start wave it belongs to.
+ *
+ * @param heap the process's maximum heap (-Xmx value); the operator's JVM options come after it and win
  */
-public record ServiceSpec(String name, String module, int httpPort, Integer raftPort, Wave wave, List<String> args) {
+public record ServiceSpec(String name, String module, int httpPort, Integer raftPort, Wave wave, List<String> args,
+                          String heap) {
+
+    /** A service with the small heap most services need. */
+    public ServiceSpec(String name, String module, int httpPort, Integer raftPort, Wave wave, List<String> args) {
+        this(name, module, httpPort, raftPort, wave, args, "256m");
+    }
 
     /** Start waves: each wave is healthy before the next one starts; processes of one wave start together. */
     public enum Wave { CONFIG, MDS, SERVICES, GATEWAY, FRONTENDS }

@@ -155,7 +155,8 @@ class PlaygroundLifecycleTest {
             List<String> args = s.args().stream()
                     .map(a -> a.startsWith("--server.port=") ? "--server.port=" + port
                             : a.startsWith("--http=") ? "--http=127.0.0.1:" + port : a).toList();
-            moved.add(new ServiceSpec(s.name(), s.module(), port, s.raftPort() == null ? null : freePort(), s.wave(), args));
+            moved.add(new ServiceSpec(s.name(), s.module(), port, s.raftPort() == null ? null : freePort(), s.wave(), args,
+                    s.heap()));
         }
         return moved;
     }

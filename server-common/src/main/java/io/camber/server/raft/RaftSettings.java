@@ -18,6 +18,8 @@ import java.util.Map;
  * @param writeBufferSize      log write buffer per group; must hold the largest entry
  * @param appenderBatch        bytes of entries a leader sends a follower in one append
  * @param outstandingAppends   appends in flight per follower; bounds memory toward a slow or dead follower
+ * @param appenderWait         least time between two appends to a follower (Ratis' 10ms default adds up to 10ms
+ *                             to every commit that finds the appender waiting)
  * @param snapshotPiece        piece size of a snapshot shipped to a follower
  * @param snapshotPiecesInFlight snapshot pieces in flight per follower
  * @param retainForFollowers   keep log entries a follower still needs instead of purging up to the snapshot, so a
@@ -36,6 +38,7 @@ public record RaftSettings(
         @DefaultValue("4MB") DataSize writeBufferSize,
         @DefaultValue("2MB") DataSize appenderBatch,
         @DefaultValue("4") int outstandingAppends,
+        @DefaultValue("0ms") Duration appenderWait,
         @DefaultValue("1MB") DataSize snapshotPiece,
         @DefaultValue("2") int snapshotPiecesInFlight,
         @DefaultValue("true") boolean retainForFollowers,
@@ -55,6 +58,7 @@ public record RaftSettings(
         require(positive(writeBufferSize) && writeBufferSize.toBytes() > appenderBatch.toBytes(), "write-buffer-size",
                 writeBufferSize, "larger than appender-batch (" + appenderBatch + ")");
         require(outstandingAppends >= 1, "outstanding-appends", outstandingAppends, "1 or more");
+        require(appenderWait != null && !appenderWait.isNegative(), "appender-wait", appenderWait, "0 or more");
         require(positive(snapshotPiece), "snapshot-piece", snapshotPiece, "positive");
         require(snapshotPiecesInFlight >= 1, "snapshot-pieces-in-flight", snapshotPiecesInFlight, "1 or more");
         require(purgeGap >= 1, "purge-gap", purgeGap, "1 or more");
@@ -68,14 +72,16 @@ public record RaftSettings(
     /** Defaults for a group whose entries are small (metadata): the MDS and meta-service partitions. */
     public static RaftSettings defaults() {
         return new RaftSettings(Duration.ofSeconds(1), 10000, DataSize.ofMegabytes(8), 2, DataSize.ofMegabytes(4),
-                DataSize.ofMegabytes(2), 4, DataSize.ofMegabytes(1), 2, true, 1024, false, DataSize.ofMegabytes(64),
+                DataSize.ofMegabytes(2), 4, Duration.ZERO, DataSize.ofMegabytes(1), 2, true, 1024, false,
+                DataSize.ofMegabytes(64),
                 Map.of());
     }
 
     /** A copy with another election timeout. */
     public RaftSettings withElectionTimeout(Duration timeout) {
         return new RaftSettings(timeout, snapshotThreshold, segmentSize, segmentCacheSegments, writeBufferSize,
-                appenderBatch, outstandingAppends, snapshotPiece, snapshotPiecesInFlight, retainForFollowers, purgeGap,
+                appenderBatch, outstandingAppends, appenderWait, snapshotPiece, snapshotPiecesInFlight, retainForFollowers,
+                purgeGap,
                 logMetadata, messageSizeMax, properties);
     }
 

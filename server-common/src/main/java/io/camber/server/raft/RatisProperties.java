@@ -57,6 +57,7 @@ public final class RatisProperties {
         RaftServerConfigKeys.Log.setWriteBufferSize(p, size(s.writeBufferSize().toBytes()));
         RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, size(s.appenderBatch().toBytes()));
         GrpcConfigKeys.Server.setLeaderOutstandingAppendsMax(p, s.outstandingAppends());
+        RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, millis(s.appenderWait().toMillis()));
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, size(s.snapshotPiece().toBytes()));
         GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, s.snapshotPiecesInFlight());
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, s.logMetadata());

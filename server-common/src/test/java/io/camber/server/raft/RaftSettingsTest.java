@@ -17,7 +17,7 @@ class RaftSettingsTest {
     private static RaftSettings with(DataSize writeBuffer, DataSize appenderBatch, Map<String, String> extra) {
         RaftSettings d = RaftSettings.defaults();
         return new RaftSettings(d.electionTimeout(), d.snapshotThreshold(), d.segmentSize(), d.segmentCacheSegments(),
-                writeBuffer, appenderBatch, d.outstandingAppends(), d.snapshotPiece(), d.snapshotPiecesInFlight(),
+                writeBuffer, appenderBatch, d.outstandingAppends(), d.appenderWait(), d.snapshotPiece(), d.snapshotPiecesInFlight(),
                 d.retainForFollowers(), d.purgeGap(), d.logMetadata(), d.messageSizeMax(), extra);
     }
 
