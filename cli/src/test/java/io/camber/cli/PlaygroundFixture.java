@@ -1,0 +1,98 @@
+package io.camber.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.camber.cli.playground.PlaygroundLayout;
+import io.camber.cli.playground.PlaygroundState;
+import io.camber.cli.playground.PlaygroundState.ProcessRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** A real playground (service processes on the default ports, in a temp dir) for the ITs that need one. */
+final class PlaygroundFixture implements AutoCloseable {
+    static final String GATEWAY = "--endpoint=http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT;
+
+    final Path home;
+    final Path dir;
+
+    private PlaygroundFixture(Path home, Path dir) {
+        this.home = home;
+        this.dir = dir;
+    }
+
+    /** Brings a playground up; a missing service jar fails in CI and skips elsewhere. */
+    static PlaygroundFixture up(String name) throws IOException {
+        Path home = Path.of(System.getProperty("camber.home", "..")).toAbsolutePath().normalize();
+        List<Path> missing = PlaygroundLayout.services(home, home).stream().map(s -> s.jar(home)).distinct()
+                .filter(j -> !Files.isRegularFile(j)).toList();
+        if (!missing.isEmpty()) {
+            String why = "service jars not built (" + missing + "): run ./mvnw -B verify from the top";
+            if ("true".equals(System.getenv("CI"))) {
+                fail(why);
+            }
+            assumeTrue(false, why);
+        }
+        // the prefix lets .ci/run find and stop a playground a crashed test JVM left behind
+        PlaygroundFixture p = new PlaygroundFixture(home, Files.createTempDirectory("camber-playground-it-" + name
+                + "-"));
+        long start = System.nanoTime();
+        Result r = p.upAgain();
+        System.out.println(r.out() + r.err());
+        assertThat(r.code()).as("playground up failed:\n%s", r.err()).isZero();
+        System.out.printf("%s: playground up in %.1f s%n", name, (System.nanoTime() - start) / 1e9);
+        return p;
+    }
+
+    /** `playground up` again: starts whatever process of it is not running. */
+    Result upAgain() {
+        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+    }
+
+    /** The running process of a service. */
+    ProcessRecord process(String name) {
+        return PlaygroundState.read(dir).orElseThrow().processes().stream().filter(p -> p.name().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError(name + " is not in the playground state"));
+    }
+
+    /** How many copysets chunk service n leads, from its Prometheus metrics. */
+    static int copysetsLed(int n) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + (PlaygroundLayout.CHUNK_BASE_PORT + n) + "/actuator/prometheus"))
+                .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        Matcher m = Pattern.compile("(?m)^camber_chunk_copysets_leading\\{[^}]*} ([0-9.]+)").matcher(r.body());
+        if (!m.find()) {
+            throw new AssertionError("no camber_chunk_copysets_leading in chunk service " + n + "'s metrics");
+        }
+        return (int) Double.parseDouble(m.group(1));
+    }
+
+    @Override
+    public void close() {
+        Result r = cli("playground", "down", "--dir", dir.toString(), "--purge");
+        System.out.println(r.out() + r.err());
+    }
+
+    /** Runs the CLI in this JVM, as an operator would from a shell. */
+    static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    record Result(int code, String out, String err) {
+    }
+}
