@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
@@ -112,7 +113,22 @@ public final class ChunkClient implements AutoCloseable {
             inFlightKib.release(kib);
             throw e;
         }
-        return sent.whenComplete((r, e) -> inFlightKib.release(kib)).thenApply(ChunkClient::decode);
+        return sent.whenComplete((r, e) -> inFlightKib.release(kib)).thenApply(ChunkClient::decode)
+                .exceptionally(ChunkClient::refused);
+    }
+
+    /**
+     * A copyset refuses a request before it enters the log (NO_SPACE) by failing it in startTransaction. Ratis
+     * fails the call with a StateMachineException around the CamberException it rebuilt on this side: unwrap it,
+     * so callers see the code. Any other failure passes through unchanged.
+     */
+    static ChunkReply refused(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof StateMachineException sme && sme.getCause() instanceof CamberException refusal) {
+            throw new CompletionException(refusal);
+        }
+        throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
     }
 
     private static ChunkReply decode(RaftClientReply reply) {
