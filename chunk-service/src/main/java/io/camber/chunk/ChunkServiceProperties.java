@@ -21,7 +21,9 @@ import java.util.List;
  * @param mds               MDS base URLs; heartbeats go to each, registration to the first that answers
  * @param capacity          space offered to chunks
  * @param chunkSize         chunk file size; logical pools served here must use the same
- * @param poolSize          chunk files kept preallocated
+ * @param poolSize          chunk files kept preallocated, refilled in the background
+ * @param reservedSpace     disk space writes never use: kept for the Raft logs of accepted entries, snapshot
+ *                          meta files, and deletes; below it writes are refused with NO_SPACE
  * @param heartbeatInterval how often the MDS hears from this chunk server
  * @param raft              Ratis settings shared by every copyset of this chunk server
  */
@@ -37,6 +39,7 @@ public record ChunkServiceProperties(
         @DefaultValue("100GB") DataSize capacity,
         @DefaultValue("16MB") DataSize chunkSize,
         @DefaultValue("16") int poolSize,
+        @DefaultValue("256MB") DataSize reservedSpace,
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue RaftSettings raft) {
 

@@ -13,6 +13,8 @@ public enum ErrorCode {
     FENCED(409),
     NO_LEADER(503),
     UNAVAILABLE(503),
+    /** A chunk server's disk is too full to take the write; free space there (or add disks) and retry. */
+    NO_SPACE(507),
     INTERNAL(500);
 
     private final int httpStatus;

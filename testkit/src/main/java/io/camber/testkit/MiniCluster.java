@@ -47,8 +47,9 @@ public final class MiniCluster implements AutoCloseable {
         this.peers = mds.stream().map(n -> n.id + "=127.0.0.1:" + n.raftPort).collect(Collectors.joining(","));
         mds.forEach(this::start);
         this.chunkSize = b.chunkSize;
+        Path chunkDir = b.chunkDir != null ? b.chunkDir : baseDir;
         for (int i = 1; i <= b.chunkServers; i++) {
-            chunks.add(new ChunkNode(i, freePort(), freePort(), baseDir.resolve("chunk" + i)));
+            chunks.add(new ChunkNode(i, freePort(), freePort(), chunkDir.resolve("chunk" + i)));
         }
         if (!chunks.isEmpty()) {
             // Chunk servers join a physical pool that must exist: declare the topology first.
@@ -120,16 +121,23 @@ public final class MiniCluster implements AutoCloseable {
 
     private void start(ChunkNode n) {
         String mdsUrls = mds.stream().map(MdsNode::url).collect(Collectors.joining(","));
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=" + n.httpPort, "--camber.chunk.data-dir=" + n.dataDir,
-                "--camber.chunk.raft-port=" + n.raftPort, "--camber.chunk.zone=zone" + n.index,
-                "--camber.chunk.server=server-" + n.index + "-1", "--camber.chunk.mds=" + mdsUrls,
-                "--camber.chunk.chunk-size=" + chunkSize + "B", "--camber.chunk.pool-size=4",
-                "--camber.chunk.heartbeat-interval=500ms", "--camber.chunk.raft.snapshot-threshold=200",
-                "--spring.cloud.config.enabled=false", "--spring.config.import=", "--spring.main.banner-mode=off"));
-        chunkProperties.forEach((k, v) -> args.add("--" + k + "=" + v));
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("server.port", n.httpPort);
+        p.put("camber.chunk.data-dir", n.dataDir);
+        p.put("camber.chunk.raft-port", n.raftPort);
+        p.put("camber.chunk.zone", "zone" + n.index);
+        p.put("camber.chunk.server", "server-" + n.index + "-1");
+        p.put("camber.chunk.mds", mdsUrls);
+        p.put("camber.chunk.chunk-size", chunkSize + "B");
+        p.put("camber.chunk.pool-size", 4);
+        p.put("camber.chunk.reserved-space", "16MB");
+        p.put("camber.chunk.heartbeat-interval", "500ms");
+        p.put("camber.chunk.raft.snapshot-threshold", 200);
+        p.putAll(commonProperties());
+        // Replaced, not repeated: Spring joins a repeated command-line option into one "a,b" value.
+        p.putAll(chunkProperties);
         n.context = new SpringApplicationBuilder(ChunkServiceApplication.class, PrivateNettyResources.class)
-                .run(args.toArray(String[]::new));
+                .run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
 
     public List<ChunkNode> chunkServers() {
@@ -264,6 +272,7 @@ public final class MiniCluster implements AutoCloseable {
         private long chunkSize = 1024 * 1024;
         private int copysets = 12;
         private Path baseDir;
+        private Path chunkDir;
         private final Map<String, Object> properties = new HashMap<>();
         private final Map<String, Object> chunkProperties = new LinkedHashMap<>();
 
@@ -292,6 +301,12 @@ public final class MiniCluster implements AutoCloseable {
 
         public Builder baseDir(Path dir) {
             this.baseDir = dir;
+            return this;
+        }
+
+        /** Where the chunk services' disk folders go instead of the base dir (for example a small file system). */
+        public Builder chunkDir(Path dir) {
+            this.chunkDir = dir;
             return this;
         }
 

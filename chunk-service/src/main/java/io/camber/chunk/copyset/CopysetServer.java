@@ -1,6 +1,7 @@
 package io.camber.chunk.copyset;
 
 import io.camber.chunk.store.ChunkFilePool;
+import io.camber.chunk.store.SpaceGuard;
 import io.camber.common.chunk.CopysetIds;
 import io.camber.server.raft.GroupServer;
 import io.camber.server.raft.RaftSettings;
@@ -33,11 +34,11 @@ public final class CopysetServer implements AutoCloseable {
 
     /** Starts the Ratis server of this chunk server, resuming the copysets found under dataDir. */
     public CopysetServer(long chunkServerId, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
-                         RaftSettings raft) throws IOException {
+                         SpaceGuard space, RaftSettings raft) throws IOException {
         this.copysetsDir = dataDir.resolve("copysets");
         this.server = new GroupServer(CopysetPeers.peerId(chunkServerId),
                 RatisProperties.server(raft, port, dataDir.resolve("raft")),
-                gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize), null);
+                gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space), null);
     }
 
     private Path dirOf(RaftGroupId gid) {
@@ -108,6 +109,23 @@ public final class CopysetServer implements AutoCloseable {
             reads += io[1];
         }
         return new IoTotals(bytes, writes, reads);
+    }
+
+    /** Whether this server hosts the copyset and its replica is running (Ratis has not closed it). */
+    public boolean alive(long logicalPoolId, int copysetId) {
+        RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(logicalPoolId, copysetId));
+        return server.division(gid).map(d -> d.getInfo().isAlive()).orElse(false);
+    }
+
+    /** Hosted copysets whose replica here is retrying an entry it could not apply (disk full or failing). */
+    public int stalledApplies() {
+        int stalled = 0;
+        for (RaftGroupId gid : server.groupIds()) {
+            boolean isStalled = server.division(gid).map(d -> (CopysetStateMachine) d.getStateMachine())
+                    .map(CopysetStateMachine::applyStalled).orElse(false);
+            stalled += isStalled ? 1 : 0;
+        }
+        return stalled;
     }
 
     /** Totals over the hosted copysets. */

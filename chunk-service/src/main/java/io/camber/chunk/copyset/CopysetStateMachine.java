@@ -3,13 +3,16 @@ package io.camber.chunk.copyset;
 import io.camber.chunk.fence.EpochFence;
 import io.camber.chunk.store.ChunkFilePool;
 import io.camber.chunk.store.ChunkStore;
+import io.camber.chunk.store.SpaceGuard;
 import io.camber.common.CamberException;
+import io.camber.common.NoSpaceException;
 import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
 import io.camber.server.raft.ReplicaStateMachine;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.statemachine.StateMachineStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -18,6 +21,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,16 +43,22 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
     private final ChunkFilePool pool;
     private final long chunkSize;
     private final CopysetSnapshots snapshots;
+    private final SpaceGuard space;
+    private final ApplyBackoff backoff;
+    private boolean snapshotFailing;
     private final EpochFence fence = new EpochFence();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
     private volatile ChunkStore store;
 
-    public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize) {
+    /** A replica keeping its chunks under copysetDir; space says whether the disk can take a write. */
+    public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize, SpaceGuard space) {
         this.dir = copysetDir;
         this.pool = pool;
         this.chunkSize = chunkSize;
         this.snapshots = new CopysetSnapshots(copysetDir);
+        this.space = space;
+        this.backoff = ApplyBackoff.of(copysetDir.getFileName().toString());
     }
 
     @Override
@@ -93,8 +103,39 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
             // Refused before it reaches the log: an oversized entry would not fit the log's write buffer.
             trx.setException(new IOException("chunk request of " + size + " bytes exceeds " + MAX_REQUEST
                     + ": split writes into pieces of at most 1 MiB"));
+        } else {
+            refuseIfDiskFull(trx, request);
         }
         return trx;
+    }
+
+    /**
+     * Refuses a write with NO_SPACE on the leader, before it enters the log, when this disk cannot take it:
+     * once an entry is committed every replica has to apply it, and a replica that cannot must stall (see
+     * {@link ApplyBackoff}). Followers do not check; the reserve covers entries already accepted. Deletes and
+     * fences always pass: they are small, and deletes are how space comes back.
+     */
+    private void refuseIfDiskFull(TransactionContext trx, RaftClientRequest request) {
+        try {
+            ChunkRequest r = ChunkRequest.decode(request.getMessage().getContent().asReadOnlyByteBuffer());
+            List<ChunkRequest> writes = (r.op() == ChunkRequest.Op.BATCH ? r.batch() : List.of(r)).stream()
+                    .filter(one -> one.op() == ChunkRequest.Op.WRITE).toList();
+            if (!writes.isEmpty()) {
+                // A batch is one entry: refused whole, each of its callers gets NO_SPACE.
+                NoSpaceException refusal = space.refuseWrite(newChunks(writes));
+                if (refusal != null) {
+                    trx.setException(refusal);
+                }
+            }
+        } catch (CamberException e) {
+            // Malformed: let it through, applying it answers INVALID_ARGUMENT the same way on every replica.
+        }
+    }
+
+    /** Chunks the writes would create here: those they write to that this replica does not hold yet. */
+    private int newChunks(List<ChunkRequest> writes) {
+        return (int) writes.stream().mapToLong(ChunkRequest::chunkId).distinct()
+                .filter(id -> !store.stat(id).exists()).count();
     }
 
     @Override
@@ -103,9 +144,15 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
         ByteBuffer bytes = entry.getStateMachineLogEntry().getLogData().asReadOnlyByteBuffer();
         ChunkReply reply;
         try {
-            reply = apply(ChunkRequest.decode(bytes), entry.getIndex());
+            ChunkRequest request = ChunkRequest.decode(bytes);
+            // IO errors stall this replica instead of failing the entry; ApplyBackoff says why.
+            reply = backoff.run(entry.getIndex(), () -> apply(request, entry.getIndex()), this::closing);
         } catch (CamberException e) {
             reply = ChunkReply.failure(e);
+        } catch (ApplyBackoff.Abandoned e) {
+            // Closing anyway. The applied index stays before this entry, so it is applied again on reopening.
+            LOG.warn("event=apply_abandoned dir={} index={} error={}", dir, entry.getIndex(), e.getMessage());
+            return CompletableFuture.failedFuture(e);
         }
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         return CompletableFuture.completedFuture(message(reply));
@@ -167,16 +214,56 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
         return Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.encode()));
     }
 
+    /** Whether Ratis is closing this replica (server stop, group removal): a stalled apply then gives up. */
+    private boolean closing() {
+        RaftServer server = getServer().getNow(null);
+        try {
+            return server != null && !server.getDivision(getGroupId()).getInfo().isAlive();
+        } catch (IOException | RuntimeException e) {
+            return true;
+        }
+    }
+
     @Override
     public long takeSnapshot() throws IOException {
         TermIndex last = getLastAppliedTermIndex();
         if (last == null || last.getIndex() < 0) {
             return -1;
         }
-        // Chunk files are written without fsync; make them durable before the log behind them is purged.
-        store.sync();
-        snapshots.writeMeta(new CopysetSnapshots.Meta(last, fence.snapshot()));
+        try {
+            // Chunk files are written without fsync; make them durable before the log behind them is purged.
+            store.sync();
+            snapshots.writeMeta(new CopysetSnapshots.Meta(last, fence.snapshot()));
+        } catch (IOException | UncheckedIOException e) {
+            // An exception here would close the group for good. Keeping the previous snapshot is safe instead:
+            // the log after it is not purged, so it still holds every write the failed sync did not cover.
+            long kept = previousSnapshotIndex();
+            if (!snapshotFailing) {
+                snapshotFailing = true;
+                LOG.error("event=snapshot_failed dir={} index={} kept={} error={}", dir, last.getIndex(), kept,
+                        String.valueOf(e.getCause() == null ? e : e.getCause()));
+            }
+            return kept;
+        }
+        if (snapshotFailing) {
+            snapshotFailing = false;
+            LOG.info("event=snapshot_recovered dir={} index={}", dir, last.getIndex());
+        }
         return last.getIndex();
+    }
+
+    private long previousSnapshotIndex() {
+        try {
+            CopysetSnapshots.Meta meta = snapshots.readMeta();
+            return meta == null ? -1 : meta.termIndex().getIndex();
+        } catch (RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /** Whether this replica is retrying an entry it could not apply (disk full or failing here). */
+    public boolean applyStalled() {
+        return backoff.stalled();
     }
 
     @Override

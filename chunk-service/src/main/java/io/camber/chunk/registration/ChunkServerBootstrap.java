@@ -4,6 +4,9 @@ import io.camber.chunk.ChunkServiceProperties;
 import io.camber.chunk.copyset.CopysetPeers;
 import io.camber.chunk.copyset.CopysetServer;
 import io.camber.chunk.store.ChunkFilePool;
+import io.camber.chunk.store.ChunkFileRefiller;
+import io.camber.chunk.store.DiskSpace;
+import io.camber.chunk.store.SpaceGuard;
 import io.camber.common.api.ChunkServerHeartbeat;
 import io.camber.common.api.ChunkServerInfo;
 import io.camber.common.api.ChunkServerRegistration;
@@ -16,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -24,9 +28,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Brings a chunk server up: prepares the chunk file pool, registers with the MDS (keeping the id it
- * was given in the data directory), starts the copyset Raft server, then heartbeats and creates the
- * copysets each heartbeat answer lists.
+ * Brings a chunk server up: prepares the chunk file pool and its background refiller, registers with the
+ * MDS (keeping the id it was given in the data directory), starts the copyset Raft server, then heartbeats
+ * and creates the copysets each heartbeat answer lists.
  */
 @Component
 @ConditionalOnProperty(name = "camber.chunk.enabled", havingValue = "true", matchIfMissing = true)
@@ -42,6 +46,8 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     });
     private volatile CopysetServer copysets;
     private volatile ChunkFilePool pool;
+    private volatile SpaceGuard space;
+    private volatile ChunkFileRefiller refiller;
     private volatile long chunkServerId;
     private volatile boolean running;
 
@@ -54,11 +60,19 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     public void start() {
         try {
             Files.createDirectories(props.dataDir());
-            pool = ChunkFilePool.open(props.dataDir().resolve("pool"), props.chunkSize().toBytes(), props.poolSize());
+            // Opened without formatting: the refiller fills it as far as the disk allows, so a full disk still starts.
+            pool = ChunkFilePool.open(props.dataDir().resolve("pool"), props.chunkSize().toBytes(), 0);
+            space = new SpaceGuard(DiskSpace.of(props.dataDir()), pool, props.reservedSpace().toBytes());
+            refiller = new ChunkFileRefiller(pool, space, props.poolSize(),
+                    ChunkFileRefiller.defaultLowWater(props.poolSize()), Duration.ofSeconds(1));
+            refiller.start();
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.raftPort(), props.dataDir(), pool,
-                    props.chunkSize().toBytes(), props.raft());
-        } catch (IOException e) {
+                    props.chunkSize().toBytes(), space, props.raft());
+        } catch (IOException | RuntimeException e) {
+            if (refiller != null) {
+                refiller.close();
+            }
             throw new IllegalStateException("chunk server cannot start on " + props.dataDir() + ": " + e.getMessage(), e);
         }
         long every = props.heartbeatInterval().toMillis();
@@ -137,6 +151,16 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         return pool;
     }
 
+    /** What decides whether this disk can take a write, once the pool is open. */
+    public SpaceGuard space() {
+        return space;
+    }
+
+    /** The pool's background refiller, once started. */
+    public ChunkFileRefiller refiller() {
+        return refiller;
+    }
+
     public long chunkServerId() {
         return chunkServerId;
     }
@@ -151,6 +175,10 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             }
         } catch (IOException e) {
             LOG.warn("event=copyset-server-close-failed error={}", e.toString());
+        }
+        // After the copysets: their last applies may still take pool files.
+        if (refiller != null) {
+            refiller.close();
         }
     }
 

@@ -37,7 +37,12 @@ public final class ChunkFilePool {
     private final Deque<Path> free = new ArrayDeque<>();
     private final AtomicLong nextIndex;
     private final AtomicLong formattedOnDemand = new AtomicLong();
+    private final AtomicLong formattedInBackground = new AtomicLong();
     private final Object refillLock = new Object();
+    private volatile LowWater lowWater;
+
+    private record LowWater(int files, Runnable wake) {
+    }
 
     private ChunkFilePool(Path dir, ChunkLayout layout, List<Path> existing, long nextIndex) {
         this.dir = dir;
@@ -86,8 +91,14 @@ public final class ChunkFilePool {
             throw new IllegalStateException("cannot take a pool file to " + target + ": it already exists");
         }
         Path source;
+        int left;
         synchronized (free) {
             source = free.pollFirst();
+            left = free.size();
+        }
+        LowWater watch = lowWater;
+        if (watch != null && left < watch.files()) {
+            watch.wake().run();
         }
         if (source == null) {
             // Slow path: the background refill fell behind, so this caller pays the full format cost.
@@ -95,8 +106,19 @@ public final class ChunkFilePool {
             formattedOnDemand.incrementAndGet();
             log.warn("event=pool_empty_format_on_demand pool={} target={}", dir, target);
         }
-        move(source, target);
+        try {
+            move(source, target);
+        } catch (RuntimeException e) {
+            // The file is still where it was: keep it takeable rather than leaking it until the next start.
+            giveBack(source);
+            throw e;
+        }
         return target;
+    }
+
+    /** Calls {@code wake} whenever a take leaves fewer than {@code files} in the pool: the refiller's cue. */
+    public void onLowWater(int files, Runnable wake) {
+        lowWater = new LowWater(files, wake);
     }
 
     /**
@@ -119,29 +141,43 @@ public final class ChunkFilePool {
         }
         Path pooled = dir.resolve(nextName());
         move(chunkFile, pooled);
+        giveBack(pooled);
+    }
+
+    private void giveBack(Path file) {
         synchronized (free) {
-            free.addLast(pooled);
+            free.addLast(file);
         }
     }
 
     /** Formats files until at least {@code target} are available; safe to run in the background. */
     public void refill(int target) {
+        int formatted = 0;
+        while (available() < target) {
+            formatOne();
+            formatted++;
+        }
+        if (formatted > 0) {
+            log.info("event=pool_refilled pool={} formatted={} available={}", dir, formatted, available());
+        }
+    }
+
+    /** Formats one more file into the pool (a 16 MiB write and fsync for default chunks). */
+    public void formatOne() {
         synchronized (refillLock) {
-            int formatted = 0;
-            while (available() < target) {
-                String name = nextName();
-                Path tmp = format(name + TMP);
-                Path done = dir.resolve(name);
+            String name = nextName();
+            Path tmp = format(name + TMP);
+            Path done = dir.resolve(name);
+            try {
                 move(tmp, done);
                 DirectorySync.sync(dir);
-                synchronized (free) {
-                    free.addLast(done);
-                }
-                formatted++;
+            } catch (RuntimeException e) {
+                deleteQuietly(tmp, e);
+                deleteQuietly(done, e);
+                throw e;
             }
-            if (formatted > 0) {
-                log.info("event=pool_refilled pool={} formatted={} available={}", dir, formatted, available());
-            }
+            giveBack(done);
+            formattedInBackground.incrementAndGet();
         }
     }
 
@@ -150,6 +186,11 @@ public final class ChunkFilePool {
         synchronized (free) {
             return free.size();
         }
+    }
+
+    /** Files formatted ahead of need (at open and by the refiller) since this pool was opened. */
+    public long formattedInBackground() {
+        return formattedInBackground.get();
     }
 
     /** How many times {@link #take} found the pool empty and had to format a file itself. */
@@ -183,9 +224,19 @@ public final class ChunkFilePool {
             writeZeros(channel, 0, layout.fileSize());
             channel.force(true);
         } catch (IOException e) {
+            // A half-written file would hold on to the very space whose lack probably failed it.
+            deleteQuietly(tmp, e);
             throw new UncheckedIOException("cannot format pool file " + tmp + " (is the disk full?)", e);
         }
         return tmp;
+    }
+
+    private static void deleteQuietly(Path file, Exception failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            failure.addSuppressed(e);
+        }
     }
 
     private static void writeZeros(FileChannel channel, long from, long length) throws IOException {

@@ -62,7 +62,12 @@ public final class ChunkStore implements Closeable {
         try {
             ChunkFile chunk = chunks.get(chunkId);
             if (chunk == null) {
-                Path file = pool.take(fileOf(chunkId));
+                Path file = fileOf(chunkId);
+                // A file here that is not a loaded chunk was taken by an earlier attempt of this same write that
+                // failed before opening it (the apply is retried after IO errors): use it instead of another.
+                if (!Files.exists(file)) {
+                    pool.take(file);
+                }
                 chunk = ChunkFile.create(chunkId, file, layout);
                 chunks.put(chunkId, chunk);
             }
@@ -116,10 +121,32 @@ public final class ChunkStore implements Closeable {
                 return false;
             }
             closeChunk(chunk);
-            pool.recycle(chunk.path());
+            try {
+                pool.recycle(chunk.path());
+            } catch (RuntimeException e) {
+                restore(chunkId, chunk.path(), e);
+                throw e;
+            }
             return true;
         } finally {
             mutation.unlock();
+        }
+    }
+
+    /**
+     * Puts back a chunk whose delete failed, so a retried delete finds it as before. If the failure came after
+     * its meta area was cleared, the chunk is already gone in effect, and its file goes back to the pool at the
+     * next load.
+     */
+    private void restore(long chunkId, Path file, RuntimeException failure) {
+        try {
+            ChunkFile again = ChunkFile.load(chunkId, file, layout);
+            if (again != null) {
+                chunks.put(chunkId, again);
+                dirty.add(again); // closing it dropped it from the set the next sync() makes durable
+            }
+        } catch (RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

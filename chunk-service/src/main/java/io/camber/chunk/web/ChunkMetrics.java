@@ -8,7 +8,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.stereotype.Component;
 
-/** Chunk-server gauges: copysets hosted and led, chunk bytes written, preallocated files left. */
+/**
+ * Chunk-server gauges: copysets hosted, led and stalled, chunk bytes written, the chunk file pool, disk space
+ * and writes refused for lack of it.
+ */
 @Component
 @ConditionalOnBean(ChunkServerBootstrap.class)
 public class ChunkMetrics {
@@ -30,7 +33,34 @@ public class ChunkMetrics {
                 b -> b.copysets() == null ? 0 : b.copysets().ioTotals().reads())
                 .description("chunk reads served (all copysets)").register(registry);
         Gauge.builder("camber.chunk.pool.available", bootstrap, b -> b.pool() == null ? 0 : b.pool().available())
-                .description("preallocated chunk files left in the pool").register(registry);
+                .baseUnit("files").description("preallocated chunk files left in the pool").register(registry);
+        FunctionCounter.builder("camber.chunk.pool.formatted", bootstrap,
+                b -> b.pool() == null ? 0 : b.pool().formattedInBackground())
+                .baseUnit("files").description("chunk files formatted ahead of need (start-up and background refill)")
+                .register(registry);
+        FunctionCounter.builder("camber.chunk.pool.formatted.on.demand", bootstrap,
+                b -> b.pool() == null ? 0 : b.pool().formattedOnDemand())
+                .baseUnit("files").description("chunk files formatted on a Raft apply thread because the pool was"
+                        + " empty (each one stalls its copyset; should stay at zero)").register(registry);
+        Gauge.builder("camber.chunk.disk.usable", bootstrap, ChunkMetrics::usable)
+                .baseUnit("bytes").description("space left on the chunk server's disk").register(registry);
+        Gauge.builder("camber.chunk.disk.reserved", bootstrap, b -> b.space() == null ? 0 : b.space().reserveBytes())
+                .baseUnit("bytes").description("space writes never use (kept for the Raft logs)").register(registry);
+        FunctionCounter.builder("camber.chunk.writes.refused.no.space", bootstrap,
+                b -> b.space() == null ? 0 : b.space().refused())
+                .description("writes refused with NO_SPACE because the disk was full").register(registry);
+        Gauge.builder("camber.chunk.copysets.stalled", bootstrap,
+                b -> b.copysets() == null ? 0 : b.copysets().stalledApplies())
+                .description("copysets whose replica here retries an entry it cannot apply (disk full or failing)")
+                .register(registry);
+    }
+
+    private static double usable(ChunkServerBootstrap b) {
+        try {
+            return b.space() == null ? Double.NaN : b.space().usableBytes();
+        } catch (java.io.UncheckedIOException e) {
+            return Double.NaN;
+        }
     }
 
     private static java.util.List<CopysetServer.CopysetStatus> status(ChunkServerBootstrap b) {

@@ -16,6 +16,7 @@ import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.exceptions.StateMachineException;
 import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.rpc.SupportedRpcType;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
@@ -80,7 +81,8 @@ public final class ChunkClient implements AutoCloseable {
     public CompletableFuture<ByteBuffer> read(CopysetInfo copyset, long chunkId, long offset, int length) {
         Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.read(chunkId, offset, length)
                 .encodeHeader()));
-        return bounded(length, () -> client(copyset).async().sendReadOnly(m).thenApply(ChunkClient::decode))
+        return bounded(length, () -> client(copyset).async().sendReadOnly(m).thenApply(ChunkClient::decode)
+                .exceptionally(ChunkClient::refused))
                 .thenApply(r -> r.orThrow().data());
     }
 
@@ -99,6 +101,20 @@ public final class ChunkClient implements AutoCloseable {
         CopysetWriteQueue queue = queue(copyset);
         return bounded(r.data() == null ? 0 : r.data().remaining(), () -> queue.submit(r))
                 .thenApply(ChunkReply::orThrow);
+    }
+
+    /**
+     * A copyset refuses a request before it enters the log (NO_SPACE) by failing it in startTransaction. Ratis
+     * fails the call with a StateMachineException around the CamberException it rebuilt on this side: unwrap it,
+     * so callers see the code. Any other failure passes through unchanged.
+     */
+    static ChunkReply refused(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        if (cause instanceof StateMachineException sme && sme.getCause() instanceof CamberException refusal) {
+            throw new CompletionException(refusal);
+        }
+        throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
     }
 
     private CompletableFuture<ChunkReply> bounded(int bytes, Supplier<CompletableFuture<ChunkReply>> call) {
@@ -124,7 +140,8 @@ public final class ChunkClient implements AutoCloseable {
 
     private CopysetWriteQueue queue(CopysetInfo c) {
         return queues.computeIfAbsent(groupId(c), g -> new CopysetWriteQueue(
-                bytes -> client(c).async().send(Message.valueOf(bytes)).thenApply(ChunkClient::decode),
+                bytes -> client(c).async().send(Message.valueOf(bytes)).thenApply(ChunkClient::decode)
+                        .exceptionally(ChunkClient::refused),
                 ENTRIES_IN_FLIGHT, MAX_WRITE));
     }
 

@@ -16,6 +16,8 @@ final class NbdErrno {
      *   <li>{@code FENCED} → {@code EPERM}: a newer writer owns the volume, so retrying cannot succeed; EPERM is
      *       what the spec prescribes for writes to a read-only export, which a fenced device now is.</li>
      *   <li>{@code INVALID_ARGUMENT} → {@code EINVAL}.</li>
+     *   <li>{@code NO_SPACE} → {@code ENOSPC}: a chunk server's disk is full; file systems and fio report "No space
+     *       left on device" instead of a generic IO error, and writes succeed again once space is freed.</li>
      *   <li>anything else (unavailable, no leader, internal, IO) → {@code EIO}, which clients retry or surface.</li>
      * </ul>
      */
@@ -25,6 +27,7 @@ final class NbdErrno {
             return switch (ce.code()) {
                 case FENCED -> NbdProtocol.EPERM;
                 case INVALID_ARGUMENT -> NbdProtocol.EINVAL;
+                case NO_SPACE -> NbdProtocol.ENOSPC;
                 default -> NbdProtocol.EIO;
             };
         }

@@ -278,15 +278,17 @@ class NbdServerTest {
     }
 
     @Test
-    void deviceFailuresMapToEioAndFencingToEperm() throws IOException {
+    void deviceFailuresMapToEioFencingToEpermAndAFullDiskToEnospc() throws IOException {
         MemoryBlockDevice device = resolver.device("disk");
         device.failures.put(4096L, new CamberException(ErrorCode.UNAVAILABLE, "copyset has no leader"));
         device.failures.put(8192L, new CamberException(ErrorCode.FENCED, "a newer writer holds the volume"));
         device.failures.put(12288L, new IllegalStateException("bug"));
+        device.failures.put(16384L, new CamberException(ErrorCode.NO_SPACE, "chunk server disk is full"));
         try (TestNbdClient client = attach("disk")) {
             assertThat(client.command(CMD_READ, 4096, 512)).isEqualTo(EIO);
             assertThat(client.write(8192, new byte[512])).isEqualTo(EPERM);
             assertThat(client.command(CMD_WRITE_ZEROES, 12288, 512)).isEqualTo(EIO);
+            assertThat(client.write(16384, new byte[512])).isEqualTo(ENOSPC);
             assertThat(client.read(0, 512)).hasSize(512);
         }
     }
