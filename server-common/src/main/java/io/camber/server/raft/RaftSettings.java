@@ -27,6 +27,9 @@ import java.util.Map;
  * @param purgeGap             closed-log entries between purges
  * @param logMetadata          whether Ratis appends a metadata entry after each commit (an extra replicated,
  *                             fsync'd round per write; replicas learn the commit index from the leader anyway)
+ * @param asyncFlush           fsync the log on a separate thread while the next entries are written (the flush index
+ *                             still advances only after fsync); off by default: in a group of one member, commits
+ *                             then stalled for seconds until another entry arrived (MdsApiIT under CPU load)
  * @param messageSizeMax       largest gRPC message (an append batch or a client request)
  * @param properties           any other Ratis key ({@code raft.server.…}) and its value, passed through
  */
@@ -44,6 +47,7 @@ public record RaftSettings(
         @DefaultValue("true") boolean retainForFollowers,
         @DefaultValue("1024") int purgeGap,
         @DefaultValue("false") boolean logMetadata,
+        @DefaultValue("false") boolean asyncFlush,
         @DefaultValue("64MB") DataSize messageSizeMax,
         Map<String, String> properties) {
 
@@ -73,7 +77,7 @@ public record RaftSettings(
     public static RaftSettings defaults() {
         return new RaftSettings(Duration.ofSeconds(1), 10000, DataSize.ofMegabytes(8), 2, DataSize.ofMegabytes(4),
                 DataSize.ofMegabytes(2), 4, Duration.ZERO, DataSize.ofMegabytes(1), 2, true, 1024, false,
-                DataSize.ofMegabytes(64),
+                false, DataSize.ofMegabytes(64),
                 Map.of());
     }
 
@@ -82,7 +86,7 @@ public record RaftSettings(
         return new RaftSettings(timeout, snapshotThreshold, segmentSize, segmentCacheSegments, writeBufferSize,
                 appenderBatch, outstandingAppends, appenderWait, snapshotPiece, snapshotPiecesInFlight, retainForFollowers,
                 purgeGap,
-                logMetadata, messageSizeMax, properties);
+                logMetadata, asyncFlush, messageSizeMax, properties);
     }
 
     private static boolean positive(DataSize size) {

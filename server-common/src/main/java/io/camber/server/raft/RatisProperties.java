@@ -61,9 +61,7 @@ public final class RatisProperties {
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, size(s.snapshotPiece().toBytes()));
         GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, s.snapshotPiecesInFlight());
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, s.logMetadata());
-        // The log worker goes on appending while a flusher thread fsyncs; the flush index (and so every
-        // acknowledgement) still advances only after the fsync returned.
-        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, true);
+        RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, s.asyncFlush());
 
         long min = s.electionTimeout().toMillis();
         RaftServerConfigKeys.Rpc.setTimeoutMin(p, millis(min));

@@ -18,7 +18,7 @@ class RaftSettingsTest {
         RaftSettings d = RaftSettings.defaults();
         return new RaftSettings(d.electionTimeout(), d.snapshotThreshold(), d.segmentSize(), d.segmentCacheSegments(),
                 writeBuffer, appenderBatch, d.outstandingAppends(), d.appenderWait(), d.snapshotPiece(), d.snapshotPiecesInFlight(),
-                d.retainForFollowers(), d.purgeGap(), d.logMetadata(), d.messageSizeMax(), extra);
+                d.retainForFollowers(), d.purgeGap(), d.logMetadata(), d.asyncFlush(), d.messageSizeMax(), extra);
     }
 
     @Test
@@ -26,7 +26,7 @@ class RaftSettingsTest {
         RaftProperties p = RatisProperties.server(RaftSettings.defaults(), 9999, Path.of("/tmp/raft"));
         assertThat(RaftServerConfigKeys.Log.logMetadataEnabled(p)).isFalse();
         assertThat(RaftServerConfigKeys.Log.purgeUptoSnapshotIndex(p)).isFalse();
-        assertThat(RaftServerConfigKeys.Log.asyncFlushEnabled(p)).isTrue();
+        assertThat(RaftServerConfigKeys.Log.asyncFlushEnabled(p)).isFalse();
         assertThat(GrpcConfigKeys.Server.port(p)).isEqualTo(9999);
         assertThat(RaftServerConfigKeys.Rpc.timeoutMax(p).toLong(java.util.concurrent.TimeUnit.MILLISECONDS))
                 .isEqualTo(2000);
