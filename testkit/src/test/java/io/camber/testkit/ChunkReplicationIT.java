@@ -129,6 +129,54 @@ class ChunkReplicationIT {
         assertThatThrownBy(() -> client.read(unknown, 1, 0, 4096).join()).isInstanceOf(CompletionException.class);
     }
 
+    /**
+     * A write the leader appended but never committed (its followers were down) is truncated after a leader change:
+     * it must never reach a chunk file, not even on the old leader, so the page keeps the value written after it.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+    void aTruncatedUncommittedWriteNeverOverwritesCommittedData() throws Exception {
+        awaitCopysets(Duration.ofSeconds(60));
+        CopysetInfo c = copysets.get(0);
+        long chunkId = 777;
+        client.write(c, 0, 0, chunkId, 0, page('A')).join();
+        ChunkNode leader = cluster.chunkServers().stream().filter(n -> n.bootstrap().copysets().status().stream()
+                .anyMatch(s -> s.copysetId() == c.copysetId() && s.leader())).findFirst().orElseThrow();
+        List<ChunkNode> followers = cluster.chunkServers().stream().filter(n -> n != leader).toList();
+        followers.forEach(cluster::stop);
+
+        // The old leader appends B to its log; without a majority it can never commit it.
+        ChunkClient doomed = new ChunkClient(1 << 20);
+        CompletableFuture<Void> uncommitted = doomed.write(c, 0, 0, chunkId, 0, page('B'));
+        CopysetStateMachine oldLeader = leader.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId())
+                .orElseThrow();
+        long appliedBefore = oldLeader.getLastAppliedTermIndex().getIndex();
+        Thread.sleep(1500);
+        assertThat(uncommitted).as("a write without a majority is not acknowledged").isNotDone();
+        assertThat(oldLeader.getLastAppliedTermIndex().getIndex()).isEqualTo(appliedBefore);
+        assertThat(bytes(oldLeader.store().read(chunkId, 0, 4096))[0]).as("page on the old leader").isEqualTo((byte) 'A');
+        cluster.stop(leader);
+        doomed.close(); // so no retry of B reaches the next leader
+
+        // The two others elect a leader without B; C is committed after A in its place.
+        followers.forEach(cluster::restart);
+        client.write(c, 0, 0, chunkId, 0, page('C')).get(60, java.util.concurrent.TimeUnit.SECONDS);
+        cluster.restart(leader); // rejoins as a follower: B is truncated from its log
+        awaitCopysets(Duration.ofSeconds(60));
+        assertThat(bytes(client.read(c, chunkId, 0, 4096).join())[0]).isEqualTo((byte) 'C');
+        assertReplicasIdentical();
+        CopysetStateMachine rejoined = leader.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId())
+                .orElseThrow();
+        assertThat(bytes(rejoined.store().read(chunkId, 0, 4096))[0]).as("page on the old leader after it rejoined")
+                .isEqualTo((byte) 'C');
+    }
+
+    private static ByteBuffer page(char fill) {
+        byte[] b = new byte[4096];
+        java.util.Arrays.fill(b, (byte) fill);
+        return ByteBuffer.wrap(b);
+    }
+
     @Test
     @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
     void theMdsShowsChunkServersOnlineOrOfflineFromHeartbeats() throws Exception {
@@ -179,7 +227,7 @@ class ChunkReplicationIT {
             List<CopysetStateMachine> replicas = cluster.chunkServers().stream()
                     .map(n -> n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow())
                     .toList();
-            long applied = replicas.get(0).getLastAppliedTermIndex().getIndex();
+            long applied = replicas.stream().mapToLong(r -> r.getLastAppliedTermIndex().getIndex()).max().orElse(0);
             awaitApplied(() -> replicas.stream().allMatch(r -> r.getLastAppliedTermIndex().getIndex() >= applied));
             List<java.nio.file.Path> files = replicas.get(0).store().files();
             for (CopysetStateMachine r : replicas) {
