@@ -6,11 +6,12 @@ import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.SnapshotRetentionPolicy;
 import org.apache.ratis.statemachine.StateMachineStorage;
-import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
+import org.apache.ratis.statemachine.SnapshotInfo;
 import org.apache.ratis.util.FileUtils;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,8 @@ final class CheckpointSnapshots implements StateMachineStorage {
 
     private final Path current;
     private final Path tmp;
+    /** The current snapshot's term and index, kept in memory: Ratis asks on every append to every follower. */
+    private volatile TermIndex latest;
 
     CheckpointSnapshots(Path dataDir) {
         this.current = dataDir.resolve("snapshot");
@@ -74,25 +77,42 @@ final class CheckpointSnapshots implements StateMachineStorage {
         }
         Files.move(staging, current, StandardCopyOption.ATOMIC_MOVE);
         FileUtils.deleteFully(old);
+        latest = TermIndex.valueOf(term, index);
     }
 
+    /** The current snapshot; its files are listed only when Ratis ships it. */
     @Override
-    public FileListSnapshotInfo getLatestSnapshot() {
-        TermIndex termIndex = readTermIndex();
+    public SnapshotInfo getLatestSnapshot() {
+        TermIndex termIndex = latest;
         if (termIndex == null) {
             return null;
         }
-        List<FileInfo> files = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(current)) {
-            walk.filter(Files::isRegularFile).forEach(p -> files.add(new FileInfo(p, null)));
-        } catch (IOException e) {
-            return null;
-        }
-        return new FileListSnapshotInfo(files, termIndex);
+        return new SnapshotInfo() {
+            @Override
+            public TermIndex getTermIndex() {
+                return termIndex;
+            }
+
+            @Override
+            public List<FileInfo> getFiles() {
+                List<FileInfo> files = new ArrayList<>();
+                try (Stream<Path> walk = Files.walk(current)) {
+                    walk.filter(Files::isRegularFile).forEach(p -> files.add(new FileInfo(p, null)));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot list snapshot " + current, e);
+                }
+                return files;
+            }
+        };
     }
 
-    /** The term and index recorded with the current snapshot, or null when none exists. */
+    /** The term and index recorded with the current snapshot, or null when none exists; read from disk. */
     TermIndex readTermIndex() {
+        latest = readFromDisk();
+        return latest;
+    }
+
+    private TermIndex readFromDisk() {
         Path meta = current.resolve(META_FILE);
         if (!Files.exists(meta)) {
             return null;
