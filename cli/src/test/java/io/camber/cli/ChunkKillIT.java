@@ -1,17 +1,13 @@
 package io.camber.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.camber.cli.PlaygroundFixture.Result;
 import io.camber.cli.playground.PlaygroundLayout;
-import io.camber.cli.playground.PlaygroundState;
 import io.camber.cli.playground.PlaygroundState.ProcessRecord;
 import io.camber.client.chunk.ChunkClient;
 import io.camber.common.api.CopysetInfo;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,7 +72,7 @@ class ChunkKillIT {
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final String INSTALLED = "event=copyset_snapshot_installed";
 
-    private static Path home;
+    private static PlaygroundFixture playground;
     private static Path dir;
     private static List<CopysetInfo> copysets = List.of();
     private static ChunkClient client;
@@ -84,23 +80,8 @@ class ChunkKillIT {
 
     @BeforeAll
     static void up() throws Exception {
-        home = Path.of(System.getProperty("camber.home", "..")).toAbsolutePath().normalize();
-        List<Path> missing = PlaygroundLayout.services(home, home).stream().map(s -> s.jar(home)).distinct()
-                .filter(j -> !Files.isRegularFile(j)).toList();
-        if (!missing.isEmpty()) {
-            String why = "service jars not built (" + missing + "): run ./mvnw -B verify from the top";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why);
-            }
-            assumeTrue(false, why);
-        }
-        // the prefix lets .ci/run find and stop a playground a crashed test JVM left behind
-        dir = Files.createTempDirectory("camber-playground-it-chunkkill-");
-        long start = System.nanoTime();
-        Result r = playgroundUp();
-        System.out.println(r.out + r.err);
-        assertThat(r.code).as("playground up failed:\n%s", r.err).isZero();
-        System.out.printf("ChunkKillIT: playground up in %.1f s%n", (System.nanoTime() - start) / 1e9);
+        playground = PlaygroundFixture.up("ChunkKillIT", "-Dcamber.chunk.raft.snapshot-threshold=" + SNAPSHOT_THRESHOLD);
+        dir = playground.dir;
         copysets = fetchCopysets(Duration.ofSeconds(60));
         client = new ChunkClient(64L << 20);
     }
@@ -113,9 +94,8 @@ class ChunkKillIT {
         if (client != null) {
             client.close();
         }
-        if (dir != null) {
-            Result r = cli("playground", "down", "--dir", dir.toString(), "--purge");
-            System.out.println(r.out + r.err);
+        if (playground != null) {
+            playground.close();
         }
     }
 
@@ -132,7 +112,7 @@ class ChunkKillIT {
                 + " threshold %d passed with -Dcamber.chunk.raft.snapshot-threshold must have reached the process",
                 VICTIM, SNAPSHOT_THRESHOLD).isLessThan(1000);
 
-        ProcessRecord victim = record("chunk-service-" + VICTIM);
+        ProcessRecord victim = playground.process("chunk-service-" + VICTIM);
         long[] ackedAtKill = workload.ackedPerCopyset();
         long writesAtKill = workload.acked.sum();
         ProcessHandle handle = ProcessHandle.of(victim.pid()).orElseThrow();
@@ -157,10 +137,10 @@ class ChunkKillIT {
                 .isGreaterThanOrEqualTo((long) WRITES_WHILE_DOWN);
         assertThat(workload.failures).as("failed writes while a replica was down").isEmpty();
 
-        Result restart = playgroundUp();
-        assertThat(restart.code).as("restart failed:\n%s%s", restart.out, restart.err).isZero();
-        assertThat(restart.out).contains("starting again: " + victim.name());
-        ProcessRecord restarted = record(victim.name());
+        Result restart = playground.upAgain();
+        assertThat(restart.code()).as("restart failed:\n%s%s", restart.out(), restart.err()).isZero();
+        assertThat(restart.out()).contains("starting again: " + victim.name());
+        ProcessRecord restarted = playground.process(victim.name());
         assertThat(restarted.pid()).isNotEqualTo(victim.pid());
         assertThat(ProcessHandle.of(restarted.pid()).map(ProcessHandle::isAlive)).contains(true);
 
@@ -187,17 +167,6 @@ class ChunkKillIT {
     }
 
     // ---- playground
-
-    private static Result playgroundUp() {
-        String jvmOpts = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS")).orElse(PlaygroundLayout.JVM_OPTIONS)
-                + " -Dcamber.chunk.raft.snapshot-threshold=" + SNAPSHOT_THRESHOLD;
-        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(), "--jvm-opts=" + jvmOpts);
-    }
-
-    private static ProcessRecord record(String name) {
-        return PlaygroundState.read(dir).orElseThrow().processes().stream().filter(p -> p.name().equals(name))
-                .findFirst().orElseThrow(() -> new AssertionError(name + " is not in the playground state"));
-    }
 
     private static List<CopysetInfo> fetchCopysets(Duration timeout) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -580,15 +549,5 @@ class ChunkKillIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private record Result(int code, String out, String err) {
     }
 }

@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,14 +28,22 @@ final class PlaygroundFixture implements AutoCloseable {
 
     final Path home;
     final Path dir;
+    /** JVM options added after the playground's own, on every (re)start; empty for none. */
+    private final String extraJvmOptions;
 
-    private PlaygroundFixture(Path home, Path dir) {
+    private PlaygroundFixture(Path home, Path dir, String extraJvmOptions) {
         this.home = home;
         this.dir = dir;
+        this.extraJvmOptions = extraJvmOptions;
     }
 
     /** Brings a playground up; a missing service jar fails in CI and skips elsewhere. */
     static PlaygroundFixture up(String name) throws IOException {
+        return up(name, "");
+    }
+
+    /** Brings a playground up with extra JVM options (system properties for the services, say). */
+    static PlaygroundFixture up(String name, String extraJvmOptions) throws IOException {
         Path home = Path.of(System.getProperty("camber.home", "..")).toAbsolutePath().normalize();
         List<Path> missing = PlaygroundLayout.services(home, home).stream().map(s -> s.jar(home)).distinct()
                 .filter(j -> !Files.isRegularFile(j)).toList();
@@ -47,7 +56,7 @@ final class PlaygroundFixture implements AutoCloseable {
         }
         // the prefix lets .ci/run find and stop a playground a crashed test JVM left behind
         PlaygroundFixture p = new PlaygroundFixture(home, Files.createTempDirectory("camber-playground-it-" + name
-                + "-"));
+                + "-"), extraJvmOptions);
         long start = System.nanoTime();
         Result r = p.upAgain();
         System.out.println(r.out() + r.err());
@@ -58,7 +67,13 @@ final class PlaygroundFixture implements AutoCloseable {
 
     /** `playground up` again: starts whatever process of it is not running. */
     Result upAgain() {
-        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+        if (extraJvmOptions.isBlank()) {
+            return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+        }
+        String base = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS"))
+                .orElse(PlaygroundLayout.JVM_OPTIONS);
+        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(),
+                "--jvm-opts=" + base + " " + extraJvmOptions);
     }
 
     /** The running process of a service. */
