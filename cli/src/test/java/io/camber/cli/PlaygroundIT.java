@@ -1,15 +1,12 @@
 package io.camber.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.camber.cli.PlaygroundFixture.Result;
 import io.camber.cli.playground.PlaygroundLayout;
 import io.camber.cli.playground.PlaygroundState;
 import io.camber.cli.playground.PlaygroundState.ProcessRecord;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,69 +26,58 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlaygroundIT {
 
-    private static final String GATEWAY = "--endpoint=http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT;
+    private static final String GATEWAY = PlaygroundFixture.GATEWAY;
 
+    private static PlaygroundFixture playground;
     private static Path home;
     private static Path dir;
     private static List<ProcessRecord> processes = List.of();
 
     @BeforeAll
     static void up() throws IOException {
-        home = Path.of(System.getProperty("camber.home", "..")).toAbsolutePath().normalize();
-        List<Path> missing = PlaygroundLayout.services(home, home).stream().map(s -> s.jar(home)).distinct()
-                .filter(j -> !Files.isRegularFile(j)).toList();
-        if (!missing.isEmpty()) {
-            String why = "service jars not built (" + missing + "): run ./mvnw -B verify from the top";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why); // in CI a missing jar is a broken build, not a reason to skip
-            }
-            assumeTrue(false, why);
-        }
-        // the prefix lets .ci/run find and stop a playground a crashed test JVM left behind
-        dir = Files.createTempDirectory("camber-playground-it-");
-        long start = System.nanoTime();
-        Result r = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.println(r.out + r.err);
-        assertThat(r.code).as("playground up failed:\n%s", r.err).isZero();
-        System.out.printf("PlaygroundIT: playground up in %.1f s%n", seconds);
+        playground = PlaygroundFixture.up("PlaygroundIT");
+        home = playground.home;
+        dir = playground.dir;
         processes = PlaygroundState.read(dir).orElseThrow().processes();
         assertThat(processes).hasSize(9);
     }
 
     @AfterAll
     static void down() {
-        if (dir != null) {
-            Result r = cli("playground", "down", "--dir", dir.toString(), "--purge");
-            System.out.println(r.out + r.err);
+        if (playground != null) {
+            playground.close();
         }
+    }
+
+    private static Result cli(String... args) {
+        return PlaygroundFixture.cli(args);
     }
 
     @Test
     @Order(1)
     void createsListsAndRefusesVolumesThroughTheGateway() {
         Result mkdir = cli("volume", "mkdir", "/demo", GATEWAY);
-        assertThat(mkdir.code).as(mkdir.err).isZero();
+        assertThat(mkdir.code()).as(mkdir.err()).isZero();
 
         Result create = cli("volume", "create", "/demo/vol1", "--size", "10GiB", GATEWAY);
-        assertThat(create.code).as(create.err).isZero();
-        assertThat(create.out).contains("/demo/vol1", "10GiB");
+        assertThat(create.code()).as(create.err()).isZero();
+        assertThat(create.out()).contains("/demo/vol1", "10GiB");
 
         Result ls = cli("volume", "ls", "/demo", GATEWAY);
-        assertThat(ls.code).as(ls.err).isZero();
-        assertThat(ls.out.lines()).anySatisfy(line -> assertThat(line).startsWith("vol1").contains("VOLUME", "10GiB"));
+        assertThat(ls.code()).as(ls.err()).isZero();
+        assertThat(ls.out().lines()).anySatisfy(line -> assertThat(line).startsWith("vol1").contains("VOLUME", "10GiB"));
 
         Result again = cli("volume", "create", "/demo/vol1", "--size", "10GiB", GATEWAY);
-        assertThat(again.code).isNotZero();
-        assertThat(again.err).startsWith("ALREADY_EXISTS: ").doesNotContain("Exception", "\tat ");
+        assertThat(again.code()).isNotZero();
+        assertThat(again.err()).startsWith("ALREADY_EXISTS: ").doesNotContain("Exception", "\tat ");
 
         Result negative = cli("volume", "create", "/demo/vol2", "--size", "-5", GATEWAY);
-        assertThat(negative.code).isNotZero();
-        assertThat(negative.err).startsWith("INVALID_ARGUMENT: ").doesNotContain("Exception", "\tat ");
+        assertThat(negative.code()).isNotZero();
+        assertThat(negative.err()).startsWith("INVALID_ARGUMENT: ").doesNotContain("Exception", "\tat ");
 
         Result stat = cli("volume", "stat", "/demo/vol2", GATEWAY);
-        assertThat(stat.code).as("the refused create must not have left a volume").isNotZero();
-        assertThat(stat.err).startsWith("NOT_FOUND: ");
+        assertThat(stat.code()).as("the refused create must not have left a volume").isNotZero();
+        assertThat(stat.err()).startsWith("NOT_FOUND: ");
     }
 
     @Test
@@ -99,8 +85,8 @@ class PlaygroundIT {
     void statusShowsEveryProcessAliveAndUp() {
         Result r = cli("playground", "status", "--json", "--dir", dir.toString());
 
-        assertThat(r.code).as(r.out + r.err).isZero();
-        JsonNode status = JsonMapper.builder().build().readTree(r.out);
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+        JsonNode status = JsonMapper.builder().build().readTree(r.out());
         assertThat(status).hasSize(processes.size());
         for (JsonNode p : status) {
             assertThat(p.get("alive").asBoolean()).as(p.toString()).isTrue();
@@ -117,8 +103,8 @@ class PlaygroundIT {
     void upAgainSaysItIsAlreadyUp() {
         Result r = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
 
-        assertThat(r.code).isZero();
-        assertThat(r.out).contains("already up");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("already up");
         assertThat(PlaygroundState.read(dir).orElseThrow().processes()).isEqualTo(processes);
     }
 
@@ -127,7 +113,7 @@ class PlaygroundIT {
     void killDashNineOfTheMdsLosesNoAcknowledgedVolume() {
         for (int i = 0; i < 20; i++) {
             Result create = cli("volume", "create", "/demo/k" + i, "--size", "1GiB", GATEWAY);
-            assertThat(create.code).as(create.err).isZero();
+            assertThat(create.code()).as(create.err()).isZero();
         }
         ProcessRecord mds = processes.stream().filter(p -> p.name().equals("mds-service")).findFirst().orElseThrow();
         ProcessHandle handle = ProcessHandle.of(mds.pid()).orElseThrow();
@@ -135,20 +121,20 @@ class PlaygroundIT {
         handle.onExit().join();
 
         Result down = cli("volume", "ls", "/demo", GATEWAY);
-        assertThat(down.code).isNotZero();
-        assertThat(down.err).startsWith("UNAVAILABLE: ");
+        assertThat(down.code()).isNotZero();
+        assertThat(down.err()).startsWith("UNAVAILABLE: ");
 
         Result up = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
-        assertThat(up.code).as(up.err).isZero();
-        assertThat(up.out).contains("starting again: mds-service");
+        assertThat(up.code()).as(up.err()).isZero();
+        assertThat(up.out()).contains("starting again: mds-service");
         processes = PlaygroundState.read(dir).orElseThrow().processes();
 
         Result ls = cli("volume", "ls", "/demo", "--json", GATEWAY);
-        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.code()).as(ls.err()).isZero();
         for (int i = 0; i < 20; i++) {
-            assertThat(ls.out).contains("\"/demo/k" + i + "\"");
+            assertThat(ls.out()).contains("\"/demo/k" + i + "\"");
         }
-        assertThat(ls.out).contains("\"/demo/vol1\"");
+        assertThat(ls.out()).contains("\"/demo/vol1\"");
     }
 
     @Test
@@ -159,15 +145,15 @@ class PlaygroundIT {
         tool("qemu-io", "-f", "raw", "-c", "write -P 0x5a 1M 8M", uri);
 
         Result down = cli("playground", "down", "--dir", dir.toString());
-        assertThat(down.code).as(down.err).isZero();
+        assertThat(down.code()).as(down.err()).isZero();
         Result up = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
-        assertThat(up.code).as(up.out + up.err).isZero();
+        assertThat(up.code()).as(up.out() + up.err()).isZero();
         processes = PlaygroundState.read(dir).orElseThrow().processes();
 
         assertThat(tool("qemu-io", "-f", "raw", "-r", "-c", "read -P 0x5a 1M 8M", uri))
                 .doesNotContain("Pattern verification failed").contains("read 8388608/8388608");
         Result ls = cli("volume", "ls", "/demo", "--json", GATEWAY);
-        assertThat(ls.out).contains("\"/demo/vol1\"");
+        assertThat(ls.out()).contains("\"/demo/vol1\"");
     }
 
     /** Runs a Debian tool (libnbd-bin, qemu-utils): missing means install it, never skip. */
@@ -189,8 +175,8 @@ class PlaygroundIT {
     void downStopsEveryProcess() {
         Result r = cli("playground", "down", "--dir", dir.toString());
 
-        assertThat(r.code).as(r.err).isZero();
-        assertThat(r.out).contains("stopped " + processes.size() + " process(es)");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("stopped " + processes.size() + " process(es)");
         for (ProcessRecord p : processes) {
             assertThat(ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive)).as(p.name()).isEmpty();
         }
@@ -216,15 +202,5 @@ class PlaygroundIT {
         } catch (IOException e) {
             return 0;
         }
-    }
-
-    private static Result cli(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), args);
-        return new Result(code, out.toString(), err.toString());
-    }
-
-    private record Result(int code, String out, String err) {
     }
 }
