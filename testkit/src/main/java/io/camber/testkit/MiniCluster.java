@@ -9,6 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -257,12 +259,31 @@ public final class MiniCluster implements AutoCloseable {
         }
     }
 
+    /** Ports handed out so far in this JVM: never the same one twice, even after its cluster closed. */
+    private static final AtomicInteger NEXT_PORT = new AtomicInteger(
+            20000 + (int) (ProcessHandle.current().pid() % 500) * 20);
+
+    /**
+     * A port that is free now, taken below Linux's ephemeral range (32768-60999). A port the kernel picked (port 0)
+     * is an ephemeral one: before the service binds it, an outgoing connection (Ratis retrying a peer that is still
+     * starting) may take it as its local port, and the service then fails with "port already in use".
+     */
     private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (int attempt = 0; attempt < 2000; attempt++) {
+            int port = NEXT_PORT.getAndIncrement();
+            if (port >= 32000) {
+                NEXT_PORT.set(20000);
+                continue;
+            }
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // in use: try the next one
+            }
         }
+        throw new IllegalStateException("no free port between 20000 and 32000 on 127.0.0.1");
     }
 
     /** Builds a MiniCluster. */
