@@ -81,14 +81,6 @@ public record RaftSettings(
                 Map.of());
     }
 
-    /** A copy with another election timeout. */
-    public RaftSettings withElectionTimeout(Duration timeout) {
-        return new RaftSettings(timeout, snapshotThreshold, segmentSize, segmentCacheSegments, writeBufferSize,
-                appenderBatch, outstandingAppends, appenderWait, snapshotPiece, snapshotPiecesInFlight, retainForFollowers,
-                purgeGap,
-                logMetadata, asyncFlush, messageSizeMax, properties);
-    }
-
     private static boolean positive(DataSize size) {
         return size != null && size.toBytes() > 0;
     }

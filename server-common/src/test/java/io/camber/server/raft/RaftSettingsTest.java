@@ -56,7 +56,11 @@ class RaftSettingsTest {
 
     @Test
     void aTinyElectionTimeoutIsRefused() {
-        assertThatThrownBy(() -> RaftSettings.defaults().withElectionTimeout(Duration.ofMillis(5)))
+        RaftSettings d = RaftSettings.defaults();
+        assertThatThrownBy(() -> new RaftSettings(Duration.ofMillis(5), d.snapshotThreshold(), d.segmentSize(),
+                d.segmentCacheSegments(), d.writeBufferSize(), d.appenderBatch(), d.outstandingAppends(),
+                d.appenderWait(), d.snapshotPiece(), d.snapshotPiecesInFlight(), d.retainForFollowers(), d.purgeGap(),
+                d.logMetadata(), d.asyncFlush(), d.messageSizeMax(), Map.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("election-timeout");
     }
 }
