@@ -1,5 +1,6 @@
 package io.camber.chunk.copyset;
 
+import io.camber.server.storage.DirectorySync;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -86,6 +87,8 @@ final class CopysetSnapshots implements StateMachineStorage {
         }
         Path file = metaFile(meta.termIndex().getIndex());
         Files.move(staging, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        // Ratis purges the log behind this snapshot once takeSnapshot returns: the rename must survive a power loss.
+        DirectorySync.sync(dir);
         latest = new Latest(file, meta);
         List<Long> indexes = metaIndexes();
         for (int i = 0; i < indexes.size() - METAS_KEPT; i++) {

@@ -1,5 +1,7 @@
 package io.camber.chunk.store;
 
+import io.camber.server.storage.DirectorySync;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -1,5 +1,7 @@
 package io.camber.chunk.store;
 
+import io.camber.server.storage.DirectorySync;
+
 import io.camber.common.CamberException;
 import java.io.Closeable;
 import java.io.IOException;

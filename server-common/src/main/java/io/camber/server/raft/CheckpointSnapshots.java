@@ -1,6 +1,7 @@
 package io.camber.server.raft;
 
 import io.camber.server.rocks.RocksStore;
+import io.camber.server.storage.DirectorySync;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -76,6 +77,8 @@ final class CheckpointSnapshots implements StateMachineStorage {
             Files.move(current, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(staging, current, StandardCopyOption.ATOMIC_MOVE);
+        // Ratis purges the log behind this snapshot once takeSnapshot returns: the rename must survive a power loss.
+        DirectorySync.sync(current.getParent());
         FileUtils.deleteFully(old);
         latest = TermIndex.valueOf(term, index);
     }

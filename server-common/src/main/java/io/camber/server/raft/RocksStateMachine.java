@@ -1,6 +1,7 @@
 package io.camber.server.raft;
 
 import io.camber.server.rocks.RocksStore;
+import io.camber.server.storage.DirectorySync;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -124,21 +125,15 @@ public abstract class RocksStateMachine extends ReplicaStateMachine {
                 }
             }
         }
-        fsyncDirectory(incoming);
+        DirectorySync.sync(incoming);
         FileUtils.deleteFully(old);
         if (Files.exists(db)) {
             Files.move(db, old, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(incoming, db, StandardCopyOption.ATOMIC_MOVE);
-        fsyncDirectory(db.getParent());
+        DirectorySync.sync(db.getParent());
         FileUtils.deleteFully(old);
         LOG.info("event=checkpoint_swapped_in dir={}", db);
-    }
-
-    private static void fsyncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
     }
 
     @Override

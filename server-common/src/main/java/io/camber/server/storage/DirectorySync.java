@@ -1,4 +1,4 @@
-package io.camber.chunk.store;
+package io.camber.server.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -7,11 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /** Makes renames and creations inside a directory durable by fsyncing the directory itself. */
-final class DirectorySync {
+public final class DirectorySync {
     private DirectorySync() {
     }
 
-    static void sync(Path dir) {
+    /** fsyncs the directory: renames and creations in it survive a power loss from then on. */
+    public static void sync(Path dir) {
         // A rename is only durable once the directory entry is; Linux allows fsync on a read-only dir handle.
         try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
             channel.force(true);
