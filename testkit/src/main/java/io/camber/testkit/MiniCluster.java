@@ -32,6 +32,8 @@ import java.util.stream.IntStream;
  */
 public final class MiniCluster implements AutoCloseable {
     private final Path baseDir;
+    /** True when this cluster made its own temporary directory, which it then deletes on close. */
+    private final boolean ownsBaseDir;
     private final List<MdsNode> mds = new ArrayList<>();
     private final List<ChunkNode> chunks = new ArrayList<>();
     private final long chunkSize;
@@ -40,7 +42,8 @@ public final class MiniCluster implements AutoCloseable {
     private final Map<String, Object> chunkProperties;
 
     private MiniCluster(Builder b) throws IOException {
-        this.baseDir = b.baseDir != null ? b.baseDir : Files.createTempDirectory("camber-minicluster");
+        this.ownsBaseDir = b.baseDir == null;
+        this.baseDir = ownsBaseDir ? Files.createTempDirectory("camber-minicluster") : b.baseDir;
         this.extraProperties = b.properties;
         this.chunkProperties = b.chunkProperties;
         for (int i = 1; i <= b.mdsCount; i++) {
@@ -248,6 +251,9 @@ public final class MiniCluster implements AutoCloseable {
     public void close() {
         chunks.forEach(this::stop);
         mds.forEach(this::stop);
+        if (ownsBaseDir) {
+            TestDirectories.delete(baseDir);
+        }
     }
 
     private static void sleep(long ms) {

@@ -70,6 +70,7 @@ class NbdToolsIT {
             chunks.close();
         }
         cluster.close();
+        TestDirectories.delete(work);
     }
 
     private static String uri(NbdServer s, String volume) {
