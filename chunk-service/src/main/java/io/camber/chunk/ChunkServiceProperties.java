@@ -14,7 +14,8 @@ import java.util.List;
  *
  * @param dataDir           the disk: chunk file pool, copysets and their Raft logs
  * @param host              address peers and clients reach this chunk server at
- * @param raftPort          port of the data plane (Ratis), registered with the MDS
+ * @param raftPort          port of the copysets' Raft servers, registered with the MDS; names the chunk server
+ * @param dataPort          port where clients send chunk IO (the data protocol), registered with the MDS
  * @param physicalPool      physical pool the chunk server joins
  * @param zone              failure domain (rack) it sits in
  * @param server            name of its host in the topology
@@ -32,6 +33,7 @@ public record ChunkServiceProperties(
         @DefaultValue("./data/chunk") Path dataDir,
         @DefaultValue("127.0.0.1") String host,
         @DefaultValue("8211") int raftPort,
+        @DefaultValue("8221") int dataPort,
         @DefaultValue("pool1") String physicalPool,
         @DefaultValue("zone1") String zone,
         @DefaultValue("") String server,

@@ -3,9 +3,9 @@ package io.camber.common;
 /**
  * {@link ErrorCode#NO_SPACE}: a chunk server refused a write because its disk is too full.
  *
- * <p>A class of its own, with a constructor taking only the message, because a copyset refuses the write in
- * Ratis' {@code startTransaction} and Ratis carries such an exception to the client by class name and message,
- * rebuilding it there through that constructor; the class itself is what keeps the code across the trip.
+ * <p>A copyset refuses the write in Ratis' {@code startTransaction}; the chunk server's data port sends the refusal
+ * back as the copyset's reply with this code. Keep the constructor taking only the message: Ratis rebuilds
+ * exceptions by class name and message when they cross its own RPCs (between replicas).
  */
 public final class NoSpaceException extends CamberException {
     public NoSpaceException(String message) {

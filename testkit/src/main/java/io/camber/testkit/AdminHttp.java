@@ -54,6 +54,14 @@ public final class AdminHttp {
             boolean json = r.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(false);
             JsonNode node = !json || r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
             return new Response(r.statusCode(), node, r.body());
+        } catch (java.net.http.HttpTimeoutException e) {
+            // Seen twice on CI (an MDS request unanswered for 30 s, cause unknown): leave the threads for a post-mortem.
+            System.err.println("AdminHttp: " + e.getMessage() + " for " + request.build().uri() + "; threads:");
+            for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean()
+                    .dumpAllThreads(true, true)) {
+                System.err.print(t);
+            }
+            throw new UncheckedIOException(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

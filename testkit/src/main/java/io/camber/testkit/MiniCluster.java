@@ -54,7 +54,7 @@ public final class MiniCluster implements AutoCloseable {
         this.chunkSize = b.chunkSize;
         Path chunkDir = b.chunkDir != null ? b.chunkDir : baseDir;
         for (int i = 1; i <= b.chunkServers; i++) {
-            chunks.add(new ChunkNode(i, freePort(), freePort(), chunkDir.resolve("chunk" + i)));
+            chunks.add(new ChunkNode(i, freePort(), freePort(), freePort(), chunkDir.resolve("chunk" + i)));
         }
         if (!chunks.isEmpty()) {
             // Chunk servers join a physical pool that must exist: declare the topology first.
@@ -105,13 +105,15 @@ public final class MiniCluster implements AutoCloseable {
         public final int index;
         public final int httpPort;
         public final int raftPort;
+        public final int dataPort;
         public final Path dataDir;
         ConfigurableApplicationContext context;
 
-        ChunkNode(int index, int httpPort, int raftPort, Path dataDir) {
+        ChunkNode(int index, int httpPort, int raftPort, int dataPort, Path dataDir) {
             this.index = index;
             this.httpPort = httpPort;
             this.raftPort = raftPort;
+            this.dataPort = dataPort;
             this.dataDir = dataDir;
         }
 
@@ -130,6 +132,7 @@ public final class MiniCluster implements AutoCloseable {
         p.put("server.port", n.httpPort);
         p.put("camber.chunk.data-dir", n.dataDir);
         p.put("camber.chunk.raft-port", n.raftPort);
+        p.put("camber.chunk.data-port", n.dataPort);
         p.put("camber.chunk.zone", "zone" + n.index);
         p.put("camber.chunk.server", "server-" + n.index + "-1");
         p.put("camber.chunk.mds", mdsUrls);

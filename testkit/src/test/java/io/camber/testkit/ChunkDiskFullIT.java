@@ -155,6 +155,12 @@ class ChunkDiskFullIT {
             assertThat(metric(n, "camber_chunk_disk_reserved_bytes")).isEqualTo(RESERVE);
         }
         assertThat(refused).as("refusals counted in the chunk servers' metrics").isGreaterThanOrEqualTo(COPYSETS);
+        double writesAnswered = 0;
+        for (ChunkNode n : cluster.chunkServers()) {
+            writesAnswered += metric(n,
+                    "camber_chunk_data_requests_total\\{[^}]*kind=\"write\",[^}]*status=\"ok\"[^}]*}");
+        }
+        assertThat(writesAnswered).as("write entries answered on the data ports").isPositive();
         assertAckedDataReadsBack();
         // The reserve also covered the followers' last applies: every replica applied every accepted write.
         awaitReplicasCaughtUp();

@@ -125,8 +125,11 @@ class ChunkReplicationIT {
             assertThat(n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow()
                     .store().stat(6000).exists()).isFalse();
         }
-        CopysetInfo unknown = new CopysetInfo(c.logicalPoolId(), 9999, c.chunkServers(), c.addresses(), CHUNK);
-        assertThatThrownBy(() -> client.read(unknown, 1, 0, 4096).join()).isInstanceOf(CompletionException.class);
+        CopysetInfo unknown = new CopysetInfo(c.logicalPoolId(), 9999, c.chunkServers(), c.addresses(),
+                c.dataAddresses(), CHUNK);
+        try (ChunkClient impatient = new ChunkClient(1 << 20, Duration.ofSeconds(2))) {
+            assertCode(() -> impatient.read(unknown, 1, 0, 4096).join(), ErrorCode.UNAVAILABLE);
+        }
     }
 
     /**
@@ -155,6 +158,11 @@ class ChunkReplicationIT {
         assertThat(uncommitted).as("a write without a majority is not acknowledged").isNotDone();
         assertThat(oldLeader.getLastAppliedTermIndex().getIndex()).isEqualTo(appliedBefore);
         assertThat(bytes(oldLeader.store().read(chunkId, 0, 4096))[0]).as("page on the old leader").isEqualTo((byte) 'A');
+        // Its lease ran out with no majority behind it: it must not answer reads any more (the others could have
+        // elected a leader and committed newer writes meanwhile).
+        try (ChunkClient reader = new ChunkClient(1 << 20, Duration.ofSeconds(3))) {
+            assertCode(() -> reader.read(c, chunkId, 0, 4096).join(), ErrorCode.UNAVAILABLE);
+        }
         cluster.stop(leader);
         doomed.close(); // so no retry of B reaches the next leader
 

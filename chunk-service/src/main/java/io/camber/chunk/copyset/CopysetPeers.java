@@ -16,4 +16,16 @@ public record CopysetPeers(long logicalPoolId, int copysetId, List<Member> membe
     public static String peerId(long chunkServerId) {
         return "cs" + chunkServerId;
     }
+
+    /** The chunk-server id behind a Raft peer id, or -1 if it is not one of ours. */
+    public static long chunkServerId(String peerId) {
+        if (peerId == null || !peerId.startsWith("cs")) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(peerId.substring(2));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
 }

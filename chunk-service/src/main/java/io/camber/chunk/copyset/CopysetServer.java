@@ -67,6 +67,11 @@ public final class CopysetServer implements AutoCloseable {
         }
     }
 
+    /** The Ratis server hosting every copyset here, for requests submitted in-process (the data port). */
+    public RaftServer raftServer() {
+        return server.raftServer();
+    }
+
     /** Live state of each hosted copyset, for heartbeats and metrics. */
     public List<CopysetStatus> status() {
         List<CopysetStatus> out = new ArrayList<>();

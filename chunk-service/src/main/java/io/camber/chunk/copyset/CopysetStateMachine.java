@@ -198,6 +198,10 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
             ChunkRequest r = ChunkRequest.decode(request.getContent().asReadOnlyByteBuffer());
             reply = switch (r.op()) {
                 case READ -> {
+                    if (r.length() > ChunkRequest.MAX_READ) {
+                        throw CamberException.invalid("read of " + r.length() + " bytes exceeds "
+                                + ChunkRequest.MAX_READ + ": split reads into pieces of at most 1 MiB");
+                    }
                     reads.incrementAndGet();
                     yield ChunkReply.ok(r.length(), store.read(r.chunkId(), r.offset(), r.length()));
                 }

@@ -3,6 +3,8 @@ package io.camber.chunk.registration;
 import io.camber.chunk.ChunkServiceProperties;
 import io.camber.chunk.copyset.CopysetPeers;
 import io.camber.chunk.copyset.CopysetServer;
+import io.camber.chunk.dataport.DataPortServer;
+import io.camber.chunk.dataport.DataRequestHandler;
 import io.camber.chunk.store.ChunkFilePool;
 import io.camber.chunk.store.ChunkFileRefiller;
 import io.camber.chunk.store.DiskSpace;
@@ -45,6 +47,9 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         return t;
     });
     private volatile CopysetServer copysets;
+    private volatile DataPortServer dataPort;
+    private final DataRequestHandler dataRequests = new DataRequestHandler(
+            () -> copysets == null ? null : copysets.raftServer());
     private volatile ChunkFilePool pool;
     private volatile SpaceGuard space;
     private volatile ChunkFileRefiller refiller;
@@ -66,10 +71,19 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             refiller = new ChunkFileRefiller(pool, space, props.poolSize(),
                     ChunkFileRefiller.defaultLowWater(props.poolSize()), Duration.ofSeconds(1));
             refiller.start();
+            // Bound before registering, since the MDS hands its port to clients; it answers RETRY until the
+            // copysets are up.
+            dataPort = new DataPortServer(props.host(), props.dataPort(), dataRequests, 2);
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.raftPort(), props.dataDir(), pool,
                     props.chunkSize().toBytes(), space, props.raft());
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            if (dataPort != null) {
+                dataPort.close();
+            }
             if (refiller != null) {
                 refiller.close();
             }
@@ -85,7 +99,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     private long registerWithRetry() throws IOException {
         ChunkServerRegistration registration = new ChunkServerRegistration(props.physicalPool(), props.zone(),
                 props.serverName(), props.host(), props.raftPort(), props.dataDir().toAbsolutePath().toString(),
-                props.capacity().toBytes());
+                props.capacity().toBytes(), dataPort.port());
         OptionalLong known = ChunkServerIdentity.read(props.dataDir());
         for (int attempt = 1; ; attempt++) {
             try {
@@ -165,10 +179,18 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         return chunkServerId;
     }
 
+    /** Requests served on the data port. */
+    public DataRequestHandler dataRequests() {
+        return dataRequests;
+    }
+
     @Override
     public void stop() {
         running = false;
         timer.shutdownNow();
+        if (dataPort != null) {
+            dataPort.close();
+        }
         try {
             if (copysets != null) {
                 copysets.close();

@@ -2,6 +2,7 @@ package io.camber.chunk.web;
 
 import io.camber.chunk.copyset.CopysetServer;
 import io.camber.chunk.registration.ChunkServerBootstrap;
+import io.camber.common.chunk.DataFrame;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,16 @@ public class ChunkMetrics {
                 b -> b.copysets() == null ? 0 : b.copysets().stalledApplies())
                 .description("copysets whose replica here retries an entry it cannot apply (disk full or failing)")
                 .register(registry);
+        for (DataFrame.Kind kind : DataFrame.Kind.values()) {
+            for (DataFrame.Status status : DataFrame.Status.values()) {
+                FunctionCounter.builder("camber.chunk.data.requests", bootstrap.dataRequests(),
+                                h -> h.answered(kind, status))
+                        .tag("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                        .tag("status", status.name().toLowerCase(java.util.Locale.ROOT))
+                        .description("client requests answered on the data port, by kind and outcome (not_leader"
+                                + " and retry send the client elsewhere)").register(registry);
+            }
+        }
     }
 
     private static double usable(ChunkServerBootstrap b) {

@@ -32,6 +32,8 @@ public final class PlaygroundLayout {
     public static final int CHUNK_SERVICES = 3;
     /** Chunk service n serves its copysets' Raft traffic (the data plane) on CHUNK_RAFT_BASE_PORT + n. */
     public static final int CHUNK_RAFT_BASE_PORT = 8210;
+    /** Chunk service n takes client IO (the data protocol) on CHUNK_DATA_BASE_PORT + n. */
+    public static final int CHUNK_DATA_BASE_PORT = 8220;
     /**
      * Copysets of the playground pool. Curve runs about 100 per chunk server, so that a lost disk is rebuilt from
      * many peers; here all three chunk servers are in every copyset, so more copysets buy nothing but spread
@@ -86,6 +88,7 @@ public final class PlaygroundLayout {
                             "--server.port=" + (CHUNK_BASE_PORT + n),
                             "--camber.chunk.data-dir=" + chunkDisk(dir, n),
                             "--camber.chunk.raft-port=" + (CHUNK_RAFT_BASE_PORT + n),
+                            "--camber.chunk.data-port=" + (CHUNK_DATA_BASE_PORT + n),
                             "--camber.chunk.zone=zone" + n,
                             "--camber.chunk.server=server" + n,
                             "--camber.chunk.mds=" + mdsUrl), CHUNK_HEAP));

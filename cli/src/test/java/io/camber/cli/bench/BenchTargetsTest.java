@@ -14,7 +14,7 @@ class BenchTargetsTest {
 
     private static List<CopysetInfo> copysets(int n) {
         return IntStream.rangeClosed(1, n).map(i -> n + 1 - i) // listed in reverse, as a server may
-                .mapToObj(i -> new CopysetInfo(11, i, List.of(1L, 2L, 3L), List.of("a:1", "b:1", "c:1"), CHUNK))
+                .mapToObj(i -> new CopysetInfo(11, i, List.of(1L, 2L, 3L), List.of("a:1", "b:1", "c:1"), List.of("a:2", "b:2", "c:2"), CHUNK))
                 .toList();
     }
 

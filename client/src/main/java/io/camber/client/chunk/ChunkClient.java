@@ -1,61 +1,48 @@
 package io.camber.client.chunk;
 
-import io.camber.common.CamberException;
-import io.camber.common.ErrorCode;
 import io.camber.common.api.CopysetInfo;
 import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
 import io.camber.common.chunk.CopysetIds;
-import org.apache.ratis.RaftConfigKeys;
-import org.apache.ratis.client.RaftClient;
-import org.apache.ratis.client.RaftClientConfigKeys;
-import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.grpc.GrpcConfigKeys;
-import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
-import org.apache.ratis.protocol.RaftGroup;
-import org.apache.ratis.protocol.RaftGroupId;
-import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.exceptions.StateMachineException;
-import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.rpc.SupportedRpcType;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-import org.apache.ratis.util.SizeInBytes;
-import org.apache.ratis.util.TimeDuration;
+import io.camber.common.chunk.DataFrame.Kind;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Sends chunk requests straight to copyset leaders. One Ratis client per copyset finds the leader
- * and follows its NotLeader redirects; retries reuse the call id, so the copyset applies a retried
- * write once. Writes, deletes and fences to one copyset are grouped into batch entries while earlier
- * ones are on their way ({@link CopysetWriteQueue}); requests to many copysets run in parallel, bounded
- * by the payload bytes in flight. No call here blocks a thread.
+ * Sends chunk requests straight to copyset leaders over the data protocol ({@link LeaderCalls}): one hop, no Ratis
+ * client. Writes, deletes and fences to one copyset are grouped into batch entries while earlier ones are on
+ * their way ({@link CopysetWriteQueue}); requests to many copysets run in parallel, bounded by the payload bytes
+ * in flight. No call here blocks a thread.
  */
 public final class ChunkClient implements AutoCloseable {
     /** Entries in flight per copyset before further writes wait to leave as one batch. */
     static final int ENTRIES_IN_FLIGHT = 2;
 
-    private final Map<RaftGroupId, RaftClient> clients = new ConcurrentHashMap<>();
-    private final Map<RaftGroupId, CopysetWriteQueue> queues = new ConcurrentHashMap<>();
-    private final RaftProperties props = new RaftProperties();
+    private final Map<UUID, CopysetWriteQueue> queues = new ConcurrentHashMap<>();
+    private final DataConnections connections;
+    private final LeaderCalls calls;
     private final InFlightBudget budget;
 
     /** A client that keeps at most inFlightBytes of payload outstanding. */
     public ChunkClient(long inFlightBytes) {
-        RaftConfigKeys.Rpc.setType(props, SupportedRpcType.GRPC);
-        GrpcConfigKeys.setMessageSizeMax(props, SizeInBytes.valueOf("64MB"));
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(10, TimeUnit.SECONDS));
-        RaftClientConfigKeys.Async.setOutstandingRequestsMax(props, 1024);
+        this(inFlightBytes, Duration.ofSeconds(30));
+    }
+
+    /**
+     * A client that keeps at most inFlightBytes of payload outstanding and gives up on a request (UNAVAILABLE) when
+     * no leader of its copyset answered it within deadline.
+     */
+    public ChunkClient(long inFlightBytes, Duration deadline) {
+        this.connections = new DataConnections(2, Duration.ofSeconds(2));
+        this.calls = new LeaderCalls(connections, Duration.ofSeconds(5), deadline);
         this.budget = new InFlightBudget(Math.max(1 << 20, inFlightBytes));
     }
 
@@ -77,13 +64,28 @@ public final class ChunkClient implements AutoCloseable {
         return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new));
     }
 
+    /** Largest read in one request; longer reads are split, so every reply fits one data frame. */
+    public static final int MAX_READ = ChunkRequest.MAX_READ;
+
     /** Reads length bytes at offset of a chunk; never-written ranges are zeros. */
     public CompletableFuture<ByteBuffer> read(CopysetInfo copyset, long chunkId, long offset, int length) {
-        Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(ChunkRequest.read(chunkId, offset, length)
-                .encodeHeader()));
-        return bounded(length, () -> client(copyset).async().sendReadOnly(m).thenApply(ChunkClient::decode)
-                .exceptionally(ChunkClient::refused))
-                .thenApply(r -> r.orThrow().data());
+        if (length <= MAX_READ) {
+            return readPiece(copyset, chunkId, offset, length);
+        }
+        List<CompletableFuture<ByteBuffer>> pieces = new ArrayList<>();
+        for (int done = 0; done < length; done += MAX_READ) {
+            pieces.add(readPiece(copyset, chunkId, offset + done, Math.min(MAX_READ, length - done)));
+        }
+        return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new)).thenApply(x -> {
+            ByteBuffer all = ByteBuffer.allocate(length);
+            pieces.forEach(p -> all.put(p.join()));
+            return all.flip();
+        });
+    }
+
+    private CompletableFuture<ByteBuffer> readPiece(CopysetInfo copyset, long chunkId, long offset, int length) {
+        ByteBuffer request = ChunkRequest.read(chunkId, offset, length).encodeHeader();
+        return bounded(length, () -> calls.call(copyset, Kind.READ, request)).thenApply(r -> r.orThrow().data());
     }
 
     /** Makes a copyset refuse writes of the volume older than epoch; completes once committed. */
@@ -103,20 +105,6 @@ public final class ChunkClient implements AutoCloseable {
                 .thenApply(ChunkReply::orThrow);
     }
 
-    /**
-     * A copyset refuses a request before it enters the log (NO_SPACE) by failing it in startTransaction. Ratis
-     * fails the call with a StateMachineException around the CamberException it rebuilt on this side: unwrap it,
-     * so callers see the code. Any other failure passes through unchanged.
-     */
-    static ChunkReply refused(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof StateMachineException sme && sme.getCause() instanceof CamberException refusal) {
-            throw new CompletionException(refusal);
-        }
-        throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
-    }
-
     private CompletableFuture<ChunkReply> bounded(int bytes, Supplier<CompletableFuture<ChunkReply>> call) {
         return budget.acquire(bytes).thenCompose(x -> {
             CompletableFuture<ChunkReply> sent;
@@ -129,47 +117,14 @@ public final class ChunkClient implements AutoCloseable {
         });
     }
 
-    /** The copyset's answer, success or refusal; a request Ratis itself could not deliver fails as UNAVAILABLE. */
-    private static ChunkReply decode(RaftClientReply reply) {
-        if (!reply.isSuccess()) {
-            throw new CompletionException(new CamberException(ErrorCode.UNAVAILABLE,
-                    "copyset " + reply.getRaftGroupId() + " could not serve the request: " + reply.getException()));
-        }
-        return ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
-    }
-
     private CopysetWriteQueue queue(CopysetInfo c) {
-        return queues.computeIfAbsent(groupId(c), g -> new CopysetWriteQueue(
-                bytes -> client(c).async().send(Message.valueOf(bytes)).thenApply(ChunkClient::decode)
-                        .exceptionally(ChunkClient::refused),
-                ENTRIES_IN_FLIGHT, MAX_WRITE));
-    }
-
-    private static RaftGroupId groupId(CopysetInfo c) {
-        return RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
-    }
-
-    private RaftClient client(CopysetInfo c) {
-        return clients.computeIfAbsent(groupId(c), g -> {
-            List<RaftPeer> peers = new ArrayList<>();
-            for (int i = 0; i < c.chunkServers().size(); i++) {
-                peers.add(RaftPeer.newBuilder().setId("cs" + c.chunkServers().get(i)).setAddress(c.addresses().get(i))
-                        .build());
-            }
-            return RaftClient.newBuilder().setProperties(props).setRaftGroup(RaftGroup.valueOf(g, peers))
-                    // Leader changes take a few election timeouts; give up only well after that.
-                    .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(150,
-                            TimeDuration.valueOf(100, TimeUnit.MILLISECONDS)))
-                    .build();
-        });
+        return queues.computeIfAbsent(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()),
+                g -> new CopysetWriteQueue(parts -> calls.call(c, Kind.WRITE, parts), ENTRIES_IN_FLIGHT, MAX_WRITE));
     }
 
     @Override
-    public void close() throws IOException {
-        for (RaftClient c : clients.values()) {
-            c.close();
-        }
-        clients.clear();
+    public void close() {
+        connections.close();
         queues.clear();
     }
 }

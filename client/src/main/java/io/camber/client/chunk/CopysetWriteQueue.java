@@ -2,9 +2,7 @@ package io.camber.client.chunk;
 
 import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
-
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -26,14 +24,14 @@ final class CopysetWriteQueue {
     private record Pending(ChunkRequest request, CompletableFuture<ChunkReply> reply) {
     }
 
-    private final Function<ByteString, CompletableFuture<ChunkReply>> sender;
+    private final Function<ByteBuffer[], CompletableFuture<ChunkReply>> sender;
     private final int maxInFlight;
     private final int maxBatchBytes;
     private final Deque<Pending> waiting = new ArrayDeque<>();
     private int inFlight;
 
     /** sender replicates one entry and answers the copyset's reply. */
-    CopysetWriteQueue(Function<ByteString, CompletableFuture<ChunkReply>> sender, int maxInFlight, int maxBatchBytes) {
+    CopysetWriteQueue(Function<ByteBuffer[], CompletableFuture<ChunkReply>> sender, int maxInFlight, int maxBatchBytes) {
         this.sender = sender;
         this.maxInFlight = maxInFlight;
         this.maxBatchBytes = maxBatchBytes;
@@ -81,7 +79,7 @@ final class CopysetWriteQueue {
     private void send(List<Pending> batch) {
         CompletableFuture<ChunkReply> sent;
         try {
-            sent = sender.apply(encode(batch));
+            sent = sender.apply(encode(batch.stream().map(Pending::request).toList()));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }
@@ -108,18 +106,19 @@ final class CopysetWriteQueue {
         }
     }
 
-    /** One request as itself; several behind a BATCH header. Payloads are wrapped, never copied. */
-    private static ByteString encode(List<Pending> batch) {
-        ByteString out = batch.size() == 1 ? ByteString.EMPTY
-                : UnsafeByteOperations.unsafeWrap(ChunkRequest.batchHeader(batch.size()));
-        for (Pending p : batch) {
-            ChunkRequest r = p.request();
-            out = out.concat(UnsafeByteOperations.unsafeWrap(r.encodeHeader()));
+    /** One request as itself; several behind a BATCH header. The parts wrap the payloads, never copy them. */
+    static ByteBuffer[] encode(List<ChunkRequest> batch) {
+        List<ByteBuffer> parts = new ArrayList<>(2 * batch.size() + 1);
+        if (batch.size() > 1) {
+            parts.add(ChunkRequest.batchHeader(batch.size()));
+        }
+        for (ChunkRequest r : batch) {
+            parts.add(r.encodeHeader());
             if (r.data() != null) {
-                out = out.concat(UnsafeByteOperations.unsafeWrap(r.data().slice()));
+                parts.add(r.data().slice());
             }
         }
-        return out;
+        return parts.toArray(ByteBuffer[]::new);
     }
 
     private static int payload(ChunkRequest r) {

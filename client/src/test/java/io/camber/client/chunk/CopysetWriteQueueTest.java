@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
 class CopysetWriteQueueTest {
@@ -22,8 +21,8 @@ class CopysetWriteQueueTest {
         final List<ChunkRequest> entries = new ArrayList<>();
         final List<CompletableFuture<ChunkReply>> replies = new ArrayList<>();
 
-        CompletableFuture<ChunkReply> send(ByteString bytes) {
-            entries.add(ChunkRequest.decode(bytes.asReadOnlyByteBuffer()));
+        CompletableFuture<ChunkReply> send(ByteBuffer[] parts) {
+            entries.add(ChunkRequest.decode(joined(parts)));
             CompletableFuture<ChunkReply> f = new CompletableFuture<>();
             replies.add(f);
             return f;
@@ -42,6 +41,19 @@ class CopysetWriteQueueTest {
             // through the wire format, as a real reply
             replies.get(i).complete(ChunkReply.decode(reply.encode()));
         }
+    }
+
+    /** The parts as the wire carries them: one after the other. */
+    private static ByteBuffer joined(ByteBuffer[] parts) {
+        int size = 0;
+        for (ByteBuffer p : parts) {
+            size += p.remaining();
+        }
+        ByteBuffer all = ByteBuffer.allocate(size);
+        for (ByteBuffer p : parts) {
+            all.put(p.duplicate());
+        }
+        return all.flip();
     }
 
     private static ChunkRequest write(long chunkId, int pages) {

@@ -6,9 +6,11 @@ import java.util.List;
  * A copyset: one Ratis group of chunk servers in distinct zones.
  *
  * @param chunkServers member chunk-server ids
- * @param addresses    their data (Raft) addresses, host:port, in the same order
+ * @param addresses    their Raft addresses, host:port, in the same order
+ * @param dataAddresses where clients send chunk IO to them (the data protocol), host:port, in the same order;
+ *                      null for a chunk server that has not registered its data port yet
  * @param chunkSize    chunk size of the copyset's logical pool
  */
 public record CopysetInfo(long logicalPoolId, int copysetId, List<Long> chunkServers, List<String> addresses,
-                          long chunkSize) {
+                          List<String> dataAddresses, long chunkSize) {
 }

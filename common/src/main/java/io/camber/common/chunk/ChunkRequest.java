@@ -26,6 +26,9 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
     /** Most requests one BATCH may carry. */
     public static final int MAX_BATCH = 256;
 
+    /** Largest read a copyset answers in one reply (one data frame); clients split longer reads. */
+    public static final int MAX_READ = 1 << 20;
+
     public static ChunkRequest write(long volumeId, long epoch, long chunkId, long offset, ByteBuffer data) {
         return new ChunkRequest(Op.WRITE, volumeId, epoch, chunkId, offset, data.remaining(), data);
     }

@@ -30,8 +30,8 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
     }
 
     /** One chunk-service process owning one disk; its id is stable across restarts. */
-    public record ChunkServer(long id, long serverId, String host, int port, String diskPath, long capacityBytes,
-                              ChunkServerState state) {
+    public record ChunkServer(long id, long serverId, String host, int port, int dataPort, String diskPath,
+                              long capacityBytes, ChunkServerState state) {
     }
 
     /** Where volumes allocate chunks; built on one physical pool. */

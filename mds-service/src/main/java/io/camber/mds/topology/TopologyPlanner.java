@@ -111,7 +111,7 @@ public final class TopologyPlanner {
         declared.add(server.id());
         for (ChunkServerSpec cs : Objects.requireNonNullElse(spec.chunkServers(), List.<ChunkServerSpec>of())) {
             long capacity = cs.capacity() == null ? DEFAULT_CAPACITY : ByteSizes.parse(cs.capacity());
-            ChunkServer added = upsertChunkServer(d, server, cs.port(), cs.disk(), capacity, changes);
+            ChunkServer added = upsertChunkServer(d, server, cs.port(), null, cs.disk(), capacity, changes);
             declared.add(added.id());
         }
     }
@@ -123,7 +123,7 @@ public final class TopologyPlanner {
         for (int i = 0; i < d.chunkServers.size(); i++) {
             ChunkServer c = d.chunkServers.get(i);
             if (c.serverId() == server.id()) {
-                d.chunkServers.set(i, new ChunkServer(c.id(), c.serverId(), host, c.port(), c.diskPath(),
+                d.chunkServers.set(i, new ChunkServer(c.id(), c.serverId(), host, c.port(), c.dataPort(), c.diskPath(),
                         c.capacityBytes(), c.state()));
             }
         }
@@ -160,14 +160,19 @@ public final class TopologyPlanner {
                     + ", not " + reg.host() + ": fix the chunk server's host setting, or change the server's host"
                     + " in the topology file first");
         }
-        upsertChunkServer(d, server, reg.port(), reg.diskPath(), reg.capacityBytes(), changes);
+        upsertChunkServer(d, server, reg.port(), reg.dataPort(), reg.diskPath(), reg.capacityBytes(), changes);
         return new Plan(d.build(), changes);
     }
 
-    private static ChunkServer upsertChunkServer(Topology.Draft d, Server server, int port, String disk, long capacity,
-                                                 List<String> changes) {
+    /** dataPort: null when the caller does not know it (a topology file), which keeps the registered one. */
+    private static ChunkServer upsertChunkServer(Topology.Draft d, Server server, int port, Integer dataPort,
+                                                 String disk, long capacity, List<String> changes) {
         if (port <= 0 || port > 65535) {
             throw CamberException.invalid("chunk server port " + port + " on " + server.name() + " is not a TCP port");
+        }
+        if (dataPort != null && (dataPort < 0 || dataPort > 65535)) {
+            throw CamberException.invalid("chunk server data port " + dataPort + " on " + server.name()
+                    + " is not a TCP port");
         }
         requireName(disk, "chunk server disk");
         if (capacity <= 0) {
@@ -176,8 +181,8 @@ public final class TopologyPlanner {
         ChunkServer existing = d.chunkServers.stream().filter(c -> c.host().equals(server.host()) && c.port() == port)
                 .findFirst().orElse(null);
         if (existing == null) {
-            ChunkServer cs = new ChunkServer(d.newId(), server.id(), server.host(), port, disk, capacity,
-                    ChunkServerState.REGISTERED);
+            ChunkServer cs = new ChunkServer(d.newId(), server.id(), server.host(), port,
+                    dataPort == null ? 0 : dataPort, disk, capacity, ChunkServerState.REGISTERED);
             d.chunkServers.add(cs);
             changes.add("add chunk server " + server.host() + ":" + port + " (" + disk + ")");
             return cs;
@@ -186,8 +191,9 @@ public final class TopologyPlanner {
             throw new CamberException(ErrorCode.CONFLICT, "chunk server " + server.host() + ":" + port
                     + " belongs to another server: give each chunk server a unique host:port");
         }
-        if (!existing.diskPath().equals(disk) || existing.capacityBytes() != capacity) {
-            ChunkServer updated = new ChunkServer(existing.id(), existing.serverId(), existing.host(), port, disk,
+        int data = dataPort == null ? existing.dataPort() : dataPort;
+        if (!existing.diskPath().equals(disk) || existing.capacityBytes() != capacity || existing.dataPort() != data) {
+            ChunkServer updated = new ChunkServer(existing.id(), existing.serverId(), existing.host(), port, data, disk,
                     capacity, existing.state());
             d.chunkServers.set(d.chunkServers.indexOf(existing), updated);
             changes.add("update chunk server " + server.host() + ":" + port + " (" + disk + ", "

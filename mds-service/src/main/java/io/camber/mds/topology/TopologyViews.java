@@ -37,7 +37,7 @@ public final class TopologyViews {
         Topology.Server server = t.server(c.serverId()).orElseThrow();
         Topology.Zone zone = t.zone(server.zoneId()).orElseThrow();
         String pool = t.physicalPool(zone.physicalPoolId()).map(Topology.PhysicalPool::name).orElse("?");
-        return new ChunkServerInfo(c.id(), pool, zone.name(), server.name(), c.host(), c.port(), c.diskPath(),
+        return new ChunkServerInfo(c.id(), pool, zone.name(), server.name(), c.host(), c.port(), c.dataPort(), c.diskPath(),
                 c.capacityBytes(), c.state(), counts.getOrDefault(c.id(), 0));
     }
 
@@ -63,7 +63,10 @@ public final class TopologyViews {
     /** Copysets of one logical pool (or all) that include one chunk server (or any), in id order. */
     public static List<CopysetInfo> copysets(Topology t, Long logicalPoolId, Long chunkServerId) {
         Map<Long, String> addresses = new java.util.HashMap<>();
+        Map<Long, String> dataAddresses = new java.util.HashMap<>();
         t.chunkServers().forEach(c -> addresses.put(c.id(), c.host() + ":" + c.port()));
+        t.chunkServers().stream().filter(c -> c.dataPort() > 0)
+                .forEach(c -> dataAddresses.put(c.id(), c.host() + ":" + c.dataPort()));
         return t.copysets().values().stream().flatMap(List::stream)
                 .filter(c -> logicalPoolId == null || c.logicalPoolId() == logicalPoolId)
                 .filter(c -> chunkServerId == null || c.members().contains(chunkServerId))
@@ -71,6 +74,7 @@ public final class TopologyViews {
                         ? Long.compare(a.logicalPoolId(), b.logicalPoolId()) : Integer.compare(a.id(), b.id()))
                 .map(c -> new CopysetInfo(c.logicalPoolId(), c.id(), c.members(),
                         c.members().stream().map(addresses::get).toList(),
+                        c.members().stream().map(dataAddresses::get).collect(java.util.stream.Collectors.toList()),
                         t.logicalPool(c.logicalPoolId()).map(LogicalPool::chunkSize).orElse(0L)))
                 .toList();
     }

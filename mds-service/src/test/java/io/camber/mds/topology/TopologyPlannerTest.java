@@ -327,7 +327,7 @@ class TopologyPlannerTest {
     void registeringAKnownServerFromAnotherHostIsAConflict() {
         apply(spec(3, 2, 8));
         assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone1", "server-1-1",
-                "10.9.9.9", 9201, "/data/cs9201", 100 * ByteSizes.GIB)), ErrorCode.CONFLICT)
+                "10.9.9.9", 9201, "/data/cs9201", 100 * ByteSizes.GIB, 0)), ErrorCode.CONFLICT)
                 .hasMessageContaining("is at host 127.0.0.1, not 10.9.9.9");
     }
 
@@ -337,18 +337,35 @@ class TopologyPlannerTest {
         ChunkServer known = topology.chunkServer("127.0.0.1", 9203).orElseThrow();
 
         TopologyPlanner.Plan same = register(new ChunkServerRegistration("pool1", "zone2", "server-2-1", "127.0.0.1",
-                9203, "/data/cs9203", 100 * ByteSizes.GIB));
+                9203, "/data/cs9203", 100 * ByteSizes.GIB, 0));
         assertThat(same.changes()).isEmpty();
         assertThat(same.next()).isEqualTo(topology);
 
         TopologyPlanner.Plan moved = register(new ChunkServerRegistration("pool1", "zone2", "server-2-1", "127.0.0.1",
-                9203, "/mnt/new-disk", 200 * ByteSizes.GIB));
+                9203, "/mnt/new-disk", 200 * ByteSizes.GIB, 0));
         assertThat(moved.changes()).containsExactly("update chunk server 127.0.0.1:9203 (/mnt/new-disk, 200GiB)");
         assertThat(topology.chunkServer("127.0.0.1", 9203)).contains(new ChunkServer(known.id(), known.serverId(),
-                "127.0.0.1", 9203, "/mnt/new-disk", 200 * ByteSizes.GIB, known.state()));
+                "127.0.0.1", 9203, 0, "/mnt/new-disk", 200 * ByteSizes.GIB, known.state()));
         assertThat(topology.nextId()).isEqualTo(same.next().nextId());
         assertThat(topology.copysets()).isEqualTo(same.next().copysets());
         assertThat(TopologyStore.load(store())).isEqualTo(topology);
+    }
+
+    @Test
+    void registerRecordsTheDataPortAndATopologyApplyKeepsIt() {
+        apply(spec(3, 2, 8));
+        TopologyPlanner.Plan plan = register(new ChunkServerRegistration("pool1", "zone2", "server-2-1", "127.0.0.1",
+                9203, "/data/cs9203", 100 * ByteSizes.GIB, 9703));
+        assertThat(plan.changes()).hasSize(1);
+        assertThat(topology.chunkServer("127.0.0.1", 9203).orElseThrow().dataPort()).isEqualTo(9703);
+
+        apply(spec(3, 2, 8));
+        assertThat(topology.chunkServer("127.0.0.1", 9203).orElseThrow().dataPort()).isEqualTo(9703);
+        assertThat(TopologyViews.copysets(topology, null, topology.chunkServer("127.0.0.1", 9203).orElseThrow().id()))
+                .allSatisfy(c -> assertThat(c.dataAddresses()).contains("127.0.0.1:9703"));
+        assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone2",
+                "server-2-1", "127.0.0.1", 9203, "/data/cs9203", 100 * ByteSizes.GIB, 70000)),
+                ErrorCode.INVALID_ARGUMENT).hasMessageContaining("data port 70000");
     }
 
     @Test
@@ -357,7 +374,7 @@ class TopologyPlannerTest {
         long before = topology.nextId();
 
         TopologyPlanner.Plan plan = register(new ChunkServerRegistration("pool1", "zone9", "new-host", "10.0.0.9",
-                9400, "/data/x", ByteSizes.TIB));
+                9400, "/data/x", ByteSizes.TIB, 0));
 
         assertThat(plan.changes()).containsExactly("add zone pool1/zone9", "add server new-host",
                 "add chunk server 10.0.0.9:9400 (/data/x)");
@@ -370,7 +387,7 @@ class TopologyPlannerTest {
         assertThat(cs.state()).isEqualTo(ChunkServerState.REGISTERED);
 
         TopologyPlanner.Plan again = register(new ChunkServerRegistration("pool1", "zone9", "new-host", "10.0.0.9",
-                9400, "/data/x", ByteSizes.TIB));
+                9400, "/data/x", ByteSizes.TIB, 0));
         assertThat(again.changes()).isEmpty();
         assertThat(topology.chunkServer("10.0.0.9", 9400).orElseThrow().id()).isEqualTo(cs.id());
     }
@@ -380,11 +397,11 @@ class TopologyPlannerTest {
         apply(spec(3, 1, 2));
 
         assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("nope", "zone1", "s", "h",
-                9201, "/d", ByteSizes.GIB)), ErrorCode.NOT_FOUND)
+                9201, "/d", ByteSizes.GIB, 0)), ErrorCode.NOT_FOUND)
                 .hasMessageContaining("physical pool 'nope' does not exist")
                 .hasMessageContaining("camber topology apply");
         assertError(() -> TopologyPlanner.register(Topology.empty(), new ChunkServerRegistration("pool1", "zone1", "s",
-                "h", 9201, "/d", ByteSizes.GIB)), ErrorCode.NOT_FOUND);
+                "h", 9201, "/d", ByteSizes.GIB, 0)), ErrorCode.NOT_FOUND);
     }
 
     @Test
@@ -392,13 +409,13 @@ class TopologyPlannerTest {
         apply(spec(3, 1, 2));
 
         assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone1", "s", " ",
-                9201, "/d", ByteSizes.GIB)), ErrorCode.INVALID_ARGUMENT).hasMessageContaining("host name is missing");
+                9201, "/d", ByteSizes.GIB, 0)), ErrorCode.INVALID_ARGUMENT).hasMessageContaining("host name is missing");
         assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone1", "s", "h",
-                70000, "/d", ByteSizes.GIB)), ErrorCode.INVALID_ARGUMENT).hasMessageContaining("port 70000");
+                70000, "/d", ByteSizes.GIB, 0)), ErrorCode.INVALID_ARGUMENT).hasMessageContaining("port 70000");
         assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone1", "s", "h",
-                9300, "/d", 0)), ErrorCode.INVALID_ARGUMENT).hasMessageContaining("capacity must be positive");
+                9300, "/d", 0, 0)), ErrorCode.INVALID_ARGUMENT).hasMessageContaining("capacity must be positive");
         assertError(() -> TopologyPlanner.register(topology, new ChunkServerRegistration("pool1", "zone2", "server-1-1",
-                "127.0.0.1", 9201, "/data/cs9201", 100 * ByteSizes.GIB)), ErrorCode.CONFLICT)
+                "127.0.0.1", 9201, "/data/cs9201", 100 * ByteSizes.GIB, 0)), ErrorCode.CONFLICT)
                 .hasMessageContaining("server 'server-1-1' is in another zone than 'zone2'");
     }
 

@@ -1,0 +1,100 @@
+package io.camber.chunk.dataport;
+
+import io.camber.common.chunk.DataFrame;
+import io.camber.common.chunk.DataFrame.Kind;
+import io.camber.common.chunk.DataFrame.Status;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * Hands each data request to the copyset's Raft server in this process, as if a Ratis client had sent it: writes
+ * are replicated (and a retry with the same client and call id is answered from Ratis' retry cache, so it is
+ * applied once); reads are linearizable reads, which the leader answers from its state machine once its lease
+ * (or a heartbeat round) shows it still leads and it has applied everything committed before the read arrived.
+ */
+@ChannelHandler.Sharable
+public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBuf> {
+    private static final Logger LOG = LoggerFactory.getLogger(DataRequestHandler.class);
+
+    private final Supplier<RaftServer> server;
+    private final LongAdder[][] answered = new LongAdder[Kind.values().length][Status.values().length];
+
+    /** server: the chunk server's Raft server, or null while it is still starting. */
+    public DataRequestHandler(Supplier<RaftServer> server) {
+        this.server = server;
+        for (LongAdder[] row : answered) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = new LongAdder();
+            }
+        }
+    }
+
+    /** Requests answered since start, by kind and status. */
+    public long answered(Kind kind, Status status) {
+        return answered[kind.ordinal()][status.ordinal()].sum();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, ByteBuf frame) {
+        // One copy into the heap: a write's payload stays referenced by Raft's log cache long after this frame's
+        // buffer is released (gRPC copies it the same way when it parses a request).
+        byte[] bytes = ByteBufUtil.getBytes(frame);
+        DataFrame.Request request;
+        try {
+            request = DataFrame.decodeRequest(ByteBuffer.wrap(bytes));
+        } catch (IllegalArgumentException e) {
+            LOG.warn("event=data_request_malformed remote={} error={}", ctx.channel().remoteAddress(), e.getMessage());
+            ctx.close();
+            return;
+        }
+        submit(request).whenComplete((outcome, e) -> {
+            DataReplies.Outcome o = e != null ? DataReplies.of(e) : outcome;
+            answered[request.kind().ordinal()][o.status().ordinal()].increment();
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(DataFrame.replyHeader(request.tag(), o.status()), o.body()));
+        });
+    }
+
+    private CompletableFuture<DataReplies.Outcome> submit(DataFrame.Request r) {
+        RaftServer raft = server.get();
+        if (raft == null) {
+            return CompletableFuture.completedFuture(DataReplies.Outcome.retry("chunk server is starting"));
+        }
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(ClientId.valueOf(r.client()))
+                .setServerId(raft.getId())
+                .setGroupId(RaftGroupId.valueOf(r.group()))
+                .setCallId(r.callId())
+                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(r.body())))
+                .setType(r.kind() == Kind.WRITE ? RaftClientRequest.writeRequestType()
+                        : RaftClientRequest.readRequestType())
+                .build();
+        try {
+            return raft.submitClientRequestAsync(request).thenApply(DataReplies::of);
+        } catch (Exception e) {
+            return CompletableFuture.completedFuture(DataReplies.of(e));
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("event=data_connection_failed remote={} error={}", ctx.channel().remoteAddress(), cause.toString());
+        ctx.close();
+    }
+}

@@ -1,0 +1,137 @@
+package io.camber.client.chunk;
+
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.CopysetInfo;
+import io.camber.common.chunk.ChunkReply;
+import io.camber.common.chunk.CopysetIds;
+import io.camber.common.chunk.DataFrame;
+import io.camber.common.chunk.DataFrame.Kind;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Delivers a request to a copyset's leader over the data protocol and returns the copyset's answer. It remembers
+ * each copyset's leader, follows NOT_LEADER hints, and on a lost connection, a timeout or a transient refusal tries
+ * the next member after a short pause, until the deadline. Every attempt of one request carries the same call id,
+ * so a write that a former leader did commit is answered from the copyset's retry cache, not applied twice.
+ */
+final class LeaderCalls {
+    private static final Duration PAUSE = Duration.ofMillis(50);
+
+    private final DataConnections connections;
+    private final UUID clientId = UUID.randomUUID();
+    private final AtomicLong callIds = new AtomicLong();
+    private final Map<UUID, Integer> leaders = new ConcurrentHashMap<>();
+    private final Duration attemptTimeout;
+    private final Duration deadline;
+
+    LeaderCalls(DataConnections connections, Duration attemptTimeout, Duration deadline) {
+        this.connections = connections;
+        this.attemptTimeout = attemptTimeout;
+        this.deadline = deadline;
+    }
+
+    /** Sends body (the encoded chunk request, in parts) to the copyset's leader; completes with its reply. */
+    CompletableFuture<ChunkReply> call(CopysetInfo copyset, Kind kind, ByteBuffer... body) {
+        if (copyset.dataAddresses() == null || copyset.dataAddresses().size() != copyset.chunkServers().size()) {
+            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "copyset "
+                    + copyset.copysetId() + " has no data addresses: its chunk servers have not registered a data port"));
+        }
+        Call call = new Call(copyset, kind, body, callIds.incrementAndGet(), System.nanoTime() + deadline.toNanos());
+        call.attempt(leaders.getOrDefault(call.group, 0));
+        return call.result;
+    }
+
+    /** One request and its attempts. */
+    private final class Call {
+        final CopysetInfo copyset;
+        final Kind kind;
+        final ByteBuffer[] body;
+        final long callId;
+        final long deadlineNanos;
+        final UUID group;
+        final CompletableFuture<ChunkReply> result = new CompletableFuture<>();
+        String lastError = "no attempt";
+        int redirects;
+
+        Call(CopysetInfo copyset, Kind kind, ByteBuffer[] body, long callId, long deadlineNanos) {
+            this.copyset = copyset;
+            this.kind = kind;
+            this.body = body;
+            this.callId = callId;
+            this.deadlineNanos = deadlineNanos;
+            this.group = CopysetIds.groupUuid(copyset.logicalPoolId(), copyset.copysetId());
+        }
+
+        void attempt(int member) {
+            String address = copyset.dataAddresses().get(member);
+            if (address == null) {
+                lastError = "chunk server " + copyset.chunkServers().get(member) + " has no data port";
+                later(next(member));
+                return;
+            }
+            connections.send(address, tag -> DataFrame.requestHeader(tag, kind, group, clientId, callId), body,
+                    attemptTimeout).whenComplete((reply, error) -> {
+                        if (error != null) {
+                            lastError = address + ": " + rootMessage(error);
+                            later(next(member));
+                        } else {
+                            answered(member, address, reply);
+                        }
+                    });
+        }
+
+        private void answered(int member, String address, DataFrame.Reply reply) {
+            switch (reply.status()) {
+                case OK -> {
+                    leaders.put(group, member);
+                    result.complete(ChunkReply.decode(reply.body()));
+                }
+                case NOT_LEADER -> {
+                    int hinted = copyset.chunkServers().indexOf(reply.leaderHint());
+                    lastError = address + " does not lead copyset " + copyset.copysetId();
+                    if (hinted >= 0 && hinted != member && ++redirects % 3 != 0) {
+                        attempt(hinted); // a known leader: go there at once (but pause if members disagree)
+                    } else {
+                        later(hinted >= 0 && hinted != member ? hinted : next(member)); // an election is on
+                    }
+                }
+                case RETRY -> {
+                    lastError = address + ": " + reply.message();
+                    later(next(member));
+                }
+                case FAILED -> result.completeExceptionally(new CamberException(ErrorCode.INVALID_ARGUMENT,
+                        "copyset " + copyset.copysetId() + " refused the request: " + reply.message()));
+            }
+        }
+
+        private void later(int member) {
+            if (System.nanoTime() - deadlineNanos > 0) {
+                result.completeExceptionally(new CamberException(ErrorCode.UNAVAILABLE, "copyset "
+                        + copyset.logicalPoolId() + "/" + copyset.copysetId() + " did not answer within " + deadline
+                        + " (last: " + lastError + "): check that a majority of its chunk servers is up"));
+                return;
+            }
+            connections.schedule(() -> attempt(member), PAUSE);
+        }
+
+        private int next(int member) {
+            return (member + 1) % copyset.chunkServers().size();
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+}
