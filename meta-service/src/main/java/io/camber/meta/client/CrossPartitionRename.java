@@ -84,7 +84,8 @@ public final class CrossPartitionRename {
     /**
      * Finishes every rename the partition holds prepared and its client has abandoned: a target half follows its
      * primary's outcome (asking the primary to decide, which aborts a rename older than the ttl); a primary's own
-     * expired prepare is aborted and its target rolled back. Returns the txids it finished.
+     * expired prepare is aborted and its target rolled back. Returns the txids it finished; a partition that does not
+     * answer (no leader) is skipped, for the next run to finish.
      */
     public List<String> resolve(int partitionId) {
         MetaReply pending = partitions.apply(partitionId).queryAndWait(new MetaQuery.PendingRenames(1000));
@@ -104,8 +105,13 @@ public final class CrossPartitionRename {
             if (outcome == RenameIntent.State.PREPARED) {
                 continue; // its client may still be at work: leave it until the ttl runs out
             }
-            if (finishTarget(intent.txid(), target, outcome == RenameIntent.State.COMMITTED).isOk()) {
-                partitions.apply(primary).submitAndWait(new MetaCommand.ForgetRename(intent.txid()));
+            boolean committed = outcome == RenameIntent.State.COMMITTED;
+            if (finishTarget(intent.txid(), target, committed).isOk()) {
+                if (committed) {
+                    // An abort stays recorded on the primary: a dead client's delayed prepare or commit of this
+                    // txid must keep finding it refused.
+                    partitions.apply(primary).submitAndWait(new MetaCommand.ForgetRename(intent.txid()));
+                }
                 finished.add(intent.txid());
             }
         }

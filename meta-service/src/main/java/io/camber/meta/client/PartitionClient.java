@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * reads on the leader. A group that cannot commit (no leader within the retry budget) answers EAGAIN with why.
  */
 public final class PartitionClient implements AutoCloseable {
+    private static final int READ_ATTEMPTS = 30;
+    private static final java.util.concurrent.Executor READ_RETRY_DELAY =
+            CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS);
+
     private final PartitionId partition;
     private final RaftClient client;
 
@@ -54,10 +58,22 @@ public final class PartitionClient implements AutoCloseable {
                 .handle((reply, error) -> decode(reply, error, command.op()));
     }
 
-    /** Reads from the partition's leader. */
+    /**
+     * Reads from the partition's leader. A read that fails is sent again a few times: during an election a follower
+     * refuses reads ("leader is unknown") where Ratis retries a write itself, and a read is safe to repeat.
+     */
     public CompletableFuture<MetaReply> query(MetaQuery query) {
-        return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(MetaCodec.encode(query))))
-                .handle((reply, error) -> decode(reply, error, query.op()));
+        return query(Message.valueOf(ByteString.copyFrom(MetaCodec.encode(query))), query.op(), READ_ATTEMPTS);
+    }
+
+    private CompletableFuture<MetaReply> query(Message message, String op, int attemptsLeft) {
+        return client.async().sendReadOnly(message).handle((reply, error) -> {
+            if ((error != null || !reply.isSuccess()) && attemptsLeft > 1) {
+                return CompletableFuture.supplyAsync(() -> null, READ_RETRY_DELAY)
+                        .thenCompose(ignored -> query(message, op, attemptsLeft - 1));
+            }
+            return CompletableFuture.completedFuture(decode(reply, error, op));
+        }).thenCompose(f -> f);
     }
 
     /** Blocking form of {@link #submit}, for callers on their own threads (tests, tools). */
