@@ -65,6 +65,9 @@ public final class PartitionStateMachine extends RocksStateMachine {
         } catch (FsException e) {
             outcome = e.error();
             throw e;
+        } catch (IllegalArgumentException e) {
+            outcome = FsError.EINVAL;
+            throw e;
         } finally {
             record(op, outcome, started);
         }

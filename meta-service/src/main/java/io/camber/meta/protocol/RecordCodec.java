@@ -123,10 +123,18 @@ public final class RecordCodec {
         } else if (raw == byte[].class) {
             return readBytes(in);
         } else if (raw.isEnum()) {
-            return raw.getEnumConstants()[in.readUnsignedByte()];
+            Object[] constants = raw.getEnumConstants();
+            int ordinal = in.readUnsignedByte();
+            if (ordinal >= constants.length) {
+                throw new IOException(raw.getSimpleName() + " has no value " + ordinal);
+            }
+            return constants[ordinal];
         } else if (raw == List.class) {
             Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
             int n = in.readInt();
+            if (n < 0) {
+                throw new IOException("negative list length " + n);
+            }
             List<Object> list = new ArrayList<>(Math.min(n, 1024));
             for (int i = 0; i < n; i++) {
                 list.add(read(in, element));

@@ -99,6 +99,13 @@ class MetaCodecTest {
         byte[] truncated = MetaCodec.encode(new MetaCommand.Unlink(1, "name", 2));
         assertThatThrownBy(() -> MetaCodec.decodeCommand(java.util.Arrays.copyOf(truncated, truncated.length - 3)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("malformed");
+        byte[] badEnum = MetaCodec.encode(new MetaCommand.AddDentry(1, "d", 100, FileType.DIRECTORY, 6));
+        badEnum[badEnum.length - 9] = 99; // the type's ordinal, just before the 8-byte time
+        assertThatThrownBy(() -> MetaCodec.decodeCommand(badEnum)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FileType has no value 99");
+        byte[] negativeList = MetaCodec.encode(new MetaCommand.ReplaceExtents(1, List.of(), 0, 4));
+        negativeList[9] = (byte) 0xff; // first byte of the list count after tag and ino
+        assertThatThrownBy(() -> MetaCodec.decodeCommand(negativeList)).isInstanceOf(IllegalArgumentException.class);
         byte[] hugeLength = {3, 0, 0, 0, 0, 0, 0, 0, 1, 0x7f, 0, 0, 0};
         assertThatThrownBy(() -> MetaCodec.decodeCommand(hugeLength)).isInstanceOf(IllegalArgumentException.class);
     }
