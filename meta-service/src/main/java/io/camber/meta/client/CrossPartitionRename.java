@@ -10,13 +10,15 @@ import io.camber.meta.protocol.RenameIntent;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 import java.util.function.LongSupplier;
 
 /**
  * The client side of a rename between two partitions (docs/architecture.md, "Cross-partition rename"): prepare
  * the source (the primary) then the target, commit the primary (the rename happens here), then the target, then
- * let the primary forget. {@link #resolve} finishes what a crashed client left, from either partition.
+ * let the primary forget. {@link #resolve} finishes what a crashed client left, from either partition. Every step
+ * is asynchronous: nothing here blocks the Ratis client threads its futures complete on.
  */
 public final class CrossPartitionRename {
     private final IntFunction<PartitionClient> partitions;
@@ -38,84 +40,98 @@ public final class CrossPartitionRename {
     public record Prepared(String txid, int srcPartition, int dstPartition) {
     }
 
-    /** Runs the whole rename; the reply of the first step that failed, or OK. */
-    public MetaReply rename(int srcPartition, long srcParent, String srcName, int dstPartition, long dstParent,
-                            String dstName) {
+    /** Runs the whole rename; completes with the reply of the first step that failed, or OK. */
+    public CompletableFuture<MetaReply> rename(int srcPartition, long srcParent, String srcName, int dstPartition,
+                                               long dstParent, String dstName) {
         String txid = UUID.randomUUID().toString();
-        MetaReply prepared = prepare(txid, srcPartition, srcParent, srcName, dstPartition, dstParent, dstName);
-        if (!prepared.isOk()) {
-            return prepared;
-        }
-        return commit(new Prepared(txid, srcPartition, dstPartition));
+        return prepare(txid, srcPartition, srcParent, srcName, dstPartition, dstParent, dstName)
+                .thenCompose(prepared -> prepared.isOk()
+                        ? commit(new Prepared(txid, srcPartition, dstPartition))
+                        : CompletableFuture.completedFuture(prepared));
     }
 
     /** Prepares both halves; if the target refuses, the source is rolled back and the target's reply returned. */
-    public MetaReply prepare(String txid, int srcPartition, long srcParent, String srcName, int dstPartition,
-                             long dstParent, String dstName) {
+    public CompletableFuture<MetaReply> prepare(String txid, int srcPartition, long srcParent, String srcName,
+                                                int dstPartition, long dstParent, String dstName) {
         PartitionClient src = partitions.apply(srcPartition);
-        MetaReply source = src.submitAndWait(new MetaCommand.PrepareRenameSource(txid, srcParent, srcName, dstParent,
-                dstName, dstPartition, clock.getAsLong()));
-        if (!source.isOk()) {
-            return source;
-        }
-        RenameIntent intent = ((MetaResult.Rename) source.result()).intent();
-        MetaReply target = partitions.apply(dstPartition).submitAndWait(new MetaCommand.PrepareRenameTarget(txid,
-                srcParent, srcName, dstParent, dstName, intent.ino(), intent.type(), srcPartition, clock.getAsLong()));
-        if (!target.isOk()) {
-            src.submitAndWait(new MetaCommand.RollbackRename(txid, clock.getAsLong()));
-        }
-        return target;
+        return src.submit(new MetaCommand.PrepareRenameSource(txid, srcParent, srcName, dstParent, dstName,
+                dstPartition, clock.getAsLong())).thenCompose(source -> {
+                    if (!source.isOk()) {
+                        return CompletableFuture.completedFuture(source);
+                    }
+                    RenameIntent intent = ((MetaResult.Rename) source.result()).intent();
+                    return partitions.apply(dstPartition).submit(new MetaCommand.PrepareRenameTarget(txid, srcParent,
+                            srcName, dstParent, dstName, intent.ino(), intent.type(), srcPartition, clock.getAsLong()))
+                            .thenCompose(target -> target.isOk() ? CompletableFuture.completedFuture(target)
+                                    : src.submit(new MetaCommand.RollbackRename(txid, clock.getAsLong()))
+                                            .thenApply(rolledBack -> target));
+                });
     }
 
     /** Commits the primary, then the target, then forgets; a crash between them is finished by {@link #resolve}. */
-    public MetaReply commit(Prepared p) {
-        MetaReply primary = partitions.apply(p.srcPartition()).submitAndWait(new MetaCommand.CommitRename(p.txid(),
-                clock.getAsLong()));
-        if (!primary.isOk()) {
-            return primary;
-        }
-        MetaReply target = finishTarget(p.txid(), p.dstPartition(), true);
-        if (target.isOk()) {
-            partitions.apply(p.srcPartition()).submitAndWait(new MetaCommand.ForgetRename(p.txid()));
-        }
-        return target;
+    public CompletableFuture<MetaReply> commit(Prepared p) {
+        PartitionClient primary = partitions.apply(p.srcPartition());
+        return primary.submit(new MetaCommand.CommitRename(p.txid(), clock.getAsLong())).thenCompose(committed -> {
+            if (!committed.isOk()) {
+                return CompletableFuture.completedFuture(committed);
+            }
+            return finishTarget(p.txid(), p.dstPartition(), true).thenCompose(target -> target.isOk()
+                    ? primary.submit(new MetaCommand.ForgetRename(p.txid())).thenApply(forgotten -> target)
+                    : CompletableFuture.completedFuture(target));
+        });
     }
 
     /**
      * Finishes every rename the partition holds prepared and its client has abandoned: a target half follows its
      * primary's outcome (asking the primary to decide, which aborts a rename older than the ttl); a primary's own
-     * expired prepare is aborted and its target rolled back. Returns the txids it finished; a partition that does not
-     * answer (no leader) is skipped, for the next run to finish.
+     * expired prepare is aborted and its target rolled back. Completes with the txids it finished; a partition
+     * that does not answer (no leader) is skipped, for the next run to finish.
      */
-    public List<String> resolve(int partitionId) {
-        MetaReply pending = partitions.apply(partitionId).queryAndWait(new MetaQuery.PendingRenames(1000));
-        List<String> finished = new ArrayList<>();
-        if (!pending.isOk()) {
+    public CompletableFuture<List<String>> resolve(int partitionId) {
+        return partitions.apply(partitionId).query(new MetaQuery.PendingRenames(1000)).thenCompose(pending -> {
+            CompletableFuture<List<String>> finished = CompletableFuture.completedFuture(new ArrayList<>());
+            if (!pending.isOk()) {
+                return finished;
+            }
+            for (RenameIntent intent : ((MetaResult.Renames) pending.result()).intents()) {
+                // One after another: two resolutions of one partition's renames need not race each other.
+                finished = finished.thenCompose(done -> resolveOne(partitionId, intent).thenApply(ok -> {
+                    if (ok) {
+                        done.add(intent.txid());
+                    }
+                    return done;
+                }));
+            }
             return finished;
-        }
-        for (RenameIntent intent : ((MetaResult.Renames) pending.result()).intents()) {
-            int primary = intent.role() == RenameIntent.Role.SOURCE ? partitionId : intent.peerPartition();
-            int target = intent.role() == RenameIntent.Role.SOURCE ? intent.peerPartition() : partitionId;
-            MetaReply decided = partitions.apply(primary).submitAndWait(new MetaCommand.ResolveRename(intent.txid(),
-                    clock.getAsLong(), ttlNanos));
-            if (!decided.isOk()) {
-                continue;
-            }
-            RenameIntent.State outcome = ((MetaResult.Rename) decided.result()).intent().state();
-            if (outcome == RenameIntent.State.PREPARED) {
-                continue; // its client may still be at work: leave it until the ttl runs out
-            }
-            boolean committed = outcome == RenameIntent.State.COMMITTED;
-            if (finishTarget(intent.txid(), target, committed).isOk()) {
-                if (committed) {
-                    // An abort stays recorded on the primary: a dead client's delayed prepare or commit of this
-                    // txid must keep finding it refused.
-                    partitions.apply(primary).submitAndWait(new MetaCommand.ForgetRename(intent.txid()));
-                }
-                finished.add(intent.txid());
-            }
-        }
-        return finished;
+        });
+    }
+
+    private CompletableFuture<Boolean> resolveOne(int partitionId, RenameIntent intent) {
+        boolean source = intent.role() == RenameIntent.Role.SOURCE;
+        int primary = source ? partitionId : intent.peerPartition();
+        int target = source ? intent.peerPartition() : partitionId;
+        return partitions.apply(primary).submit(new MetaCommand.ResolveRename(intent.txid(), clock.getAsLong(),
+                ttlNanos)).thenCompose(decided -> {
+                    RenameIntent.State outcome = decided.isOk()
+                            ? ((MetaResult.Rename) decided.result()).intent().state() : RenameIntent.State.PREPARED;
+                    if (outcome == RenameIntent.State.PREPARED) {
+                        // Undecided, or its client may still be at work: left until the ttl runs out.
+                        return CompletableFuture.completedFuture(false);
+                    }
+                    boolean committed = outcome == RenameIntent.State.COMMITTED;
+                    return finishTarget(intent.txid(), target, committed).thenCompose(reply -> {
+                        if (!reply.isOk()) {
+                            return CompletableFuture.completedFuture(false);
+                        }
+                        if (!committed) {
+                            // An abort stays recorded on the primary: a dead client's delayed prepare or commit of
+                            // this txid must keep finding it refused.
+                            return CompletableFuture.completedFuture(true);
+                        }
+                        return partitions.apply(primary).submit(new MetaCommand.ForgetRename(intent.txid()))
+                                .thenApply(forgotten -> true);
+                    });
+                });
     }
 
     /**
@@ -123,13 +139,10 @@ public final class CrossPartitionRename {
      * that replaced a name whose inode lives in a third partition answers {@link MetaResult.Unlinked}: that link
      * count is owed to the inode's partition, which the caller finds through placement (not built yet).
      */
-    private MetaReply finishTarget(String txid, int dstPartition, boolean commit) {
-        PartitionClient dst = partitions.apply(dstPartition);
-        MetaReply reply = dst.submitAndWait(commit ? new MetaCommand.CommitRename(txid, clock.getAsLong())
-                : new MetaCommand.RollbackRename(txid, clock.getAsLong()));
-        if (reply.error() == FsError.ENOENT) {
-            return MetaReply.ok(new MetaResult.Done());
-        }
-        return reply;
+    private CompletableFuture<MetaReply> finishTarget(String txid, int dstPartition, boolean commit) {
+        MetaCommand command = commit ? new MetaCommand.CommitRename(txid, clock.getAsLong())
+                : new MetaCommand.RollbackRename(txid, clock.getAsLong());
+        return partitions.apply(dstPartition).submit(command).thenApply(reply -> reply.error() == FsError.ENOENT
+                ? MetaReply.ok(new MetaResult.Done()) : reply);
     }
 }

@@ -99,7 +99,7 @@ class CrossPartitionRenameTest {
     @Test
     void aCompleteRenameMovesTheName() {
         long ino = create("whole");
-        MetaReply reply = renamer().rename(0, ROOT_INO, "whole", 1, far, "whole2");
+        MetaReply reply = renamer().rename(0, ROOT_INO, "whole", 1, far, "whole2").join();
         assertThat(reply.error()).as(reply.message()).isEqualTo(FsError.OK);
         assertThat(names("whole", "whole2")).containsExactly(0L, ino);
         assertNothingPending();
@@ -108,12 +108,12 @@ class CrossPartitionRenameTest {
     @Test
     void aCrashBetweenPrepareAndCommitRollsBack() throws Exception {
         long ino = create("a");
-        MetaReply prepared = renamer().prepare("tx-a", 0, ROOT_INO, "a", 1, far, "x");
+        MetaReply prepared = renamer().prepare("tx-a", 0, ROOT_INO, "a", 1, far, "x").join();
         assertThat(prepared.error()).as(prepared.message()).isEqualTo(FsError.OK);
         // the client dies here
 
         CrossPartitionRename resolver = afterCrash();
-        assertThat(resolver.resolve(1)).containsExactly("tx-a");
+        assertThat(resolver.resolve(1).join()).containsExactly("tx-a");
         assertThat(names("a", "x")).containsExactly(ino, 0L);
         assertNothingPending();
         MetaReply late = clients.get(0).submitAndWait(new MetaCommand.CommitRename("tx-a", clock.get()));
@@ -125,13 +125,13 @@ class CrossPartitionRenameTest {
     void aCrashAfterThePrimaryCommittedRollsForward() throws Exception {
         long ino = create("b");
         CrossPartitionRename client = renamer();
-        assertThat(client.prepare("tx-b", 0, ROOT_INO, "b", 1, far, "y").isOk()).isTrue();
+        assertThat(client.prepare("tx-b", 0, ROOT_INO, "b", 1, far, "y").join().isOk()).isTrue();
         assertThat(clients.get(0).submitAndWait(new MetaCommand.CommitRename("tx-b", clock.get())).isOk()).isTrue();
         // the client dies after the commit point, before the target half
         assertThat(lookup(1, far, "y").error()).as("resolve before reading").isEqualTo(FsError.EAGAIN);
 
         CrossPartitionRename resolver = afterCrash();
-        assertThat(resolver.resolve(1)).containsExactly("tx-b");
+        assertThat(resolver.resolve(1).join()).containsExactly("tx-b");
         assertThat(names("b", "y")).containsExactly(0L, ino);
         assertNothingPending();
     }
@@ -145,7 +145,7 @@ class CrossPartitionRenameTest {
         // the client dies before preparing the target
 
         CrossPartitionRename resolver = afterCrash();
-        assertThat(resolver.resolve(0)).containsExactly("tx-c");
+        assertThat(resolver.resolve(0).join()).containsExactly("tx-c");
         assertThat(names("c", "z")).containsExactly(ino, 0L);
         assertNothingPending();
     }
@@ -154,11 +154,24 @@ class CrossPartitionRenameTest {
     void aYoungRenameIsLeftToItsClient() {
         long ino = create("d");
         CrossPartitionRename client = renamer();
-        assertThat(client.prepare("tx-d", 0, ROOT_INO, "d", 1, far, "w").isOk()).isTrue();
-        assertThat(renamer().resolve(1)).as("within the ttl").isEmpty();
-        assertThat(client.commit(new CrossPartitionRename.Prepared("tx-d", 0, 1)).isOk()).isTrue();
+        assertThat(client.prepare("tx-d", 0, ROOT_INO, "d", 1, far, "w").join().isOk()).isTrue();
+        assertThat(renamer().resolve(1).join()).as("within the ttl").isEmpty();
+        assertThat(client.commit(new CrossPartitionRename.Prepared("tx-d", 0, 1)).join().isOk()).isTrue();
         assertThat(names("d", "w")).containsExactly(0L, ino);
         assertNothingPending();
+    }
+
+    @Test
+    void aTargetThatRefusesRollsTheSourceBack() {
+        long ino = create("e");
+        ok(clients.get(1), new MetaCommand.MakeNode(far, "dir", FileType.DIRECTORY.mode(0755), 0, 0, 0, null,
+                clock.incrementAndGet()));
+        MetaReply refused = renamer().rename(0, ROOT_INO, "e", 1, far, "dir").join();
+        assertThat(refused.error()).isEqualTo(FsError.EISDIR);
+        assertThat(names("e", "e")).containsExactly(ino, 0L);
+        assertNothingPending();
+        assertThat(clients.get(0).submitAndWait(new MetaCommand.Unlink(ROOT_INO, "e", clock.incrementAndGet()))
+                .error()).as("the source name is unlocked").isEqualTo(FsError.OK);
     }
 
     private long create(String name) {
