@@ -45,9 +45,14 @@ public final class CrossPartitionRename {
                                                long dstParent, String dstName) {
         String txid = UUID.randomUUID().toString();
         return prepare(txid, srcPartition, srcParent, srcName, dstPartition, dstParent, dstName)
-                .thenCompose(prepared -> prepared.isOk()
-                        ? commit(new Prepared(txid, srcPartition, dstPartition))
-                        : CompletableFuture.completedFuture(prepared));
+                .thenCompose(prepared -> {
+                    if (prepared.isOk()) {
+                        return commit(new Prepared(txid, srcPartition, dstPartition));
+                    }
+                    // EEXIST from the target: both names are of one inode, where POSIX's rename does nothing.
+                    return CompletableFuture.completedFuture(prepared.error() == FsError.EEXIST
+                            ? MetaReply.ok(new MetaResult.Done()) : prepared);
+                });
     }
 
     /** Prepares both halves; if the target refuses, the source is rolled back and the target's reply returned. */

@@ -164,6 +164,10 @@ final class Namespace {
             throw FsException.of(FsError.ENOTEMPTY, "directory '" + d.name() + "' is not empty");
         }
         view.checkUnlocked(d.ino(), "");
+        if (view.holdsNamesInside(d.ino())) {
+            throw FsException.of(FsError.EBUSY, "directory '" + d.name() + "' is the target of a rename in flight: "
+                    + "retry after it finishes");
+        }
         return view.requireInode(d.ino());
     }
 

@@ -159,6 +159,20 @@ final class PartitionView {
         }
     }
 
+    /**
+     * Whether a rename holds a name inside the directory (its own "being replaced" lock, which the view checks with
+     * {@link #lockOf}, aside): a directory that is to receive a name must not be removed meanwhile.
+     */
+    boolean holdsNamesInside(long dir) {
+        boolean[] any = {false};
+        store.scan(PartitionSchema.NAME_LOCKS, PartitionSchema.id(dir), Integer.MAX_VALUE, (k, v) -> {
+            if (k.length > 8) {
+                any[0] = true;
+            }
+        });
+        return any[0];
+    }
+
     void lock(long parent, String name, String txid) {
         put(PartitionSchema.NAME_LOCKS, PartitionSchema.idAndName(parent, name), txid.getBytes(StandardCharsets.UTF_8));
     }

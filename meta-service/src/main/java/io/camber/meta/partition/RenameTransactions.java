@@ -59,7 +59,13 @@ final class RenameTransactions {
             InodeLifecycle.checkNotIntoItself(view, c.ino(), c.dstParent());
         }
         Dentry dst = view.dentry(c.dstParent(), c.dstName());
-        if (dst != null && dst.ino() != c.ino()) {
+        if (dst != null && dst.ino() == c.ino()) {
+            // POSIX: renaming one name of an inode onto another of its names does nothing. EEXIST is no rename
+            // error, so the client can tell this apart, roll the source back and answer success.
+            throw FsException.of(FsError.EEXIST, "'" + c.dstName() + "' already names inode " + c.ino()
+                    + ": nothing to rename");
+        }
+        if (dst != null) {
             namespace.checkReplaceable(c.type(), dst);
             if (dst.type() == FileType.DIRECTORY) {
                 view.lock(dst.ino(), "", c.txid()); // keeps the directory empty until the rename ends

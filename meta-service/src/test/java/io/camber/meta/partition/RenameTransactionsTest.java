@@ -124,6 +124,28 @@ class RenameTransactionsTest {
     }
 
     @Test
+    void aDirectoryReceivingANameCannotBeRemovedMeanwhile() {
+        Inode sub = dst.mkdir(far.ino(), "sub");
+        src.ok(new MetaCommand.PrepareRenameSource("tx11", ROOT_INO, "a", sub.ino(), "x", 1, src.tick()));
+        dst.ok(new MetaCommand.PrepareRenameTarget("tx11", ROOT_INO, "a", sub.ino(), "x", file.ino(),
+                FileType.REGULAR, 0, dst.tick()));
+        assertThat(dst.error(new MetaCommand.Rmdir(far.ino(), "sub", dst.tick()))).isEqualTo(FsError.EBUSY);
+        src.ok(new MetaCommand.CommitRename("tx11", src.tick()));
+        dst.ok(new MetaCommand.CommitRename("tx11", dst.tick()));
+        assertThat(dst.lookup(sub.ino(), "x")).isEqualTo(file.ino());
+        assertThat(dst.error(new MetaCommand.Rmdir(far.ino(), "sub", dst.tick()))).isEqualTo(FsError.ENOTEMPTY);
+    }
+
+    @Test
+    void twoNamesOfOneInodeAreRefusedAsNothingToDo() {
+        src.ok(new MetaCommand.AdjustLinks(file.ino(), 1, src.tick()));
+        dst.ok(new MetaCommand.AddDentry(far.ino(), "same", file.ino(), FileType.REGULAR, dst.tick()));
+        src.ok(new MetaCommand.PrepareRenameSource("tx12", ROOT_INO, "a", far.ino(), "same", 1, src.tick()));
+        assertThat(dst.error(new MetaCommand.PrepareRenameTarget("tx12", ROOT_INO, "a", far.ino(), "same",
+                file.ino(), FileType.REGULAR, 0, dst.tick()))).isEqualTo(FsError.EEXIST);
+    }
+
+    @Test
     void rollbackOnBothSidesLeavesOnlyTheSource() {
         prepare("tx8", "b");
         dst.ok(new MetaCommand.RollbackRename("tx8", dst.tick()));

@@ -174,6 +174,17 @@ class CrossPartitionRenameTest {
                 .error()).as("the source name is unlocked").isEqualTo(FsError.OK);
     }
 
+    @Test
+    void renamingOntoAnotherNameOfTheSameInodeDoesNothing() {
+        long ino = create("h");
+        ok(clients.get(0), new MetaCommand.AdjustLinks(ino, 1, clock.incrementAndGet()));
+        ok(clients.get(1), new MetaCommand.AddDentry(far, "h2", ino, FileType.REGULAR, clock.incrementAndGet()));
+        MetaReply reply = renamer().rename(0, ROOT_INO, "h", 1, far, "h2").join();
+        assertThat(reply.error()).as(reply.message()).isEqualTo(FsError.OK);
+        assertThat(names("h", "h2")).containsExactly(ino, ino);
+        assertNothingPending();
+    }
+
     private long create(String name) {
         return ((MetaResult.Attr) ok(clients.get(0), new MetaCommand.MakeNode(ROOT_INO, name,
                 FileType.REGULAR.mode(0644), 0, 0, 0, null, clock.incrementAndGet()))).inode().ino();
