@@ -11,7 +11,7 @@ import java.nio.file.Path;
  * Settings of one meta-service process ({@code camber.meta.*}).
  *
  * @param dataDir            partitions' RocksDB databases, snapshots and Raft logs
- * @param host               address peers and clients reach this process's Raft endpoint at
+ * @param host               address this process's Raft endpoint binds to and peers and clients reach it at
  * @param raftPort           port of the partition groups (Ratis gRPC); clients send metadata operations here
  * @param nodeId             this process's peer id in every partition group it hosts
  * @param memoryPerPartition RocksDB block cache and write buffers of each hosted partition replica

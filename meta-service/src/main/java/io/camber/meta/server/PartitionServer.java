@@ -31,18 +31,19 @@ public final class PartitionServer implements AutoCloseable {
     private final Path partitionsDir;
 
     /**
-     * Starts the Ratis server of this process on port, resuming the partitions found under dataDir.
+     * Starts the Ratis server of this process on host:port, resuming the partitions found under dataDir.
      *
      * @param peerId            this server's id in every partition group it is a member of
+     * @param host              the address the Raft endpoint binds to (peers and clients reach it there)
      * @param memoryPerPartition RocksDB block cache and write buffers of one partition replica, in bytes
      */
-    public PartitionServer(String peerId, int port, Path dataDir, RaftSettings raft, long memoryPerPartition,
-                           MeterRegistry metrics) throws IOException {
+    public PartitionServer(String peerId, String host, int port, Path dataDir, RaftSettings raft,
+                           long memoryPerPartition, MeterRegistry metrics) throws IOException {
         this.partitionsDir = dataDir.resolve("partitions");
-        this.server = new GroupServer(peerId, RatisProperties.server(raft, port, dataDir.resolve("raft")),
+        this.server = new GroupServer(peerId, RatisProperties.server(raft, host, port, dataDir.resolve("raft")),
                 gid -> new PartitionStateMachine(dirOf(gid), memoryPerPartition, metrics), null);
-        LOG.info("event=partition_server_started peer={} port={} dir={} partitions={}", peerId, port, dataDir,
-                partitions().size());
+        LOG.info("event=partition_server_started peer={} address={}:{} dir={} partitions={}", peerId, host, port,
+                dataDir, partitions().size());
     }
 
     private Path dirOf(RaftGroupId gid) {

@@ -31,7 +31,7 @@ public class PartitionServerLifecycle implements SmartLifecycle {
     public void start() {
         try {
             Files.createDirectories(props.dataDir());
-            server = new PartitionServer(props.nodeId(), props.raftPort(), props.dataDir(), props.raft(),
+            server = new PartitionServer(props.nodeId(), props.host(), props.raftPort(), props.dataDir(), props.raft(),
                     props.memoryPerPartition().toBytes(), metrics);
         } catch (IOException e) {
             throw new UncheckedIOException("meta-service cannot start its partition server on port "

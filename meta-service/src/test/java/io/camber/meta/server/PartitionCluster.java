@@ -60,7 +60,7 @@ final class PartitionCluster implements AutoCloseable {
     }
 
     void start(int i) throws IOException {
-        servers[i] = new PartitionServer("m" + i, port(i), baseDir.resolve("m" + i), raft, 4 << 20, metrics);
+        servers[i] = new PartitionServer("m" + i, "127.0.0.1", port(i), baseDir.resolve("m" + i), raft, 4 << 20, metrics);
     }
 
     void stop(int i) throws IOException {
