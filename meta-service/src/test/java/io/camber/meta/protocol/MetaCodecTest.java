@@ -9,6 +9,11 @@ import io.camber.meta.fs.FsError;
 import io.camber.meta.fs.Inode;
 
 import java.util.List;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
+import net.jqwik.api.constraints.StringLength;
 import org.junit.jupiter.api.Test;
 
 /** Every command, query and result survives its wire form; bad bytes are refused with a clear error. */
@@ -83,6 +88,24 @@ class MetaCodecTest {
         assertThat(failed.error()).isEqualTo(FsError.ENOTEMPTY);
         assertThat(failed.message()).isEqualTo("not empty");
         assertThat(failed.result()).isNull();
+    }
+
+    /** Any names (any UTF-16, unpaired surrogates aside), ids and extents survive the wire. */
+    @Property(tries = 300)
+    void randomCommandsRoundTrip(@ForAll @StringLength(max = 300) String name, @ForAll long parent,
+                                 @ForAll int mode,
+                                 @ForAll @Size(max = 5) List<@IntRange(min = 1, max = 1 << 30) Integer> lengths) {
+        String wellFormed = name.codePoints().filter(c -> c < 0xD800 || c > 0xDFFF)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        List<Extent> extents = lengths.stream().map(l -> new Extent(l, l + 1, l + 2, l)).toList();
+        byte[] value = wellFormed.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        List<MetaCommand> commands = List.of(
+                new MetaCommand.MakeNode(parent, wellFormed, mode, mode, mode, parent, wellFormed, parent),
+                new MetaCommand.AddExtents(parent, extents, parent, parent),
+                new MetaCommand.SetXattr(parent, wellFormed, value, mode, parent));
+        for (MetaCommand c : commands) {
+            assertThat(MetaCodec.decodeCommand(MetaCodec.encode(c))).usingRecursiveComparison().isEqualTo(c);
+        }
     }
 
     @Test

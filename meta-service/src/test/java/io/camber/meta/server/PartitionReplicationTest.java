@@ -84,6 +84,7 @@ class PartitionReplicationTest {
         cluster.stop(leader);
         assertThat(cluster.awaitLeader(PARTITION, WAIT)).isNotEqualTo(leader);
         workload(new Random(3), 60);
+        concurrentCreates(100);
         cluster.start(leader);
         cluster.awaitCaughtUp(PARTITION, WAIT);
         Map<String, String> digests = cluster.digests(PARTITION);
@@ -153,6 +154,25 @@ class PartitionReplicationTest {
                 }
             }
         }
+    }
+
+    /** Creates in flight together, from several directories: the order Ratis commits them in is every replica's. */
+    private void concurrentCreates(int count) {
+        List<java.util.concurrent.CompletableFuture<MetaReply>> inFlight = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            long parent = dirs.get(i % dirs.size());
+            String name = "c" + i;
+            inFlight.add(client.submit(new MetaCommand.MakeNode(parent, name, FileType.REGULAR.mode(0600), 0, 0, 0,
+                    null, ++time)));
+            model.get(parent).add(name);
+        }
+        java.util.Set<Long> inos = new java.util.HashSet<>();
+        for (java.util.concurrent.CompletableFuture<MetaReply> f : inFlight) {
+            MetaReply r = f.join();
+            assertThat(r.error()).as(r.message()).isEqualTo(FsError.OK);
+            inos.add(((MetaResult.Attr) r.result()).inode().ino());
+        }
+        assertThat(inos).as("each create got its own inode id").hasSize(count);
     }
 
     private boolean isDir(long parent, String name) {
