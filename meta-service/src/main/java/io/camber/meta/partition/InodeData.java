@@ -160,6 +160,10 @@ final class InodeData {
                         .mapToLong(Extent::length).sum();
             } else {
                 Inode orphan = view.inode(c.ino());
+                if (orphan == null) {
+                    throw FsException.of(FsError.EIO, "orphan record of inode " + c.ino() + " has no inode: the "
+                            + "partition is inconsistent; compare its replicas");
+                }
                 freedBytes[0] += orphan.allocatedBytes();
                 view.deleteInode(c.ino());
                 PartitionStats s = view.stats();

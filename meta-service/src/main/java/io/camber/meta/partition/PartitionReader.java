@@ -70,10 +70,11 @@ final class PartitionReader {
         NameRules.checkName(q.name());
         view.requireDirectory(q.parent());
         String txid = view.lockOf(q.parent(), q.name());
-        if (txid != null && view.intent(txid) != null && view.intent(txid).role() == RenameIntent.Role.TARGET) {
+        RenameIntent holder = txid == null ? null : view.intent(txid);
+        if (holder != null && holder.role() == RenameIntent.Role.TARGET) {
             // Which name exists depends on the primary's outcome: the caller resolves the rename and asks again.
             throw FsException.of(FsError.EAGAIN, "'" + q.name() + "' is the target of rename " + txid
-                    + " in flight: resolve it with partition " + view.intent(txid).peerPartition() + " and retry");
+                    + " in flight: resolve it with partition " + holder.peerPartition() + " and retry");
         }
         Dentry d = view.dentry(q.parent(), q.name());
         if (d == null) {

@@ -73,6 +73,11 @@ final class PartitionCluster implements AutoCloseable {
         return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     }
 
+    /** The partitions server i hosts (it resumes those on its disk when restarted). */
+    List<PartitionId> hosted(int i) {
+        return servers[i].partitions();
+    }
+
     int size() {
         return servers.length;
     }

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Three replicas of one partition on loopback: a mixed workload; a stopped follower that missed more than a
- * snapshot's worth of entries catches up by snapshot install; a restarted leader resumes from its own disk; all
- * replicas end with identical state, and the data is what the workload wrote.
+ * snapshot's worth of entries catches up by snapshot install; a stopped leader's replica resumes from its own disk
+ * and catches up too; all replicas end with identical state, and the data is what the workload wrote.
  */
 class PartitionReplicationTest {
     static final PartitionId PARTITION = new PartitionId(3, 0);
@@ -74,8 +74,11 @@ class PartitionReplicationTest {
         int leader = cluster.awaitLeader(PARTITION, WAIT);
         int follower = (leader + 1) % 3;
         cluster.stop(follower);
-        workload(new Random(2), 200); // several snapshots; the log behind them is purged
+        // Several snapshots, and more than two 16 KB log segments (entries are ~100 bytes): the segments holding
+        // what the stopped follower misses are closed and purged, so it can only catch up by snapshot install.
+        workload(new Random(2), 400);
         cluster.start(follower);
+        assertThat(cluster.hosted(follower)).as("resumed from its data directory").containsExactly(PARTITION);
         cluster.awaitCaughtUp(PARTITION, WAIT);
         assertThat(cluster.replica(follower, PARTITION).snapshotInstalls()).as("caught up by snapshot install")
                 .isGreaterThanOrEqualTo(1);
