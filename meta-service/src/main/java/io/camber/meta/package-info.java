@@ -1,8 +1,9 @@
 /**
- * The Camber meta-service: file-system metadata for CurveFS-style file systems. Planned here, by
- * feature: {@code partition} (an inode-id range per partition, each replicated by a Ratis group over
- * RocksDB from server-common), {@code inode} and {@code dentry} (inodes, directory entries, xattrs and
- * extents pointing at chunks), {@code rename} (cross-partition rename as a two-phase transaction) and
- * {@code heartbeat} (registration and reports to the MDS).
+ * The Camber meta-service: file-system metadata for CurveFS-style file systems, by feature: {@code fs} (inodes,
+ * dentries, extents, POSIX errors), {@code protocol} (commands, queries, replies and their binary form),
+ * {@code partition} (an inode-id range per partition, replicated by a Ratis group over RocksDB from
+ * server-common, with the cross-partition rename primitives), {@code server} (hosting many partitions in one
+ * process) and {@code client} (a Ratis client of a partition and the client half of a cross-partition rename).
+ * Registration with the MDS and placement come with later issues.
  */
 package io.camber.meta;

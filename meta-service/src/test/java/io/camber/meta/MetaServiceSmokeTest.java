@@ -6,19 +6,49 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import io.camber.meta.server.PartitionServerLifecycle;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
-/** The meta-service starts without a config server and exposes health and Prometheus metrics. */
+/**
+ * The meta-service starts without a config server, with its partition server up (on a test port and data folder),
+ * and exposes health and Prometheus metrics.
+ */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.cloud.config.enabled=false")
+@DirtiesContext // closes the partition server before its temporary data folder is deleted
 class MetaServiceSmokeTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
+    @TempDir
+    static Path data;
+
+    @DynamicPropertySource
+    static void partitionServer(DynamicPropertyRegistry registry) {
+        int raftPort = LoopbackPorts.free();
+        registry.add("camber.meta.data-dir", () -> data.toString());
+        registry.add("camber.meta.raft-port", () -> raftPort);
+    }
+
     @Value("${local.server.port}")
     int port;
+
+    @Autowired
+    PartitionServerLifecycle partitions;
+
+    @Test
+    void thePartitionServerRunsWithNoPartitionsYet() {
+        assertThat(partitions.isRunning()).isTrue();
+        assertThat(partitions.server().partitions()).isEmpty();
+    }
 
     @Test
     void healthIsUp() throws Exception {
@@ -33,7 +63,8 @@ class MetaServiceSmokeTest {
         HttpResponse<String> answer = get("/actuator/prometheus");
 
         assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.body()).contains("jvm_memory_used_bytes{").contains("application=\"meta-service\"");
+        assertThat(answer.body()).contains("jvm_memory_used_bytes{").contains("application=\"meta-service\"")
+                .contains("camber_meta_partitions{");
     }
 
     private HttpResponse<String> get(String path) throws Exception {

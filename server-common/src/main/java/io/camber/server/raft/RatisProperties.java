@@ -34,10 +34,18 @@ public final class RatisProperties {
         }
     }
 
-    /** Properties of a Ratis server listening on port, keeping its logs under storageDir. */
+    /** Properties of a Ratis server listening on port (every interface), keeping its logs under storageDir. */
     public static RaftProperties server(RaftSettings s, int port, Path storageDir) {
+        return server(s, null, port, storageDir);
+    }
+
+    /** Properties of a Ratis server listening on host:port (host null: every interface). */
+    public static RaftProperties server(RaftSettings s, String host, int port, Path storageDir) {
         RaftProperties p = new RaftProperties();
         RaftConfigKeys.Rpc.setType(p, SupportedRpcType.GRPC);
+        if (host != null) {
+            GrpcConfigKeys.Server.setHost(p, host);
+        }
         GrpcConfigKeys.Server.setPort(p, port);
         GrpcConfigKeys.setMessageSizeMax(p, size(s.messageSizeMax().toBytes()));
         RaftServerConfigKeys.setStorageDir(p, List.of(storageDir.toFile()));

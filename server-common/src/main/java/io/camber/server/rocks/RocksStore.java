@@ -104,9 +104,17 @@ public final class RocksStore implements AutoCloseable {
 
     /** Visits every key that starts with the prefix, in key order, until the visitor has seen limit entries. */
     public void scan(String family, byte[] prefix, int limit, BiConsumer<byte[], byte[]> visitor) {
+        scan(family, prefix, prefix, limit, visitor);
+    }
+
+    /**
+     * Visits the keys that start with the prefix from the first at or after {@code from}, in key order, until the
+     * visitor has seen limit entries: one page of a long listing without re-reading the pages before it.
+     */
+    public void scan(String family, byte[] prefix, byte[] from, int limit, BiConsumer<byte[], byte[]> visitor) {
         try (ReadOptions options = new ReadOptions(); RocksIterator it = db.newIterator(cf(family), options)) {
             int seen = 0;
-            for (it.seek(prefix); it.isValid() && seen < limit; it.next()) {
+            for (it.seek(from); it.isValid() && seen < limit; it.next()) {
                 byte[] key = it.key();
                 if (!startsWith(key, prefix)) {
                     break;

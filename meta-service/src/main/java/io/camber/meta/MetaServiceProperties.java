@@ -1,0 +1,38 @@
+package io.camber.meta;
+
+import io.camber.server.raft.RaftSettings;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+import java.nio.file.Path;
+
+/**
+ * Settings of one meta-service process ({@code camber.meta.*}).
+ *
+ * @param dataDir            partitions' RocksDB databases, snapshots and Raft logs
+ * @param host               address this process's Raft endpoint binds to and peers and clients reach it at
+ * @param raftPort           port of the partition groups (Ratis gRPC); clients send metadata operations here
+ * @param nodeId             this process's peer id in every partition group it hosts
+ * @param memoryPerPartition RocksDB block cache and write buffers of each hosted partition replica
+ * @param raft               Ratis settings shared by every partition of this process
+ */
+@ConfigurationProperties("camber.meta")
+public record MetaServiceProperties(
+        @DefaultValue("./data/meta") Path dataDir,
+        @DefaultValue("127.0.0.1") String host,
+        @DefaultValue("8311") int raftPort,
+        @DefaultValue("meta1") String nodeId,
+        @DefaultValue("16MB") DataSize memoryPerPartition,
+        @DefaultValue RaftSettings raft) {
+
+    public MetaServiceProperties {
+        if (nodeId == null || nodeId.isBlank()) {
+            throw new IllegalArgumentException("camber.meta.node-id is empty: give each meta-service a unique id");
+        }
+        if (memoryPerPartition == null || memoryPerPartition.toBytes() < 1 << 20) {
+            throw new IllegalArgumentException("camber.meta.memory-per-partition is " + memoryPerPartition
+                    + " but must be at least 1MB");
+        }
+    }
+}

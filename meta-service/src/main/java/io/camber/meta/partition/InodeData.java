@@ -1,0 +1,209 @@
+package io.camber.meta.partition;
+
+import io.camber.meta.fs.Extent;
+import io.camber.meta.fs.ExtentMap;
+import io.camber.meta.fs.FileType;
+import io.camber.meta.fs.FsError;
+import io.camber.meta.fs.FsException;
+import io.camber.meta.fs.Inode;
+import io.camber.meta.fs.NameRules;
+import io.camber.meta.protocol.MetaCommand;
+import io.camber.meta.protocol.MetaResult;
+import io.camber.meta.protocol.PartitionStats;
+import io.camber.meta.protocol.RecordCodec;
+import io.camber.meta.protocol.SetAttrMask;
+import io.camber.meta.protocol.XattrFlags;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Changes to one inode of this partition: attributes, xattrs, the extent map, link counts changed from another
+ * partition, and GC's purge. Extents cut away by a truncate or an overwrite are recorded in the deleted family
+ * under the Raft index of the command, so GC can free their chunk space even after a crash.
+ */
+final class InodeData {
+    private final PartitionView view;
+    private final long index;
+
+    InodeData(PartitionView view, long index) {
+        this.view = view;
+        this.index = index;
+    }
+
+    MetaResult setAttr(MetaCommand.SetAttr c) {
+        Inode inode = view.requireInode(c.ino());
+        int m = c.mask();
+        int mode = has(m, SetAttrMask.MODE) ? (inode.mode() & FileType.TYPE_MASK) | (c.mode() & FileType.PERMISSION_MASK)
+                : inode.mode();
+        long ctime = has(m, SetAttrMask.CTIME) ? c.ctime() : c.time();
+        Inode next = inode.withAttributes(mode, has(m, SetAttrMask.UID) ? c.uid() : inode.uid(),
+                has(m, SetAttrMask.GID) ? c.gid() : inode.gid(), has(m, SetAttrMask.ATIME) ? c.atime() : inode.atime(),
+                has(m, SetAttrMask.MTIME) ? c.mtime() : inode.mtime(), ctime);
+        if (has(m, SetAttrMask.SIZE)) {
+            next = truncate(next, c.size(), has(m, SetAttrMask.MTIME) ? c.mtime() : c.time(), ctime);
+        }
+        view.putInode(next);
+        return new MetaResult.Attr(next);
+    }
+
+    private Inode truncate(Inode inode, long size, long mtime, long ctime) {
+        requireRegular(inode);
+        if (size < 0) {
+            throw FsException.of(FsError.EINVAL, "size " + size + " is negative");
+        }
+        ExtentMap map = new ExtentMap(inode.extents());
+        recordFreed(inode.ino(), map.truncate(size));
+        Inode resized = inode.withData(size, map.extents(), mtime);
+        return resized.withAttributes(resized.mode(), resized.uid(), resized.gid(), resized.atime(), mtime, ctime);
+    }
+
+    MetaResult setXattr(MetaCommand.SetXattr c) {
+        Inode inode = view.requireInode(c.ino());
+        NameRules.checkXattr(c.name(), c.value());
+        if (c.flags() == (XattrFlags.CREATE | XattrFlags.REPLACE) || (c.flags() & ~3) != 0) {
+            throw FsException.of(FsError.EINVAL, "xattr flags " + c.flags() + " are invalid: use 0, CREATE or REPLACE");
+        }
+        byte[] key = PartitionSchema.idAndName(c.ino(), c.name());
+        boolean exists = view.get(PartitionSchema.XATTRS, key) != null;
+        if (exists && c.flags() == XattrFlags.CREATE) {
+            throw FsException.of(FsError.EEXIST, "xattr " + c.name() + " already exists");
+        }
+        if (!exists && c.flags() == XattrFlags.REPLACE) {
+            throw FsException.of(FsError.ENODATA, "xattr " + c.name() + " does not exist");
+        }
+        view.put(PartitionSchema.XATTRS, key, c.value() == null ? new byte[0] : c.value());
+        view.putInode(inode.withCtime(c.time()));
+        return new MetaResult.Done();
+    }
+
+    MetaResult removeXattr(MetaCommand.RemoveXattr c) {
+        Inode inode = view.requireInode(c.ino());
+        byte[] key = PartitionSchema.idAndName(c.ino(), c.name());
+        if (view.get(PartitionSchema.XATTRS, key) == null) {
+            throw FsException.of(FsError.ENODATA, "xattr " + c.name() + " does not exist");
+        }
+        view.delete(PartitionSchema.XATTRS, key);
+        view.putInode(inode.withCtime(c.time()));
+        return new MetaResult.Done();
+    }
+
+    MetaResult addExtents(MetaCommand.AddExtents c) {
+        Inode inode = requireRegular(view.requireInode(c.ino()));
+        ExtentMap map = new ExtentMap(inode.extents());
+        long added = 0;
+        for (Extent e : c.extents()) {
+            recordFreed(c.ino(), map.write(e));
+            added += e.length();
+        }
+        Inode next = inode.withData(Math.max(inode.size(), c.minSize()), map.extents(), c.time());
+        view.putInode(next);
+        InodeLifecycle.addBytes(view, added);
+        return new MetaResult.Attr(next);
+    }
+
+    MetaResult replaceExtents(MetaCommand.ReplaceExtents c) {
+        Inode inode = requireRegular(view.requireInode(c.ino()));
+        ExtentMap map = new ExtentMap(List.of());
+        for (Extent e : c.extents()) {
+            if (!map.write(e).isEmpty()) {
+                throw FsException.of(FsError.EINVAL, "extents overlap at file offset " + e.fileOffset()
+                        + ": send a map whose extents do not overlap");
+            }
+        }
+        Set<Extent> kept = new HashSet<>(c.extents());
+        List<Extent> freed = new ArrayList<>();
+        long keptBytes = 0;
+        for (Extent old : inode.extents()) {
+            if (kept.contains(old)) {
+                keptBytes += old.length();
+            } else {
+                freed.add(old);
+            }
+        }
+        recordFreed(c.ino(), freed);
+        Inode next = inode.withData(c.size(), map.extents(), c.time());
+        view.putInode(next);
+        InodeLifecycle.addBytes(view, next.allocatedBytes() - keptBytes);
+        return new MetaResult.Attr(next);
+    }
+
+    MetaResult fsync(MetaCommand.Fsync c) {
+        view.requireInode(c.ino());
+        return new MetaResult.Done();
+    }
+
+    MetaResult adjustLinks(MetaCommand.AdjustLinks c) {
+        Inode inode = view.requireInode(c.ino());
+        int nlink = inode.nlink() + c.delta();
+        if (nlink < 0 || (inode.nlink() == 0 && c.delta() > 0)) {
+            throw FsException.of(FsError.EINVAL, "link count of inode " + c.ino() + " is " + inode.nlink()
+                    + " and cannot change by " + c.delta());
+        }
+        if (c.delta() < 0 && nlink == 0) {
+            return new MetaResult.Attr(InodeLifecycle.dropLink(view, inode.withNlink(1, c.time()), c.time()));
+        }
+        Inode next = inode.withNlink(nlink, c.time());
+        view.putInode(next);
+        return new MetaResult.Attr(next);
+    }
+
+    MetaResult purgeDeleted(MetaCommand.PurgeDeleted c) {
+        long[] freedBytes = {0};
+        boolean[] found = {false};
+        view.store().scan(PartitionSchema.DELETED, PartitionSchema.id(c.ino()), Integer.MAX_VALUE, (k, v) -> {
+            found[0] = true;
+            if (k.length == 16) {
+                freedBytes[0] += RecordCodec.decode(v, MetaResult.DeletedExtents.class).extents().stream()
+                        .mapToLong(Extent::length).sum();
+            } else {
+                Inode orphan = view.inode(c.ino());
+                if (orphan == null) {
+                    throw FsException.of(FsError.EIO, "orphan record of inode " + c.ino() + " has no inode: the "
+                            + "partition is inconsistent; compare its replicas");
+                }
+                freedBytes[0] += orphan.allocatedBytes();
+                view.deleteInode(c.ino());
+                PartitionStats s = view.stats();
+                view.putStats(new PartitionStats(s.fsId(), s.partitionId(), s.start(), s.end(), s.nextIno(),
+                        s.inodesUsed() - 1, s.bytesUsed()));
+            }
+            view.delete(PartitionSchema.DELETED, k);
+        });
+        if (!found[0]) {
+            throw FsException.of(FsError.ENOENT, "inode " + c.ino() + " has nothing waiting for GC");
+        }
+        InodeLifecycle.addBytes(view, -freedBytes[0]);
+        return new MetaResult.Done();
+    }
+
+    private void recordFreed(long ino, List<Extent> freed) {
+        if (freed.isEmpty()) {
+            return;
+        }
+        byte[] key = PartitionSchema.idAndIndex(ino, index);
+        byte[] before = view.get(PartitionSchema.DELETED, key);
+        List<Extent> all = new ArrayList<>(freed);
+        if (before != null) {
+            all.addAll(0, RecordCodec.decode(before, MetaResult.DeletedExtents.class).extents());
+        }
+        view.put(PartitionSchema.DELETED, key, RecordCodec.encode(new MetaResult.DeletedExtents(ino, index, all)));
+    }
+
+    private static Inode requireRegular(Inode inode) {
+        if (inode.isDirectory()) {
+            throw FsException.of(FsError.EISDIR, "inode " + inode.ino() + " is a directory and holds no data");
+        }
+        if (inode.type() != FileType.REGULAR) {
+            throw FsException.of(FsError.EINVAL, "inode " + inode.ino() + " is a " + inode.type()
+                    + " and holds no data");
+        }
+        return inode;
+    }
+
+    private static boolean has(int mask, int bit) {
+        return (mask & bit) != 0;
+    }
+}

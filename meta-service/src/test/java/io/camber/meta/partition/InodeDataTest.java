@@ -1,0 +1,179 @@
+package io.camber.meta.partition;
+
+import static io.camber.meta.partition.PartitionCommands.ROOT_INO;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camber.meta.fs.Extent;
+import io.camber.meta.fs.FileType;
+import io.camber.meta.fs.FsError;
+import io.camber.meta.fs.Inode;
+import io.camber.meta.protocol.MetaCommand;
+import io.camber.meta.protocol.MetaQuery;
+import io.camber.meta.protocol.MetaResult;
+import io.camber.meta.protocol.PartitionStats;
+import io.camber.meta.protocol.SetAttrMask;
+import io.camber.meta.protocol.XattrFlags;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Attributes, xattrs, extents, fsync and GC purge on one inode. */
+class InodeDataTest {
+    @TempDir
+    Path dir;
+    PartitionFixture p;
+    Inode f;
+
+    @BeforeEach
+    void open() {
+        p = new PartitionFixture(dir, 1, 100);
+        f = p.create(ROOT_INO, "f");
+    }
+
+    @AfterEach
+    void close() {
+        p.close();
+    }
+
+    private Inode setAttr(int mask, int mode, int uid, int gid, long atime, long mtime, long size) {
+        return ((MetaResult.Attr) p.ok(new MetaCommand.SetAttr(f.ino(), mask, mode, uid, gid, atime, mtime, 0, size,
+                p.tick()))).inode();
+    }
+
+    @Test
+    void setattrChangesOnlyWhatTheMaskSelects() {
+        Inode chmod = setAttr(SetAttrMask.MODE, FileType.DIRECTORY.mode(04700), 9, 9, 0, 0, 0);
+        assertThat(chmod.type()).as("the type bits never change").isEqualTo(FileType.REGULAR);
+        assertThat(chmod.mode() & 07777).isEqualTo(04700);
+        assertThat(chmod.uid()).isEqualTo(1000);
+        assertThat(chmod.ctime()).isEqualTo(p.time);
+        Inode chown = setAttr(SetAttrMask.UID | SetAttrMask.GID, 0, 5, 6, 0, 0, 0);
+        assertThat(chown.uid()).isEqualTo(5);
+        assertThat(chown.gid()).isEqualTo(6);
+        assertThat(chown.mode() & 07777).isEqualTo(04700);
+        Inode touch = setAttr(SetAttrMask.ATIME | SetAttrMask.MTIME, 0, 0, 0, 111, 222, 0);
+        assertThat(touch.atime()).isEqualTo(111);
+        assertThat(touch.mtime()).isEqualTo(222);
+        Inode ctime = ((MetaResult.Attr) p.ok(new MetaCommand.SetAttr(f.ino(), SetAttrMask.CTIME, 0, 0, 0, 0, 0, 333,
+                0, p.tick()))).inode();
+        assertThat(ctime.ctime()).isEqualTo(333);
+        assertThat(p.attr(f.ino())).isEqualTo(ctime);
+        assertThat(p.error(new MetaCommand.SetAttr(99, SetAttrMask.MODE, 0, 0, 0, 0, 0, 0, 0, p.tick())))
+                .isEqualTo(FsError.ENOENT);
+    }
+
+    @Test
+    void truncateCutsExtentsAndRecordsTheFreedPieces() {
+        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 10, 0, 4096), new Extent(4096, 11, 0, 4096)),
+                8192, p.tick()));
+        Inode cut = setAttr(SetAttrMask.SIZE, 0, 0, 0, 0, 0, 6000);
+        assertThat(cut.size()).isEqualTo(6000);
+        assertThat(cut.mtime()).isEqualTo(p.time);
+        assertThat(cut.extents()).containsExactly(new Extent(0, 10, 0, 4096), new Extent(4096, 11, 0, 1904));
+        MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
+        assertThat(deleted.freed()).hasSize(1);
+        assertThat(deleted.freed().get(0).extents()).containsExactly(new Extent(6000, 11, 1904, 2192));
+        Inode grown = setAttr(SetAttrMask.SIZE, 0, 0, 0, 0, 0, 1 << 20);
+        assertThat(grown.size()).as("a sparse tail").isEqualTo(1 << 20);
+        assertThat(grown.extents()).hasSize(2);
+        assertThat(stats().bytesUsed()).as("freed bytes count until GC purges them").isEqualTo(8192);
+        p.ok(new MetaCommand.PurgeDeleted(f.ino()));
+        assertThat(stats().bytesUsed()).isEqualTo(6000);
+        assertThat(((MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10))).freed()).isEmpty();
+        assertThat(p.error(new MetaCommand.PurgeDeleted(f.ino()))).isEqualTo(FsError.ENOENT);
+    }
+
+    @Test
+    void sizeChangesAreRefusedOnDirectoriesAndNegativeSizes() {
+        assertThat(p.error(new MetaCommand.SetAttr(ROOT_INO, SetAttrMask.SIZE, 0, 0, 0, 0, 0, 0, 0, p.tick())))
+                .isEqualTo(FsError.EISDIR);
+        assertThat(p.error(new MetaCommand.SetAttr(f.ino(), SetAttrMask.SIZE, 0, 0, 0, 0, 0, 0, -1, p.tick())))
+                .isEqualTo(FsError.EINVAL);
+    }
+
+    @Test
+    void writesOverExtentsNewestWins() {
+        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1, 0, 8192)), 8192, p.tick()));
+        Inode after = ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(f.ino(),
+                List.of(new Extent(4096, 2, 0, 4096)), 100, p.tick()))).inode();
+        assertThat(after.extents()).containsExactly(new Extent(0, 1, 0, 4096), new Extent(4096, 2, 0, 4096));
+        assertThat(after.size()).as("never shrinks on a write").isEqualTo(8192);
+        assertThat(after.mtime()).isEqualTo(p.time);
+        assertThat(p.error(new MetaCommand.AddExtents(ROOT_INO, List.of(new Extent(0, 1, 0, 1)), 1, p.tick())))
+                .isEqualTo(FsError.EISDIR);
+        assertThat(stats().bytesUsed()).isEqualTo(8192 + 4096);
+    }
+
+    @Test
+    void replaceExtentsSwapsTheMapAndFreesWhatIsGone() {
+        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1, 0, 4096), new Extent(4096, 2, 0, 4096)),
+                8192, p.tick()));
+        Inode compacted = ((MetaResult.Attr) p.ok(new MetaCommand.ReplaceExtents(f.ino(),
+                List.of(new Extent(0, 1, 0, 4096), new Extent(4096, 3, 0, 8192)), 12288, p.tick()))).inode();
+        assertThat(compacted.size()).isEqualTo(12288);
+        assertThat(stats().bytesUsed()).isEqualTo(4096 + 4096 + 8192);
+        MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
+        assertThat(deleted.freed().get(0).extents()).containsExactly(new Extent(4096, 2, 0, 4096));
+        assertThat(p.error(new MetaCommand.ReplaceExtents(f.ino(), List.of(new Extent(0, 1, 0, 4096),
+                new Extent(100, 1, 0, 4096)), 5000, p.tick()))).isEqualTo(FsError.EINVAL);
+    }
+
+    @Test
+    void gcPurgesAnOrphanAndItsSpace() {
+        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1, 0, 4096)), 4096, p.tick()));
+        p.ok(new MetaCommand.SetXattr(f.ino(), "user.a", new byte[] {1}, 0, p.tick()));
+        p.ok(new MetaCommand.Unlink(ROOT_INO, "f", p.tick()));
+        assertThat(stats().inodesUsed()).isEqualTo(2);
+        p.ok(new MetaCommand.PurgeDeleted(f.ino()));
+        assertThat(stats().inodesUsed()).isEqualTo(1);
+        assertThat(stats().bytesUsed()).isZero();
+        assertThat(p.query(new MetaQuery.GetAttr(f.ino())).error()).isEqualTo(FsError.ENOENT);
+        p.store.scan(PartitionSchema.XATTRS, new byte[0], 10, (k, v) -> {
+            throw new AssertionError("xattr left behind");
+        });
+    }
+
+    @Test
+    void xattrFlagsFollowSetxattr() {
+        byte[] v1 = "one".getBytes(StandardCharsets.UTF_8);
+        byte[] v2 = "two".getBytes(StandardCharsets.UTF_8);
+        assertThat(xattr("user.a", v1, XattrFlags.REPLACE)).isEqualTo(FsError.ENODATA);
+        assertThat(xattr("user.a", v1, XattrFlags.CREATE)).isEqualTo(FsError.OK);
+        assertThat(xattr("user.a", v2, XattrFlags.CREATE)).isEqualTo(FsError.EEXIST);
+        assertThat(xattr("user.a", v2, XattrFlags.REPLACE)).isEqualTo(FsError.OK);
+        assertThat(xattr("user.a", v2, 3)).isEqualTo(FsError.EINVAL);
+        assertThat(xattr("user.b", new byte[0], 0)).isEqualTo(FsError.OK);
+        assertThat(xattr("user." + "x".repeat(255), v1, 0)).isEqualTo(FsError.ERANGE);
+        assertThat(xattr("user.big", new byte[65537], 0)).isEqualTo(FsError.ENOSPC);
+        assertThat(((MetaResult.Value) p.okQuery(new MetaQuery.GetXattr(f.ino(), "user.a"))).value()).isEqualTo(v2);
+        assertThat(((MetaResult.Value) p.okQuery(new MetaQuery.GetXattr(f.ino(), "user.b"))).value()).isEmpty();
+        assertThat(((MetaResult.Names) p.okQuery(new MetaQuery.ListXattr(f.ino()))).names())
+                .containsExactly("user.a", "user.b");
+        assertThat(p.attr(f.ino()).ctime()).isEqualTo(p.time - 2000);
+        p.ok(new MetaCommand.RemoveXattr(f.ino(), "user.a", p.tick()));
+        assertThat(p.error(new MetaCommand.RemoveXattr(f.ino(), "user.a", p.tick()))).isEqualTo(FsError.ENODATA);
+        assertThat(p.query(new MetaQuery.GetXattr(f.ino(), "user.a")).error()).isEqualTo(FsError.ENODATA);
+        assertThat(((MetaResult.Names) p.okQuery(new MetaQuery.ListXattr(f.ino()))).names())
+                .containsExactly("user.b");
+        assertThat(p.query(new MetaQuery.ListXattr(77)).error()).isEqualTo(FsError.ENOENT);
+    }
+
+    private FsError xattr(String name, byte[] value, int flags) {
+        return p.error(new MetaCommand.SetXattr(f.ino(), name, value, flags, p.tick()));
+    }
+
+    @Test
+    void fsyncIsABarrierOnAnExistingInode() {
+        assertThat(p.error(new MetaCommand.Fsync(f.ino()))).isEqualTo(FsError.OK);
+        assertThat(p.error(new MetaCommand.Fsync(55))).isEqualTo(FsError.ENOENT);
+    }
+
+    private PartitionStats stats() {
+        return ((MetaResult.Stats) p.okQuery(new MetaQuery.StatFs())).stats();
+    }
+}
