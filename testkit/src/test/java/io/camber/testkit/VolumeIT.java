@@ -128,6 +128,50 @@ class VolumeIT {
         return out;
     }
 
+    /**
+     * The rename/re-create probe: a writer opened /a; /a cannot be renamed under it, and once its session is gone
+     * and /a was deleted and created again, the stale writer's IO never reaches the new /a (it names its volume
+     * by id, which the new /a does not have).
+     */
+    @Test
+    void aStaleWriterNeverReachesAVolumeCreatedLaterAtItsPath() {
+        AdminHttp http = new AdminHttp(cluster.url());
+        assertThat(http.post("/api/v1/volumes", Map.of("path", "/a", "size", VOLUME + "")).status()).isEqualTo(201);
+        long lastSegment = VOLUME - 64 * CHUNK;
+        try (CamberVolume stale = CamberVolume.open(mds, chunks, "/a", OpenMode.READ_WRITE, "stale", METRICS)) {
+            stale.write(0, ByteBuffer.wrap(filled(4096, 'A'))).join();
+
+            AdminHttp.Response busy = http.post("/api/v1/volumes/rename", Map.of("from", "/a", "to", "/b"));
+            assertThat(busy.status()).as(busy.raw()).isEqualTo(409);
+            assertThat(busy.code()).isEqualTo("VOLUME_BUSY");
+
+            // The writer's session ends (an operator closes it, as an expired lease would) and /a is replaced.
+            for (tools.jackson.databind.JsonNode session : http.get("/api/v1/sessions?path=/a").body()) {
+                assertThat(http.delete("/api/v1/sessions/" + session.get("sessionId").asString()).status())
+                        .isEqualTo(204);
+            }
+            assertThat(http.delete("/api/v1/volumes?path=/a").status()).isEqualTo(204);
+            assertThat(http.post("/api/v1/volumes", Map.of("path", "/a", "size", VOLUME + "")).status())
+                    .isEqualTo(201);
+
+            assertThatThrownBy(() -> stale.write(lastSegment, ByteBuffer.wrap(filled(4096, 'B'))).join())
+                    .as("a write to a segment the stale writer never touched").isInstanceOf(CompletionException.class);
+            assertThatThrownBy(() -> stale.read(lastSegment, 4096).join())
+                    .as("a read of it").isInstanceOf(CompletionException.class);
+        }
+        assertThat(http.get("/api/v1/volumes/segments?path=/a").body()).as("segments of the new /a").isEmpty();
+        try (CamberVolume fresh = CamberVolume.open(mds, chunks, "/a", OpenMode.READ_ONLY, "fresh", METRICS)) {
+            assertThat(bytes(fresh.read(0, 4096).join())).isEqualTo(new byte[4096]);
+            assertThat(bytes(fresh.read(lastSegment, 4096).join())).isEqualTo(new byte[4096]);
+        }
+    }
+
+    private static byte[] filled(int length, char c) {
+        byte[] b = new byte[length];
+        java.util.Arrays.fill(b, (byte) c);
+        return b;
+    }
+
     private static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);

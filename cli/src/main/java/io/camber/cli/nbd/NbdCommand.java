@@ -5,11 +5,13 @@ import io.camber.cli.CliFailure;
 import io.camber.client.block.VolumeExports;
 import io.camber.client.chunk.ChunkClient;
 import io.camber.client.mds.MdsAdminClient;
+import io.camber.client.nbd.NbdLimits;
 import io.camber.client.nbd.NbdServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -32,12 +34,24 @@ public final class NbdCommand {
               @Option(names = "--http", defaultValue = "127.0.0.1:10810", paramLabel = "HOST:PORT",
                       description = "health and Prometheus metrics (default ${DEFAULT-VALUE})") String http,
               @Option(names = "--read-only", description = "open volumes read-only (never fences a writer)")
-              boolean readOnly) throws Exception {
+              boolean readOnly,
+              @Option(names = "--max-connections", defaultValue = "512", paramLabel = "N",
+                      description = "connections served at once; more are closed when accepted (default: ${DEFAULT-VALUE})")
+              int maxConnections,
+              @Option(names = "--handshake-timeout", defaultValue = "30", paramLabel = "SECONDS",
+                      description = "cut off a client silent that long during negotiation (default: ${DEFAULT-VALUE})")
+              int handshakeTimeoutSeconds) throws Exception {
+        NbdLimits limits;
+        try {
+            limits = new NbdLimits(java.time.Duration.ofSeconds(handshakeTimeoutSeconds), maxConnections);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         MdsAdminClient mds = new MdsAdminClient(api.endpoint());
         try (ChunkClient chunks = new ChunkClient(256L << 20)) {
             VolumeExports exports = new VolumeExports(mds, chunks, registry, readOnly, "nbd@" + listen);
-            NbdServer server = new NbdServer(exports, address(listen), true, readOnly);
+            NbdServer server = new NbdServer(exports, address(listen), true, readOnly, limits);
             server.start();
             StatusEndpoint status = StatusEndpoint.start(address(http), registry);
             api.out().println("serving Camber volumes over NBD on nbd://" + listen + "/<volume path>"

@@ -281,7 +281,7 @@ public final class CamberVolume implements BlockDevice {
         if (known != null) {
             return known;
         }
-        mds.segment(entry.path(), segmentOffset).whenComplete((seg, e) -> {
+        mds.segment(entry.id(), segmentOffset).thenApply(this::ours).whenComplete((seg, e) -> {
             if (e != null) {
                 segments.remove(segmentOffset, mine); // a failed allocation is asked again next time
                 mine.completeExceptionally(e);
@@ -298,10 +298,20 @@ public final class CamberVolume implements BlockDevice {
         if (known != null) {
             return known.thenApply(Optional::of);
         }
-        return mds.findSegment(entry.path(), segmentOffset).thenApply(s -> {
-            s.ifPresent(seg -> segments.putIfAbsent(segmentOffset, CompletableFuture.completedFuture(seg)));
+        return mds.findSegment(entry.id(), segmentOffset).thenApply(s -> {
+            s.map(this::ours).ifPresent(seg -> segments.putIfAbsent(segmentOffset,
+                    CompletableFuture.completedFuture(seg)));
             return s;
         });
+    }
+
+    /** The segment, once checked to be this volume's: bytes of another volume are never read or overwritten. */
+    private SegmentInfo ours(SegmentInfo seg) {
+        if (seg.volumeId() != entry.id()) {
+            throw new CamberException(ErrorCode.CONFLICT, "the MDS answered a segment of volume " + seg.volumeId()
+                    + " for volume " + entry.id() + " (" + entry.path() + "); refusing to use it");
+        }
+        return seg;
     }
 
     private CopysetInfo copyset(int id) {

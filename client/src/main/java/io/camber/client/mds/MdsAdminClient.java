@@ -56,14 +56,18 @@ public final class MdsAdminClient {
     }
 
     /** The segment holding offset, allocated on first touch. */
-    public CompletableFuture<SegmentInfo> segment(String path, long offset) {
-        return send(post("/api/v1/volumes/segments", new SegmentRequest(path, offset)), SegmentInfo.class);
+    /**
+     * The segment of the volume with this id holding offset, allocated on first touch; NOT_FOUND once that volume
+     * was deleted, even if another one took its path.
+     */
+    public CompletableFuture<SegmentInfo> segment(long volumeId, long offset) {
+        return send(post("/api/v1/volumes/segments", new SegmentRequest(null, offset, volumeId)), SegmentInfo.class);
     }
 
     /** The segment holding offset if it is allocated; empty otherwise (reads of it are zeros). */
-    public CompletableFuture<Optional<SegmentInfo>> findSegment(String path, long offset) {
+    public CompletableFuture<Optional<SegmentInfo>> findSegment(long volumeId, long offset) {
         // 204 No Content means "not allocated"; any error (404 included) stays an error, never a hole.
-        return send(get("/api/v1/volumes/segments/at?path=" + q(path) + "&offset=" + offset), SegmentInfo.class)
+        return send(get("/api/v1/volumes/segments/at?volumeId=" + volumeId + "&offset=" + offset), SegmentInfo.class)
                 .thenApply(Optional::ofNullable);
     }
 

@@ -8,6 +8,8 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +25,12 @@ final class NbdConnection implements Runnable {
     private final ExportResolver resolver;
     private final boolean readOnly;
     private final boolean multiConn;
+    private final Duration handshakeTimeout;
     private final Runnable onClosed;
 
     NbdConnection(long id, Socket socket, ExportResolver resolver, boolean readOnly, boolean multiConn,
-            Runnable onClosed) {
+            Duration handshakeTimeout, Runnable onClosed) {
+        this.handshakeTimeout = handshakeTimeout;
         this.id = id;
         this.socket = socket;
         this.resolver = resolver;
@@ -48,11 +52,19 @@ final class NbdConnection implements Runnable {
             socket.setTcpNoDelay(true);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
             BufferedOutputStream raw = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
-            export = new NbdHandshake(in, new DataOutputStream(raw), resolver, readOnly, multiConn, id).negotiate();
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()));
+            try {
+                export = new NbdHandshake(in, new DataOutputStream(raw), resolver, readOnly, multiConn, id).negotiate();
+            } catch (SocketTimeoutException e) {
+                reason = "handshake_timeout";
+                log.info("event=nbd_handshake_timeout connection={} timeout={}", id, handshakeTimeout);
+                return;
+            }
             if (export == null) {
                 reason = "negotiation_ended";
                 return;
             }
+            socket.setSoTimeout(0); // transmission: a client may sit idle as long as it likes
             log.info("event=nbd_export_attached connection={} export={} size={} readOnly={} flags=0x{}", id,
                     export.exportName(), export.device().size(), export.readOnly(),
                     Integer.toHexString(export.transmissionFlags()));

@@ -34,6 +34,7 @@ public final class NbdServer implements AutoCloseable {
     private final InetSocketAddress listen;
     private final boolean multiConn;
     private final boolean readOnly;
+    private final NbdLimits limits;
     private final Map<NbdConnection, Thread> connections = new ConcurrentHashMap<>();
     private final AtomicLong connectionIds = new AtomicLong();
     private volatile ServerSocket serverSocket;
@@ -52,10 +53,17 @@ public final class NbdServer implements AutoCloseable {
 
     /** A server that, when {@code readOnly}, opens every export read-only (as {@code qemu-nbd --read-only}). */
     public NbdServer(ExportResolver resolver, InetSocketAddress listen, boolean multiConn, boolean readOnly) {
+        this(resolver, listen, multiConn, readOnly, NbdLimits.defaults());
+    }
+
+    /** A server bounded by limits (handshake time, connections). */
+    public NbdServer(ExportResolver resolver, InetSocketAddress listen, boolean multiConn, boolean readOnly,
+                     NbdLimits limits) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.listen = Objects.requireNonNull(listen, "listen");
         this.multiConn = multiConn;
         this.readOnly = readOnly;
+        this.limits = Objects.requireNonNull(limits, "limits");
     }
 
     /** Binds the listen address and starts accepting clients. */
@@ -89,23 +97,34 @@ public final class NbdServer implements AutoCloseable {
     }
 
     private void acceptLoop() {
+        long backoffMillis = 0;
         while (!closed) {
             Socket socket;
             try {
                 socket = serverSocket.accept();
+                backoffMillis = 0;
             } catch (SocketException e) {
                 if (!closed) {
                     log.warn("event=nbd_accept_failed cause={}", e.toString());
                 }
                 return;
             } catch (IOException e) {
-                log.warn("event=nbd_accept_failed cause={}", e.toString());
+                // Out of file descriptors, say: retrying at once would spin a core and flood the log.
+                backoffMillis = Math.min(1000, Math.max(10, backoffMillis * 2));
+                log.warn("event=nbd_accept_failed cause={} retry_in_ms={}", e.toString(), backoffMillis);
+                pause(backoffMillis);
+                continue;
+            }
+            if (connections.size() >= limits.maxConnections()) {
+                log.warn("event=nbd_connection_refused remote={} reason=limit limit={}",
+                        socket.getRemoteSocketAddress(), limits.maxConnections());
+                closeQuietly(socket);
                 continue;
             }
             long id = connectionIds.incrementAndGet();
             log.info("event=nbd_connection_opened connection={} remote={}", id, socket.getRemoteSocketAddress());
             NbdConnection[] self = new NbdConnection[1];
-            self[0] = new NbdConnection(id, socket, resolver, readOnly, multiConn,
+            self[0] = new NbdConnection(id, socket, resolver, readOnly, multiConn, limits.handshakeTimeout(),
                     () -> connections.remove(self[0]));
             Thread thread = new Thread(self[0], "nbd-conn-" + id);
             thread.setDaemon(true);
@@ -114,6 +133,27 @@ public final class NbdServer implements AutoCloseable {
             if (closed) {
                 self[0].shutdown();
             }
+        }
+    }
+
+    /** Connections being served now. */
+    public int connections() {
+        return connections.size();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            log.debug("event=nbd_socket_close_failed cause={}", e.toString());
         }
     }
 

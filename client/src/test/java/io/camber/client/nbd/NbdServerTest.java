@@ -448,4 +448,52 @@ class NbdServerTest {
         String description = new String(data, 4 + nameLength, data.length - 4 - nameLength, StandardCharsets.UTF_8);
         return name + "|" + description;
     }
+
+    @Test
+    void aClientStalledInTheHandshakeIsCutOffAndItsSlotFreed() throws Exception {
+        server.close();
+        server = new NbdServer(resolver, new InetSocketAddress("127.0.0.1", 0), true, false,
+                new NbdLimits(java.time.Duration.ofMillis(300), 512));
+        server.start();
+        try (java.net.Socket silent = new java.net.Socket("127.0.0.1", server.port())) {
+            silent.setSoTimeout(5000);
+            java.io.InputStream in = silent.getInputStream();
+            in.readNBytes(18); // the server's greeting; the client never answers it
+            long t0 = System.nanoTime();
+            assertThat(in.read()).as("closed by the server").isEqualTo(-1);
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(3));
+        }
+        awaitConnections(0);
+        try (TestNbdClient client = attach("disk")) {
+            client.write(0, randomBytes(512));
+        }
+    }
+
+    @Test
+    void connectionsBeyondTheLimitAreClosedAndServedAgainOnceOneLeaves() throws Exception {
+        server.close();
+        server = new NbdServer(resolver, new InetSocketAddress("127.0.0.1", 0), true, false,
+                new NbdLimits(java.time.Duration.ofSeconds(30), 2));
+        server.start();
+        TestNbdClient first = attach("disk");
+        try (TestNbdClient second = attach("disk");
+             java.net.Socket third = new java.net.Socket("127.0.0.1", server.port())) {
+            third.setSoTimeout(5000);
+            assertThat(third.getInputStream().read()).as("refused at once, before any greeting").isEqualTo(-1);
+            second.write(0, randomBytes(512));
+        }
+        first.close();
+        awaitConnections(0);
+        try (TestNbdClient again = attach("disk")) {
+            again.write(512, randomBytes(512));
+        }
+    }
+
+    private void awaitConnections(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (server.connections() != n && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(server.connections()).isEqualTo(n);
+    }
 }

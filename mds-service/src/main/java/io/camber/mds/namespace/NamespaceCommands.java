@@ -65,10 +65,14 @@ public final class NamespaceCommands {
         return grown;
     }
 
-    public Entry rename(String from, String to) {
+    public Entry rename(String from, String to, Long now, SessionTable sessions) {
         Entry source = reader.resolve(from);
         if (source.id() == Entry.ROOT_ID) {
             throw CamberException.invalid("the root directory cannot be renamed");
+        }
+        if (now != null && source.isVolume() && sessions.hasActiveWriter(source.id(), now)) {
+            throw new CamberException(ErrorCode.VOLUME_BUSY, "volume " + from + " is open read-write; close it (or"
+                    + " let its session expire) before renaming it");
         }
         Parent target = freshParent(to);
         for (Entry up = target.dir; up.id() != Entry.ROOT_ID; up = reader.byId(up.parentId()).orElseThrow()) {
@@ -101,6 +105,16 @@ public final class NamespaceCommands {
         }
         batch.delete(Keys.DENTRIES, Keys.idAndName(e.parentId(), e.name()));
         batch.delete(Keys.INODES, Keys.id(e.id()));
+    }
+
+    /** The volume with this id; NOT_FOUND once it was deleted (a volume re-created at its path has a new id). */
+    public Entry volumeById(long id) {
+        return reader.byId(id).filter(Entry::isVolume).orElseThrow(() -> volumeGone(id));
+    }
+
+    public static CamberException volumeGone(long id) {
+        return CamberException.notFound("volume " + id + " no longer exists: it was deleted (a volume created since"
+                + " at the same path is another volume); open it again by path");
     }
 
     /** The volume at path, refusing directories. */

@@ -47,16 +47,23 @@ public sealed interface MdsCommand {
     record ExtendVolume(String path, long size) implements MdsCommand {
     }
 
-    /** Moves an entry. */
-    record Rename(String from, String to) implements MdsCommand {
+    /**
+     * Moves an entry; a volume with a live read-write session is refused. nowMillis (the proposer's clock) decides
+     * which sessions are live; null in entries logged before the check existed, which replay without it.
+     */
+    record Rename(String from, String to, Long nowMillis) implements MdsCommand {
     }
 
     /** Deletes a volume or an empty directory. */
     record Delete(String path, long nowMillis) implements MdsCommand {
     }
 
-    /** Returns the segment holding offset, allocating it if this is the first touch. */
-    record AllocateSegment(String path, long offset) implements MdsCommand {
+    /**
+     * Returns the segment holding offset, allocating it if this is the first touch. An open volume names itself by
+     * volumeId, so a path renamed or re-created meanwhile can never lead it to another volume; path is used only
+     * when volumeId is null (entries logged before volume ids were sent).
+     */
+    record AllocateSegment(String path, long offset, Long volumeId) implements MdsCommand {
     }
 
     /** Opens a session; read-write bumps the epoch. */

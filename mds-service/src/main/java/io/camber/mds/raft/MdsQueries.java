@@ -61,7 +61,8 @@ final class MdsQueries {
         } else if (query instanceof ListDir q) {
             return list(q.path());
         } else if (query instanceof FindSegment q) {
-            return SegmentAllocator.find(store, volume(q.path()), q.offset());
+            Entry volume = q.volumeId() != null ? volumeById(q.volumeId()) : volume(q.path());
+            return SegmentAllocator.find(store, volume, q.offset());
         } else if (query instanceof ListSegments q) {
             return SegmentAllocator.list(store, volume(q.path()).id());
         } else if (query instanceof ListSessions q) {
@@ -84,6 +85,10 @@ final class MdsQueries {
         String base = canonical(path);
         String prefix = base.equals("/") ? "/" : base + "/";
         return reader.children(dir.id()).stream().map(e -> NamespaceReader.info(e, prefix + e.name(), topology)).toList();
+    }
+
+    private Entry volumeById(long id) {
+        return reader.byId(id).filter(Entry::isVolume).orElseThrow(() -> NamespaceCommands.volumeGone(id));
     }
 
     private Entry volume(String path) {

@@ -51,7 +51,7 @@ public sealed interface MdsQuery {
     }
 
     /** The segment at offset if it is allocated; null otherwise. */
-    record FindSegment(String path, long offset) implements MdsQuery {
+    record FindSegment(String path, long offset, Long volumeId) implements MdsQuery {
     }
 
     /** Every allocated segment of a volume. */

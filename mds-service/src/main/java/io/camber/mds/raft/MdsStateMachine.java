@@ -86,12 +86,13 @@ public final class MdsStateMachine extends RocksStateMachine {
         } else if (command instanceof ExtendVolume c) {
             return NamespaceReader.info(ns.extend(c.path(), c.size()), c.path(), topology);
         } else if (command instanceof Rename c) {
-            return NamespaceReader.info(ns.rename(c.from(), c.to()), c.to(), topology);
+            return NamespaceReader.info(ns.rename(c.from(), c.to(), c.nowMillis(), sessions), c.to(), topology);
         } else if (command instanceof Delete c) {
             ns.delete(c.path(), c.nowMillis(), sessions);
             return Boolean.TRUE;
         } else if (command instanceof AllocateSegment c) {
-            return SegmentAllocator.getOrAllocate(store, batch, ns.volume(c.path()), c.offset(), topology);
+            Entry volume = c.volumeId() != null ? ns.volumeById(c.volumeId()) : ns.volume(c.path());
+            return SegmentAllocator.getOrAllocate(store, batch, volume, c.offset(), topology);
         } else if (command instanceof OpenSession c) {
             return SessionViews.info(sessions.open(ns, c.path(), c.mode(), c.client(), c.uuid(), c.nowMillis(),
                     c.leaseMillis()), c.path());

@@ -169,14 +169,14 @@ class NamespaceCommandsTest {
         run(ns -> ns.mkdir("/b", null, NOW));
         Entry v = run(ns -> ns.create("/a/v", SEGMENT, null, null, NOW, topology));
 
-        Entry moved = run(ns -> ns.rename("/a/v", "/b/w"));
+        Entry moved = rename("/a/v", "/b/w", NOW);
         assertThat(moved).isEqualTo(new Entry(v.id(), reader.resolve("/b").id(), "w", EntryType.VOLUME, v.owner(),
                 v.size(), v.poolId(), v.chunkSize(), v.segmentSize(), v.epoch(), v.createdAtMillis()));
         assertThat(reader.resolve("/b/w")).isEqualTo(moved);
         assertThat(reader.byId(v.id())).contains(moved);
         assertError(() -> reader.resolve("/a/v"), ErrorCode.NOT_FOUND);
 
-        Entry c = run(ns -> ns.rename("/b", "/a/c"));
+        Entry c = rename("/b", "/a/c", NOW);
         assertThat(c.parentId()).isEqualTo(a.id());
         assertThat(reader.resolve("/a/c/w").id()).isEqualTo(v.id());
         assertThat(reader.pathOf(reader.byId(v.id()).orElseThrow())).isEqualTo("/a/c/w");
@@ -189,16 +189,16 @@ class NamespaceCommandsTest {
         run(ns -> ns.mkdir("/a/b", null, NOW));
         run(ns -> ns.create("/v", SEGMENT, null, null, NOW, topology));
 
-        assertError(() -> command(ns -> ns.rename("/a", "/a/b/c")), ErrorCode.INVALID_ARGUMENT)
+        assertError(() -> rename("/a", "/a/b/c", NOW), ErrorCode.INVALID_ARGUMENT)
                 .hasMessage("cannot move /a into itself (/a/b/c)");
-        assertError(() -> command(ns -> ns.rename("/a", "/a/x")), ErrorCode.INVALID_ARGUMENT)
+        assertError(() -> rename("/a", "/a/x", NOW), ErrorCode.INVALID_ARGUMENT)
                 .hasMessageContaining("into itself");
-        assertError(() -> command(ns -> ns.rename("/a/b", "/v")), ErrorCode.ALREADY_EXISTS);
-        assertError(() -> command(ns -> ns.rename("/a/b", "/a")), ErrorCode.ALREADY_EXISTS);
-        assertError(() -> command(ns -> ns.rename("/", "/r")), ErrorCode.INVALID_ARGUMENT)
+        assertError(() -> rename("/a/b", "/v", NOW), ErrorCode.ALREADY_EXISTS);
+        assertError(() -> rename("/a/b", "/a", NOW), ErrorCode.ALREADY_EXISTS);
+        assertError(() -> rename("/", "/r", NOW), ErrorCode.INVALID_ARGUMENT)
                 .hasMessageContaining("root directory cannot be renamed");
-        assertError(() -> command(ns -> ns.rename("/missing", "/m")), ErrorCode.NOT_FOUND);
-        assertError(() -> command(ns -> ns.rename("/a", "/v/x")), ErrorCode.INVALID_ARGUMENT)
+        assertError(() -> rename("/missing", "/m", NOW), ErrorCode.NOT_FOUND);
+        assertError(() -> rename("/a", "/v/x", NOW), ErrorCode.INVALID_ARGUMENT)
                 .hasMessageContaining("/v is a volume");
         assertThat(reader.resolve("/a/b").parentId()).isEqualTo(reader.resolve("/a").id());
     }
@@ -268,6 +268,26 @@ class NamespaceCommandsTest {
         assertThat(new SessionTable(store, null).of(v.id())).as("sessions of a deleted volume").isEmpty();
         assertThat(SegmentAllocator.list(store, v.id())).isEmpty();
         assertThat(NamespaceCommands.volumesInPool(store, poolId)).isZero();
+    }
+
+    @Test
+    void renameOfAVolumeOpenReadWriteIsBusyUntilTheSessionExpiresAndVolumeIdsOutliveTheirPath() {
+        Entry v = run(ns -> ns.create("/v", 2 * SEGMENT, null, null, NOW, topology));
+        SessionRecord rw = run((ns, b) -> new SessionTable(store, b).open(ns, "/v", OpenMode.READ_WRITE, "c1",
+                "00000000-0000-0000-0000-000000000003", NOW, LEASE));
+
+        assertError(() -> rename("/v", "/w", NOW + 1), ErrorCode.VOLUME_BUSY)
+                .hasMessageContaining("volume /v is open read-write").hasMessageContaining("before renaming it");
+        assertThat(run(ns -> ns.rename("/v", "/w", null, new SessionTable(store, null))).id())
+                .as("an entry logged before the check replays as it did then").isEqualTo(v.id());
+        rename("/w", "/v", rw.expiresAtMillis() + 1);
+
+        delete("/v", rw.expiresAtMillis() + 1);
+        Entry again = run(ns -> ns.create("/v", SEGMENT, null, null, NOW, topology));
+        assertThat(again.id()).isNotEqualTo(v.id());
+        assertThat(run(ns -> ns.volumeById(again.id())).id()).isEqualTo(again.id());
+        assertError(() -> run(ns -> ns.volumeById(v.id())), ErrorCode.NOT_FOUND)
+                .hasMessageContaining("no longer exists").hasMessageContaining("another volume");
     }
 
     @Test
@@ -421,6 +441,10 @@ class NamespaceCommandsTest {
     }
 
     /** Deletes with a session table on the same batch, like MdsStateMachine.dispatch. */
+    private Entry rename(String from, String to, long now) {
+        return run((ns, b) -> ns.rename(from, to, now, new SessionTable(store, b)));
+    }
+
     private void delete(String path, long now) {
         run((ns, b) -> {
             ns.delete(path, now, new SessionTable(store, b));

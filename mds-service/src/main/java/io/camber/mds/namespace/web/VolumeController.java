@@ -73,7 +73,7 @@ public class VolumeController {
     @PostMapping("/volumes/rename")
     public Mono<EntryInfo> rename(@RequestBody RenameRequest r) {
         String from = Requests.path(Requests.body(r).from(), "from");
-        return mds.submit(new MdsCommand.Rename(from, Requests.path(r.to(), "to")), EntryInfo.class);
+        return mds.submit(new MdsCommand.Rename(from, Requests.path(r.to(), "to"), clock.millis()), EntryInfo.class);
     }
 
     @DeleteMapping("/volumes")
@@ -85,10 +85,11 @@ public class VolumeController {
     /** The segment holding an offset; a cheap read when it exists, one replicated allocation otherwise. */
     @PostMapping("/volumes/segments")
     public Mono<SegmentInfo> segment(@RequestBody SegmentRequest r) {
-        String path = Requests.path(Requests.body(r).path(), "path");
-        return mds.query(new MdsQuery.FindSegment(path, r.offset()), SegmentInfo.class)
+        Long volumeId = Requests.body(r).volumeId();
+        String path = volumeId != null ? null : Requests.path(r.path(), "path");
+        return mds.query(new MdsQuery.FindSegment(path, r.offset(), volumeId), SegmentInfo.class)
                 .switchIfEmpty(Mono.defer(() ->
-                        mds.submit(new MdsCommand.AllocateSegment(path, r.offset()), SegmentInfo.class)));
+                        mds.submit(new MdsCommand.AllocateSegment(path, r.offset(), volumeId), SegmentInfo.class)));
     }
 
     /**
@@ -96,8 +97,11 @@ public class VolumeController {
      * allocates. Not a 404: a client must never mistake a missing route or volume for a hole.
      */
     @GetMapping("/volumes/segments/at")
-    public Mono<ResponseEntity<SegmentInfo>> segmentAt(@RequestParam String path, @RequestParam long offset) {
-        return mds.query(new MdsQuery.FindSegment(Requests.path(path, "path"), offset), SegmentInfo.class)
+    public Mono<ResponseEntity<SegmentInfo>> segmentAt(@RequestParam(required = false) String path,
+                                                       @RequestParam(required = false) Long volumeId,
+                                                       @RequestParam long offset) {
+        String named = volumeId != null ? null : Requests.path(path, "path");
+        return mds.query(new MdsQuery.FindSegment(named, offset, volumeId), SegmentInfo.class)
                 .map(ResponseEntity::ok)
                 .defaultIfEmpty(ResponseEntity.noContent().build());
     }
