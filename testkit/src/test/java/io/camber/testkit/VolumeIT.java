@@ -33,7 +33,10 @@ class VolumeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(8).start();
+        // A short lease, so a test can outlast it with the MDS down.
+        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(8)
+                .mdsProperty("camber.mds.session-lease", "3s").mdsProperty("camber.mds.expiry-interval", "1s")
+                .start();
         AdminHttp http = new AdminHttp(cluster.url());
         for (String name : List.of("/v1", "/fence")) {
             AdminHttp.Response r = http.post("/api/v1/volumes", Map.of("path", name, "size", VOLUME + ""));
@@ -163,6 +166,50 @@ class VolumeIT {
         try (CamberVolume fresh = CamberVolume.open(mds, chunks, "/a", OpenMode.READ_ONLY, "fresh", METRICS)) {
             assertThat(bytes(fresh.read(0, 4096).join())).isEqualTo(new byte[4096]);
             assertThat(bytes(fresh.read(lastSegment, 4096).join())).isEqualTo(new byte[4096]);
+        }
+    }
+
+    /**
+     * The MDS down for longer than a session's lease: IO on allocated segments goes on meanwhile, and once the MDS
+     * is back the writer takes its expired session back with its epoch (no one else opened the volume), so it
+     * never turns read-only and can allocate again.
+     */
+    @Test
+    void aWriterOutlivesAnMdsOutageLongerThanItsLease() throws Exception {
+        AdminHttp http = new AdminHttp(cluster.url());
+        assertThat(http.post("/api/v1/volumes", Map.of("path", "/outage", "size", VOLUME + "")).status())
+                .isEqualTo(201);
+        try (CamberVolume v = CamberVolume.open(mds, chunks, "/outage", OpenMode.READ_WRITE, "w", METRICS)) {
+            v.write(0, ByteBuffer.wrap(filled(4096, 'a'))).join();
+            String session = http.get("/api/v1/sessions?path=/outage").body().get(0).get("sessionId").asString();
+            MiniCluster.MdsNode node = cluster.mds().get(0);
+            cluster.stop(node);
+            Thread.sleep(4500); // longer than the 3 s lease
+            v.write(4096, ByteBuffer.wrap(filled(4096, 'b'))).join(); // an allocated segment: no MDS needed
+            cluster.restart(node);
+            cluster.awaitLeader(java.time.Duration.ofSeconds(30));
+
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+            List<String> sessions = List.of();
+            while (System.nanoTime() < deadline) {
+                sessions = new ArrayList<>();
+                for (tools.jackson.databind.JsonNode s : http.get("/api/v1/sessions?path=/outage").body()) {
+                    // Only a lease granted after the restart counts (the old one ran out while the MDS was down).
+                    if (s.get("expiresAtMillis").asLong() > System.currentTimeMillis() + 1000) {
+                        sessions.add(s.get("sessionId").asString() + " epoch " + s.get("epoch").asLong());
+                    }
+                }
+                if (!sessions.isEmpty()) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertThat(sessions).as("the same session, taken back with its epoch")
+                    .containsExactly(session + " epoch " + v.epoch());
+            assertThat(v.readOnly()).isFalse();
+            v.write(VOLUME - 4096, ByteBuffer.wrap(filled(4096, 'c'))).join(); // allocates the second segment
+            assertThat(bytes(v.read(0, 8192).join())).startsWith(filled(4096, 'a')).endsWith(filled(4096, 'b'));
+            assertThat(bytes(v.read(VOLUME - 4096, 4096).join())).isEqualTo(filled(4096, 'c'));
         }
     }
 

@@ -101,10 +101,11 @@ public final class PlaygroundLayout {
                 configUri,
                 "--server.port=" + GATEWAY_PORT,
                 "--spring.cloud.discovery.client.simple.instances.mds[0].uri=" + mdsUrl)));
-        // The NBD server is the operators' CLI in serve mode: `camber nbd serve`, with health on its HTTP port.
+        // The NBD server is the operators' CLI in serve mode: `camber nbd serve`, with health on its HTTP port. It
+        // knows the MDS as well as the gateway, so its writers keep their sessions while the gateway is down.
         services.add(new ServiceSpec("nbd", "cli", NBD_HTTP_PORT, null, Wave.FRONTENDS, List.of(
                 "nbd", "serve", "--listen=127.0.0.1:" + NBD_PORT, "--http=127.0.0.1:" + NBD_HTTP_PORT,
-                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT), NBD_HEAP));
+                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT + ",http://127.0.0.1:" + MDS_PORT), NBD_HEAP));
         return services;
     }
 

@@ -26,11 +26,11 @@ public final class ChunkServerCommand {
         if (servers.isEmpty()) {
             return "no chunk servers registered\n";
         }
-        Table table = new Table("ID", "PHYSICAL-POOL", "ZONE", "SERVER", "ADDRESS", "DISK", "CAPACITY", "STATE",
-                "COPYSETS");
+        Table table = new Table("ID", "PHYSICAL-POOL", "ZONE", "SERVER", "ADDRESS", "DATA-PORT", "DISK", "CAPACITY",
+                "STATE", "COPYSETS");
         servers.stream().sorted(Comparator.comparingLong(ChunkServerInfo::id))
                 .forEach(cs -> table.row(cs.id(), cs.physicalPool(), cs.zone(), cs.server(), cs.host() + ":" + cs.port(),
-                        cs.diskPath(), cs.capacityBytes() > 0 ? HumanSize.of(cs.capacityBytes()) : null,
+                        cs.dataPort() > 0 ? cs.dataPort() : null, cs.diskPath(), cs.capacityBytes() > 0 ? HumanSize.of(cs.capacityBytes()) : null,
                         cs.state(), cs.copysets()));
         return table.render();
     }

@@ -53,6 +53,7 @@ public final class CamberVolume implements BlockDevice {
     private final VolumeMetrics metrics;
     private final java.util.concurrent.ScheduledFuture<?> renewal;
     private volatile String lost;
+    private final java.util.concurrent.atomic.AtomicBoolean renewing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private CamberVolume(MdsAdminClient mds, ChunkClient chunks, EntryInfo entry, SessionInfo session,
                          List<CopysetInfo> copysets, VolumeMetrics metrics) {
@@ -89,20 +90,49 @@ public final class CamberVolume implements BlockDevice {
         return new CamberVolume(mds, chunks, entry, session, copysets, new VolumeMetrics(registry, path));
     }
 
+    /**
+     * Renews the lease, asynchronously: the renewal thread only starts calls, so a slow or unreachable MDS never
+     * delays the renewals of other volumes. One renewal per volume is on its way at a time. A session that expired
+     * meanwhile (the MDS could not be reached in time) is taken back with its epoch if no other writer opened the
+     * volume since; only a fence, or a newer writer, turns the volume read-only.
+     */
     private void renew() {
-        if (lost != null) {
+        if (lost != null || !renewing.compareAndSet(false, true)) {
             return;
         }
-        try {
-            mds.renew(session.sessionId()).join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof CamberException ce
-                    && (ce.code() == ErrorCode.FENCED || ce.code() == ErrorCode.SESSION_EXPIRED)) {
-                lose(ce.getMessage());
-            } else {
-                LOG.warn("event=session-renew-failed path={} error={}", entry.path(), e.getCause());
-            }
+        mds.renew(session.sessionId())
+                .handle((renewed, e) -> e == null ? CompletableFuture.<Void>completedFuture(null) : recover(cause(e)))
+                .thenCompose(f -> f)
+                .whenComplete((x, e) -> renewing.set(false));
+    }
+
+    private CompletableFuture<Void> recover(Throwable failure) {
+        if (failure instanceof CamberException ce && ce.code() == ErrorCode.FENCED) {
+            lose(ce.getMessage());
+            return CompletableFuture.completedFuture(null);
         }
+        if (!(failure instanceof CamberException expired && expired.code() == ErrorCode.SESSION_EXPIRED)) {
+            // The MDS is unreachable or busy: IO goes on (chunk servers enforce the fence), try again next time.
+            LOG.warn("event=session-renew-failed path={} error={}", entry.path(), failure.toString());
+            return CompletableFuture.completedFuture(null);
+        }
+        return mds.resume(session.sessionId(), session.mode(), session.epoch(), session.client())
+                .handle((resumed, e) -> {
+                    if (e == null) {
+                        LOG.info("event=session-resumed path={} epoch={} session={}", entry.path(), session.epoch(),
+                                session.sessionId());
+                    } else if (cause(e) instanceof CamberException ce
+                            && (ce.code() == ErrorCode.FENCED || ce.code() == ErrorCode.NOT_FOUND)) {
+                        lose(ce.getMessage());
+                    } else {
+                        LOG.warn("event=session-resume-failed path={} error={}", entry.path(), cause(e).toString());
+                    }
+                    return null;
+                });
+    }
+
+    private static Throwable cause(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
     private void lose(String why) {

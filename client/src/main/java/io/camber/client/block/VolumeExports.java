@@ -29,7 +29,7 @@ public final class VolumeExports implements ExportResolver {
     private final MeterRegistry registry;
     private final boolean readOnly;
     private final String clientName;
-    private final Map<String, Shared> open = new HashMap<>();
+    private final Map<String, Shared> open = new HashMap<>(); // locked only to find or register a volume
 
     /** Exports every volume; with readOnly, opens them read-only (never fencing a writer). */
     public VolumeExports(MdsAdminClient mds, ChunkClient chunks, MeterRegistry registry, boolean readOnly,
@@ -41,33 +41,73 @@ public final class VolumeExports implements ExportResolver {
         this.clientName = clientName;
     }
 
+    /** One open volume shared by every connection to its export; the open itself runs outside any lock. */
     private static final class Shared {
-        final CamberVolume volume;
-        int users;
-
-        Shared(CamberVolume volume) {
-            this.volume = volume;
-        }
+        final CompletableFuture<CamberVolume> volume = new CompletableFuture<>();
+        int users; // guarded by the exports map
     }
 
+    /**
+     * Opens (or joins) the export's volume. The map is locked only to find or register the shared volume; the
+     * open (MDS calls, fencing every copyset) runs outside the lock, so a slow or unreachable copyset delays only
+     * the connections to that same export, never those to other volumes.
+     */
     @Override
-    public BlockDevice open(String exportName, boolean probeOnly) {
-        String path = exportName.startsWith("/") ? exportName : "/" + exportName;
-        OpenMode mode = readOnly || probeOnly ? OpenMode.READ_ONLY : OpenMode.READ_WRITE;
+    public BlockDevice open(String exportName, boolean readOnlyOpen) {
+        String path = pathOf(exportName);
+        OpenMode mode = readOnly || readOnlyOpen ? OpenMode.READ_ONLY : OpenMode.READ_WRITE;
         String key = mode + " " + path;
+        Shared shared;
+        boolean opener;
         synchronized (open) {
-            Shared shared = open.get(key);
-            if (shared == null) {
-                try {
-                    shared = new Shared(CamberVolume.open(mds, chunks, path, mode, clientName, registry));
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof CamberException ce ? ce : e;
-                }
+            shared = open.get(key);
+            opener = shared == null;
+            if (opener) {
+                shared = new Shared();
                 open.put(key, shared);
             }
             shared.users++;
-            return new Lease(key, shared);
         }
+        if (opener) {
+            try {
+                shared.volume.complete(CamberVolume.open(mds, chunks, path, mode, clientName, registry));
+            } catch (RuntimeException e) {
+                synchronized (open) {
+                    open.remove(key, shared); // the next connection tries again
+                }
+                shared.volume.completeExceptionally(e);
+            }
+        }
+        try {
+            return new Lease(key, shared, shared.volume.join());
+        } catch (CompletionException e) {
+            release(key, shared);
+            Throwable cause = e.getCause() instanceof CompletionException inner ? inner.getCause() : e.getCause();
+            throw cause instanceof CamberException ce ? ce : e;
+        }
+    }
+
+    /**
+     * A probe only states the volume: no session, so answering NBD_OPT_INFO writes nothing to the MDS log and
+     * never fences a writer.
+     */
+    @Override
+    public BlockDevice probe(String exportName) {
+        String path = pathOf(exportName);
+        EntryInfo entry;
+        try {
+            entry = mds.stat(path).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof CamberException ce ? ce : e;
+        }
+        if (entry.type() != EntryType.VOLUME) {
+            throw CamberException.invalid(path + " is a directory, not a volume");
+        }
+        return new Probe(entry.size(), readOnly);
+    }
+
+    private static String pathOf(String exportName) {
+        return exportName.startsWith("/") ? exportName : "/" + exportName;
     }
 
     private void release(String key, Shared shared) {
@@ -75,9 +115,11 @@ public final class VolumeExports implements ExportResolver {
             if (--shared.users > 0) {
                 return;
             }
-            open.remove(key);
+            open.remove(key, shared);
         }
-        shared.volume.close();
+        if (shared.volume.isDone() && !shared.volume.isCompletedExceptionally()) {
+            shared.volume.join().close();
+        }
     }
 
     @Override
@@ -104,46 +146,48 @@ public final class VolumeExports implements ExportResolver {
     private final class Lease implements BlockDevice {
         private final String key;
         private final Shared shared;
+        private final CamberVolume volume;
         private boolean closed;
 
-        Lease(String key, Shared shared) {
+        Lease(String key, Shared shared, CamberVolume volume) {
             this.key = key;
             this.shared = shared;
+            this.volume = volume;
         }
 
         @Override
         public long size() {
-            return shared.volume.size();
+            return volume.size();
         }
 
         @Override
         public boolean readOnly() {
-            return shared.volume.readOnly();
+            return volume.readOnly();
         }
 
         @Override
         public CompletableFuture<ByteBuffer> read(long offset, int length) {
-            return shared.volume.read(offset, length);
+            return volume.read(offset, length);
         }
 
         @Override
         public CompletableFuture<Void> write(long offset, ByteBuffer data) {
-            return shared.volume.write(offset, data);
+            return volume.write(offset, data);
         }
 
         @Override
         public CompletableFuture<Void> flush() {
-            return shared.volume.flush();
+            return volume.flush();
         }
 
         @Override
         public CompletableFuture<Void> trim(long offset, long length) {
-            return shared.volume.trim(offset, length);
+            return volume.trim(offset, length);
         }
 
         @Override
         public CompletableFuture<Void> writeZeroes(long offset, long length) {
-            return shared.volume.writeZeroes(offset, length);
+            return volume.writeZeroes(offset, length);
         }
 
         @Override
@@ -152,6 +196,42 @@ public final class VolumeExports implements ExportResolver {
                 closed = true;
                 release(key, shared);
             }
+        }
+    }
+
+    /** What an INFO probe sees: the size and mode, no IO. */
+    private record Probe(long size, boolean readOnly) implements BlockDevice {
+        @Override
+        public CompletableFuture<ByteBuffer> read(long offset, int length) {
+            return CompletableFuture.failedFuture(notForIo());
+        }
+
+        @Override
+        public CompletableFuture<Void> write(long offset, ByteBuffer data) {
+            return CompletableFuture.failedFuture(notForIo());
+        }
+
+        @Override
+        public CompletableFuture<Void> flush() {
+            return CompletableFuture.failedFuture(notForIo());
+        }
+
+        @Override
+        public CompletableFuture<Void> trim(long offset, long length) {
+            return CompletableFuture.failedFuture(notForIo());
+        }
+
+        @Override
+        public CompletableFuture<Void> writeZeroes(long offset, long length) {
+            return CompletableFuture.failedFuture(notForIo());
+        }
+
+        @Override
+        public void close() {
+        }
+
+        private static CamberException notForIo() {
+            return CamberException.invalid("a probe of an export serves no IO: open it with NBD_OPT_GO");
         }
     }
 }

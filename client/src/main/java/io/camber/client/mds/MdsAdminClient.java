@@ -6,6 +6,7 @@ import io.camber.common.api.CopysetInfo;
 import io.camber.common.api.EntryInfo;
 import io.camber.common.api.OpenMode;
 import io.camber.common.api.OpenRequest;
+import io.camber.common.api.ResumeRequest;
 import io.camber.common.api.SegmentInfo;
 import io.camber.common.api.SegmentRequest;
 import io.camber.common.api.SessionInfo;
@@ -22,16 +23,43 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
-/** The client library's calls to the MDS admin API (directly or through the gateway), asynchronous. */
+/**
+ * The client library's calls to the MDS admin API, asynchronous. It may know several endpoints (the gateway and
+ * each MDS, comma-separated): a call that cannot reach one, times out or gets 502/503/504 from it goes to the
+ * next, and the one that answered is tried first next time. So a writer keeps its session and allocates
+ * segments while the gateway or one MDS is down. Every call here is safe to repeat on another endpoint.
+ */
 public final class MdsAdminClient {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // Tolerant of answers from an MDS of another version: unknown fields are ignored, missing numbers read as 0.
+    private static final JsonMapper JSON = JsonMapper.builder()
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES).build();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final String base;
+            .connectTimeout(Duration.ofSeconds(3)).build();
+    private final List<String> endpoints;
+    private final AtomicInteger preferred = new AtomicInteger();
 
-    public MdsAdminClient(String baseUrl) {
-        this.base = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
+    /** baseUrls: one URL or several separated by commas, tried in order. */
+    public MdsAdminClient(String baseUrls) {
+        List<String> urls = new java.util.ArrayList<>();
+        for (String url : baseUrls.split(",")) {
+            String u = url.strip();
+            if (!u.isEmpty()) {
+                urls.add(u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+            }
+        }
+        if (urls.isEmpty()) {
+            throw new IllegalArgumentException("no MDS endpoint given: pass a URL such as http://127.0.0.1:8080");
+        }
+        this.endpoints = List.copyOf(urls);
+    }
+
+    /** The endpoints, in the order first tried. */
+    public List<String> endpoints() {
+        return endpoints;
     }
 
     public CompletableFuture<EntryInfo> stat(String path) {
@@ -51,11 +79,16 @@ public final class MdsAdminClient {
         return send(post("/api/v1/sessions/" + sessionId + "/renew", null), SessionInfo.class);
     }
 
-    public CompletableFuture<Void> close(String sessionId) {
-        return send(HttpRequest.newBuilder(uri("/api/v1/sessions/" + sessionId)).DELETE(), Void.class);
+    /** Takes back an expired session with its epoch; FENCED if another writer opened the volume since. */
+    public CompletableFuture<SessionInfo> resume(String sessionId, OpenMode mode, long epoch, String client) {
+        return send(post("/api/v1/sessions/" + sessionId + "/resume", new ResumeRequest(mode, epoch, client)),
+                SessionInfo.class);
     }
 
-    /** The segment holding offset, allocated on first touch. */
+    public CompletableFuture<Void> close(String sessionId) {
+        return send(new Call("DELETE", "/api/v1/sessions/" + sessionId, null), Void.class);
+    }
+
     /**
      * The segment of the volume with this id holding offset, allocated on first touch; NOT_FOUND once that volume
      * was deleted, even if another one took its path.
@@ -75,28 +108,65 @@ public final class MdsAdminClient {
         return send(get("/api/v1/copysets?pool=" + q(pool)), CopysetInfo[].class).thenApply(List::of);
     }
 
-    private HttpRequest.Builder get(String path) {
-        return HttpRequest.newBuilder(uri(path)).GET();
+    /** One request, to be built against whichever endpoint is tried. */
+    private record Call(String method, String path, byte[] body) {
+        HttpRequest build(String base) {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
+            if (body == null) {
+                return b.method(method, HttpRequest.BodyPublishers.noBody()).build();
+            }
+            return b.header("Content-Type", "application/json")
+                    .method(method, HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        }
     }
 
-    private HttpRequest.Builder post(String path, Object body) {
-        byte[] bytes = body == null ? new byte[0] : JSON.writeValueAsBytes(body);
-        return HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes));
+    private static Call get(String path) {
+        return new Call("GET", path, null);
     }
 
-    private URI uri(String path) {
-        return URI.create(base + path);
+    private static Call post(String path, Object body) {
+        return new Call("POST", path, body == null ? new byte[0] : JSON.writeValueAsBytes(body));
     }
 
-    private <T> CompletableFuture<T> send(HttpRequest.Builder request, Class<T> type) {
-        return http.sendAsync(request.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray())
-                .thenApply(r -> {
-                    if (r.statusCode() / 100 != 2) {
-                        throw failure(r);
-                    }
-                    return type == Void.class || r.body().length == 0 ? null : JSON.readValue(r.body(), type);
-                });
+    private <T> CompletableFuture<T> send(Call call, Class<T> type) {
+        int first = preferred.get();
+        return attempt(call, first, 0, new StringBuilder()).thenApply(r -> {
+            if (r.statusCode() / 100 != 2) {
+                throw failure(r);
+            }
+            return type == Void.class || r.body().length == 0 ? null : JSON.readValue(r.body(), type);
+        });
+    }
+
+    /** Tries endpoint (first + tried) and, when it cannot serve, the following ones, each once. */
+    private CompletableFuture<HttpResponse<byte[]>> attempt(Call call, int first, int tried, StringBuilder why) {
+        int index = (first + tried) % endpoints.size();
+        String base = endpoints.get(index);
+        return http.sendAsync(call.build(base), HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
+            boolean unreachable = e != null || r.statusCode() == 502 || r.statusCode() == 503 || r.statusCode() == 504;
+            if (!unreachable) {
+                preferred.set(index);
+                return CompletableFuture.completedFuture(r);
+            }
+            why.append(why.length() == 0 ? "" : "; ").append(base).append(": ")
+                    .append(e != null ? rootMessage(e) : "HTTP " + r.statusCode());
+            if (tried + 1 < endpoints.size()) {
+                return attempt(call, first, tried + 1, why);
+            }
+            if (e == null) {
+                return CompletableFuture.completedFuture(r); // the last endpoint's own answer, with its error code
+            }
+            return CompletableFuture.<HttpResponse<byte[]>>failedFuture(new CamberException(ErrorCode.UNAVAILABLE,
+                    "no MDS endpoint answered " + call.method() + " " + call.path() + " (" + why + ")"));
+        }).thenCompose(f -> f);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : " " + t.getMessage());
     }
 
     private static CamberException failure(HttpResponse<byte[]> r) {

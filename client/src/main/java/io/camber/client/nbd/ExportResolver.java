@@ -11,14 +11,19 @@ import java.util.Optional;
  */
 public interface ExportResolver {
     /**
-     * Opens the device behind an export; the caller owns it and closes it.
-     *
-     * <p>The NBD server opens with {@code readOnly = true} to answer {@code NBD_OPT_INFO} probes, so a probe
-     * never takes a volume's write lease or fences its current writer.
+     * Opens the device behind an export for IO; the caller owns it and closes it.
      *
      * @throws CamberException with {@link io.camber.common.ErrorCode#NOT_FOUND} when no export has that name
      */
     BlockDevice open(String exportName, boolean readOnly);
+
+    /**
+     * The device behind an export, only to tell its size and mode ({@code NBD_OPT_INFO}): it never takes a write
+     * lease or fences a writer, and should cost the backend no write. The default opens it read-only.
+     */
+    default BlockDevice probe(String exportName) {
+        return open(exportName, true);
+    }
 
     /** The exports a client may list; may omit exports it does not want advertised. */
     List<ExportInfo> list();

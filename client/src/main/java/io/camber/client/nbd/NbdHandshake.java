@@ -157,7 +157,7 @@ final class NbdHandshake {
         boolean go = option == OPT_GO;
         BlockDevice device;
         try {
-            device = resolver.open(request.name(), go ? serverReadOnly : true);
+            device = go ? resolver.open(request.name(), serverReadOnly) : resolver.probe(request.name());
         } catch (CamberException e) {
             int type = e.code() == ErrorCode.INVALID_ARGUMENT ? REP_ERR_INVALID : REP_ERR_UNKNOWN;
             log.info("event=nbd_export_refused connection={} export={} option={} code={}", connectionId,

@@ -23,6 +23,7 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsCommand.OpenSession.class, name = "openSession"),
         @JsonSubTypes.Type(value = MdsCommand.RenewSession.class, name = "renewSession"),
         @JsonSubTypes.Type(value = MdsCommand.CloseSession.class, name = "closeSession"),
+        @JsonSubTypes.Type(value = MdsCommand.ResumeSession.class, name = "resumeSession"),
         @JsonSubTypes.Type(value = MdsCommand.ExpireSessions.class, name = "expireSessions"),
 })
 public sealed interface MdsCommand {
@@ -76,6 +77,11 @@ public sealed interface MdsCommand {
     }
 
     /** Ends a session. */
+    /** Takes back an expired session with its epoch, if no writer opened the volume since. */
+    record ResumeSession(String sessionId, OpenMode mode, long epoch, String client, long nowMillis,
+                         long leaseMillis) implements MdsCommand {
+    }
+
     record CloseSession(String sessionId) implements MdsCommand {
     }
 

@@ -96,6 +96,9 @@ public final class MdsStateMachine extends RocksStateMachine {
         } else if (command instanceof OpenSession c) {
             return SessionViews.info(sessions.open(ns, c.path(), c.mode(), c.client(), c.uuid(), c.nowMillis(),
                     c.leaseMillis()), c.path());
+        } else if (command instanceof MdsCommand.ResumeSession c) {
+            return SessionViews.info(sessions.resume(ns, c.sessionId(), c.mode(), c.epoch(), c.client(),
+                    c.nowMillis(), c.leaseMillis()), null);
         } else if (command instanceof CloseSession c) {
             sessions.close(c.sessionId());
             return Boolean.TRUE;

@@ -70,6 +70,35 @@ public final class SessionTable {
         return Optional.of(renewed);
     }
 
+    /**
+     * Takes back a session whose lease ran out while its holder could not reach the MDS (the gateway or the MDS
+     * was down, say): the same id and epoch, a new lease. A writer gets it only while the volume's epoch is still
+     * its own, that is while no other writer opened the volume since; a fenced writer stays fenced. A session
+     * that is still there is simply renewed.
+     */
+    public SessionRecord resume(NamespaceCommands namespace, String sessionId, OpenMode mode, long epoch,
+                                String client, long now, long leaseMillis) {
+        if (mode == null) {
+            throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
+        }
+        SessionId id = SessionId.parse(sessionId);
+        byte[] existing = store.get(Keys.SESSIONS, key(id.volumeId(), id.uuid()));
+        if (existing != null) {
+            return renewOrDrop(sessionId, now).orElseThrow(() -> expired(sessionId));
+        }
+        Entry volume = namespace.volumeById(id.volumeId());
+        if (mode == OpenMode.READ_WRITE && volume.epoch() != epoch) {
+            throw new CamberException(ErrorCode.FENCED, "session " + sessionId + " cannot be resumed: the volume was"
+                    + " opened read-write by another client since (epoch " + volume.epoch() + ", not " + epoch
+                    + "); reopen it to write");
+        }
+        String who = client == null || client.isBlank() ? "unknown" : client.substring(0, Math.min(client.length(), 128));
+        SessionRecord session = new SessionRecord(volume.id(), id.uuid(), mode, who,
+                mode == OpenMode.READ_WRITE ? epoch : volume.epoch(), leaseMillis, now + leaseMillis, false);
+        write(session);
+        return session;
+    }
+
     /** The refusal of a renewal that came after the lease ended. */
     public static CamberException expired(String sessionId) {
         return new CamberException(ErrorCode.SESSION_EXPIRED, "session " + sessionId + " expired before it was"
@@ -113,16 +142,23 @@ public final class SessionTable {
         return out;
     }
 
-    private SessionRecord find(String sessionId) {
-        int dash = sessionId == null ? -1 : sessionId.indexOf('-');
-        long volumeId;
-        try {
-            volumeId = Long.parseUnsignedLong(sessionId.substring(0, dash), 16);
-            checkUuid(sessionId.substring(dash + 1));
-        } catch (RuntimeException e) {
-            throw CamberException.invalid("'" + sessionId + "' is not a session id");
+    /** A session id taken apart: the volume id (hex) and the uuid. */
+    private record SessionId(long volumeId, String uuid) {
+        static SessionId parse(String sessionId) {
+            int dash = sessionId == null ? -1 : sessionId.indexOf('-');
+            try {
+                String uuid = sessionId.substring(dash + 1);
+                checkUuid(uuid);
+                return new SessionId(Long.parseUnsignedLong(sessionId.substring(0, dash), 16), uuid);
+            } catch (RuntimeException e) {
+                throw CamberException.invalid("'" + sessionId + "' is not a session id");
+            }
         }
-        byte[] v = store.get(Keys.SESSIONS, key(volumeId, sessionId.substring(dash + 1)));
+    }
+
+    private SessionRecord find(String sessionId) {
+        SessionId id = SessionId.parse(sessionId);
+        byte[] v = store.get(Keys.SESSIONS, key(id.volumeId(), id.uuid()));
         if (v == null) {
             throw new CamberException(ErrorCode.SESSION_EXPIRED, "session " + sessionId
                     + " does not exist (closed or expired); open the volume again");

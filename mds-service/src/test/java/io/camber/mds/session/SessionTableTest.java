@@ -162,6 +162,46 @@ class SessionTableTest {
     }
 
     @Test
+    void aWriterWhoseSessionExpiredGetsItBackWithItsEpochWhileNoOneElseOpenedTheVolume() {
+        SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
+        expire(NOW + LEASE + 1);
+        assertThat(new SessionTable(store, null).all()).isEmpty();
+
+        SessionRecord back = resume(s.sessionId(), OpenMode.READ_WRITE, s.epoch(), NOW + LEASE + 2);
+        assertThat(back.sessionId()).isEqualTo(s.sessionId());
+        assertThat(back.epoch()).isEqualTo(s.epoch()).isEqualTo(epochOf("/v"));
+        assertThat(back.expiresAtMillis()).isEqualTo(NOW + 2 * LEASE + 2);
+        assertThat(renew(s.sessionId(), NOW + LEASE + 3).fenced()).isFalse();
+        assertThat(new SessionTable(store, null).hasActiveWriter(volume.id(), NOW + LEASE + 3)).isTrue();
+
+        SessionRecord again = resume(s.sessionId(), OpenMode.READ_WRITE, s.epoch(), NOW + LEASE + 4);
+        assertThat(again.expiresAtMillis()).as("a live session is only renewed").isEqualTo(NOW + 2 * LEASE + 4);
+        assertThat(new SessionTable(store, null).all()).hasSize(1);
+    }
+
+    @Test
+    void aWriterCannotTakeBackItsSessionOnceAnotherWriterOpenedTheVolume() {
+        SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
+        expire(NOW + LEASE + 1);
+        SessionRecord newer = open("/v", OpenMode.READ_WRITE, NOW + LEASE + 2);
+
+        assertError(() -> resume(s.sessionId(), OpenMode.READ_WRITE, s.epoch(), NOW + LEASE + 3), ErrorCode.FENCED)
+                .hasMessageContaining("opened read-write by another client since");
+        assertThat(new SessionTable(store, null).all()).extracting(SessionRecord::uuid).containsExactly(newer.uuid());
+        SessionRecord reader = resume(s.sessionId(), OpenMode.READ_ONLY, s.epoch(), NOW + LEASE + 3);
+        assertThat(reader.epoch()).as("a reader follows the volume's epoch").isEqualTo(newer.epoch());
+    }
+
+    @Test
+    void resumeChecksItsInput() {
+        SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
+        assertError(() -> resume("nope", OpenMode.READ_WRITE, 1, NOW), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> resume(s.sessionId(), null, 1, NOW), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> resume("ff-" + uuid(9), OpenMode.READ_WRITE, 1, NOW), ErrorCode.NOT_FOUND)
+                .hasMessageContaining("no longer exists");
+    }
+
+    @Test
     void aRefusedLateRenewalDropsTheSessionForGood() {
         SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
 
@@ -286,6 +326,10 @@ class SessionTableTest {
 
     private SessionRecord renew(String sessionId, long now) {
         return run(t -> t.sessions.renewOrDrop(sessionId, now)).orElseThrow(() -> SessionTable.expired(sessionId));
+    }
+
+    private SessionRecord resume(String sessionId, OpenMode mode, long epoch, long now) {
+        return run(t -> t.sessions.resume(t.ns, sessionId, mode, epoch, "c", now, LEASE));
     }
 
     private int expire(long now) {

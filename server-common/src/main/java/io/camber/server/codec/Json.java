@@ -9,8 +9,14 @@ import tools.jackson.databind.json.JsonMapper;
 
 /** The one JSON codec for replicated commands, replies and stored records (Jackson 3, built once). */
 public final class Json {
+    /**
+     * Tolerant in both directions, because the Raft logs and the stores keep records written by older versions:
+     * unknown properties are ignored, and a number a record gained later (say a chunk server's data port) reads as
+     * 0 from records written before it existed, instead of failing the replay (Jackson 3 fails by default).
+     */
     public static final JsonMapper MAPPER = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .build();
 
     private Json() {

@@ -3,6 +3,7 @@ package io.camber.mds.session.web;
 import io.camber.common.CamberException;
 import io.camber.common.api.EpochInfo;
 import io.camber.common.api.OpenRequest;
+import io.camber.common.api.ResumeRequest;
 import io.camber.common.api.SessionInfo;
 import io.camber.mds.MdsProperties;
 import io.camber.mds.raft.MdsCommand;
@@ -53,6 +54,14 @@ public class SessionController {
     @PostMapping("/sessions/{id}/renew")
     public Mono<SessionInfo> renew(@PathVariable String id) {
         return mds.submit(new MdsCommand.RenewSession(id, clock.millis()), SessionInfo.class);
+    }
+
+    /** Takes back an expired session with its epoch while no other writer opened the volume (else FENCED). */
+    @PostMapping("/sessions/{id}/resume")
+    public Mono<SessionInfo> resume(@PathVariable String id, @RequestBody ResumeRequest r) {
+        Requests.body(r);
+        return mds.submit(new MdsCommand.ResumeSession(id, r.mode(), r.epoch(), r.client(), clock.millis(),
+                leaseMillis), SessionInfo.class);
     }
 
     @DeleteMapping("/sessions/{id}")

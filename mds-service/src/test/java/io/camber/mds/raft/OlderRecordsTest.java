@@ -1,0 +1,44 @@
+package io.camber.mds.raft;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camber.common.api.ChunkServerState;
+import io.camber.mds.topology.Topology;
+import io.camber.server.codec.Json;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Records as versions before the data port and volume ids wrote them, into the stores and the Raft log. A
+ * replica restarted on a newer version must still read them, or it cannot start (seen on a playground kept
+ * across an upgrade: the MDS failed to load its topology).
+ */
+class OlderRecordsTest {
+
+    private static <T> T read(String json, Class<T> type) {
+        return Json.read(json.getBytes(StandardCharsets.UTF_8), type);
+    }
+
+    @Test
+    void aStoredChunkServerWithoutADataPortReadsAsPortZero() {
+        Topology.ChunkServer cs = read("{\"id\":4,\"serverId\":3,\"host\":\"127.0.0.1\",\"port\":8211,"
+                + "\"diskPath\":\"/d\",\"capacityBytes\":1,\"state\":\"REGISTERED\"}", Topology.ChunkServer.class);
+        assertThat(cs.dataPort()).isZero();
+        assertThat(cs.port()).isEqualTo(8211);
+        assertThat(cs.state()).isEqualTo(ChunkServerState.REGISTERED);
+    }
+
+    @Test
+    void loggedCommandsFromBeforeReplayAsTheyDidThen() {
+        MdsCommand register = read("{\"op\":\"registerChunkServer\",\"registration\":{\"physicalPool\":\"pool1\","
+                + "\"zone\":\"z\",\"server\":\"s\",\"host\":\"h\",\"port\":8211,\"diskPath\":\"/d\","
+                + "\"capacityBytes\":1}}", MdsCommand.class);
+        assertThat(((MdsCommand.RegisterChunkServer) register).registration().dataPort()).isZero();
+
+        MdsCommand allocate = read("{\"op\":\"allocateSegment\",\"path\":\"/v\",\"offset\":0}", MdsCommand.class);
+        assertThat(((MdsCommand.AllocateSegment) allocate).volumeId()).as("by path, as then").isNull();
+
+        MdsCommand rename = read("{\"op\":\"rename\",\"from\":\"/a\",\"to\":\"/b\"}", MdsCommand.class);
+        assertThat(((MdsCommand.Rename) rename).nowMillis()).as("no busy check on replay").isNull();
+    }
+}
