@@ -67,6 +67,10 @@ class MdsApiIT {
         assertThat(http.post("/api/v1/sessions/not-a-session/renew", "").code()).isEqualTo("INVALID_ARGUMENT");
         assertThat(http.get("/api/v1/volumes/stat?path=/nope").code()).isEqualTo("NOT_FOUND");
         assertThat(http.get("/api/v1/nothing-here").status()).isEqualTo(404);
+        assertThat(http.get("/api/v1/volumes/segments?path=/fenced&limit=0").code()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(http.get("/api/v1/sessions?limit=1001").code()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(http.get("/api/v1/sessions?after=not-a-session").code()).isEqualTo("INVALID_ARGUMENT");
+        assertThat(http.get("/api/v1/sessions?limit=1").status()).isEqualTo(200);
         Response topo = http.post("/api/v1/topology/apply", "{\"physicalPools\":[{\"name\":\"\"}]}");
         assertThat(topo.status()).isEqualTo(400);
         assertThat(topo.code()).isEqualTo("INVALID_ARGUMENT");

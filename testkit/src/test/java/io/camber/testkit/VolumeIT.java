@@ -213,6 +213,59 @@ class VolumeIT {
         }
     }
 
+    /**
+     * Opens fence only the copysets that hold the volume's data; others are fenced before the writer's first write
+     * there, and a fenced writer cannot even learn a segment allocated after it was fenced.
+     */
+    @Test
+    void aWriterFencesCopysetsHoldingDataAtOpenTheOthersBeforeItsFirstWriteAndAFencedOneGetsNoSegment() {
+        AdminHttp http = new AdminHttp(cluster.url());
+        AdminHttp.Response created = http.post("/api/v1/volumes", Map.of("path", "/lazy", "size", VOLUME + ""));
+        long id = created.body().get("id").asLong();
+        try (CamberVolume first = CamberVolume.open(mds, chunks, "/lazy", OpenMode.READ_WRITE, "first", METRICS)) {
+            assertThat(copysetsKnowingEpoch(id)).as("a volume without data fences no copyset at open").isEmpty();
+            first.write(0, ByteBuffer.wrap(filled(4096, 'f'))).join();
+            int written = segment(http, "/lazy", 0).get("chunks").get(0).get("copysetId").asInt();
+            assertThat(copysetsKnowingEpoch(id)).as("the copyset written to, fenced before the write")
+                    .containsExactly(written);
+
+            try (CamberVolume second = CamberVolume.open(mds, chunks, "/lazy", OpenMode.READ_WRITE, "second",
+                    METRICS)) {
+                java.util.Set<Integer> holding = new java.util.TreeSet<>();
+                segment(http, "/lazy", 0).get("chunks").forEach(c -> holding.add(c.get("copysetId").asInt()));
+                assertThat(copysetsKnowingEpoch(id, second.epoch())).as("every copyset of the allocated segment")
+                        .containsExactlyElementsOf(holding);
+
+                assertThatThrownBy(() -> first.write(VOLUME - 4096, ByteBuffer.wrap(filled(4096, 'x'))).join())
+                        .as("the first writer asks for a new segment").hasRootCauseInstanceOf(CamberException.class)
+                        .rootCause().hasMessageContaining("opened read-write by another client");
+                assertThat(first.readOnly()).isTrue();
+                assertThat(http.get("/api/v1/volumes/segments?path=/lazy").body()).as("nothing allocated").hasSize(1);
+                second.write(VOLUME - 4096, ByteBuffer.wrap(filled(4096, 's'))).join();
+                assertThat(bytes(second.read(VOLUME - 4096, 4096).join())).isEqualTo(filled(4096, 's'));
+            }
+        }
+    }
+
+    private static tools.jackson.databind.JsonNode segment(AdminHttp http, String path, long offset) {
+        return http.get("/api/v1/volumes/segments/at?path=" + path + "&offset=" + offset).body();
+    }
+
+    /** Copysets on which some replica has applied a fence or write of the volume (with that epoch, if given). */
+    private static java.util.Set<Integer> copysetsKnowingEpoch(long volumeId, long... epoch) {
+        java.util.Set<Integer> out = new java.util.TreeSet<>();
+        for (MiniCluster.ChunkNode n : cluster.chunkServers()) {
+            for (io.camber.chunk.copyset.CopysetServer.CopysetStatus c : n.bootstrap().copysets().status()) {
+                Long known = n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow()
+                        .epochs().get(volumeId);
+                if (known != null && (epoch.length == 0 || known == epoch[0])) {
+                    out.add(c.copysetId());
+                }
+            }
+        }
+        return out;
+    }
+
     private static byte[] filled(int length, char c) {
         byte[] b = new byte[length];
         java.util.Arrays.fill(b, (byte) c);

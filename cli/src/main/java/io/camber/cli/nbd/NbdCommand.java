@@ -27,12 +27,16 @@ import java.util.concurrent.CountDownLatch;
 @Command(name = "nbd", description = "Serve volumes over NBD (nbdinfo, qemu-img, fio, the kernel's nbd driver).")
 public final class NbdCommand {
 
+    private static final String DEFAULT_HTTP = "127.0.0.1:10810";
+
     @Command(name = "serve", description = "Serve every volume as an NBD export named by its path; runs until stopped.")
     int serve(@Mixin ApiOptions api,
               @Option(names = "--listen", defaultValue = "127.0.0.1:10809", paramLabel = "HOST:PORT",
                       description = "NBD address (default ${DEFAULT-VALUE})") String listen,
-              @Option(names = "--http", defaultValue = "127.0.0.1:10810", paramLabel = "HOST:PORT",
-                      description = "health and Prometheus metrics (default ${DEFAULT-VALUE})") String http,
+              @Option(names = "--http", paramLabel = "HOST:PORT",
+                      description = "health and Prometheus metrics (default 127.0.0.1:10810, or a free port when"
+                              + " that one is taken, so a second server on the host starts with only --listen)")
+              String http,
               @Option(names = "--read-only", description = "open volumes read-only (never fences a writer)")
               boolean readOnly,
               @Option(names = "--max-connections", defaultValue = "512", paramLabel = "N",
@@ -53,9 +57,11 @@ public final class NbdCommand {
             VolumeExports exports = new VolumeExports(mds, chunks, registry, readOnly, "nbd@" + listen);
             NbdServer server = new NbdServer(exports, address(listen), true, readOnly, limits);
             server.start();
-            StatusEndpoint status = StatusEndpoint.start(address(http), registry);
+            StatusEndpoint status = http != null ? StatusEndpoint.start(address(http), registry)
+                    : StatusEndpoint.startPreferring(address(DEFAULT_HTTP), registry);
             api.out().println("serving Camber volumes over NBD on nbd://" + listen + "/<volume path>"
-                    + (readOnly ? " (read-only)" : "") + "; health and metrics on http://" + http + "/actuator");
+                    + (readOnly ? " (read-only)" : "") + "; health and metrics on http://" + status.address()
+                    + "/actuator");
             api.out().flush();
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -18,6 +18,24 @@ final class StatusEndpoint implements AutoCloseable {
         this.http = http;
     }
 
+    /** Listens on preferred, or on a free port of its host when preferred is taken. */
+    static StatusEndpoint startPreferring(InetSocketAddress preferred, PrometheusMeterRegistry registry) {
+        try {
+            return start(preferred, registry);
+        } catch (UncheckedIOException e) {
+            if (!(e.getCause() instanceof java.net.BindException)) {
+                throw e;
+            }
+            return start(new InetSocketAddress(preferred.getAddress(), 0), registry);
+        }
+    }
+
+    /** host:port it listens on. */
+    String address() {
+        InetSocketAddress a = http.getAddress();
+        return a.getAddress().getHostAddress() + ":" + a.getPort();
+    }
+
     static StatusEndpoint start(InetSocketAddress address, PrometheusMeterRegistry registry) {
         try {
             HttpServer http = HttpServer.create(address, 16);

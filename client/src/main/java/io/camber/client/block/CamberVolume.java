@@ -39,6 +39,12 @@ public final class CamberVolume implements BlockDevice {
         return t;
     });
 
+    /**
+     * The zeros every WRITE_ZEROES writes, shared and read-only: a flood of large zeroing requests then costs no
+     * heap of its own (each used to allocate its zeros, up to gigabytes with many in flight).
+     */
+    private static final ByteBuffer ZEROS = ByteBuffer.allocate(1 << 20).asReadOnlyBuffer();
+
     private final MdsAdminClient mds;
     private final ChunkClient chunks;
     private final EntryInfo entry;
@@ -49,6 +55,8 @@ public final class CamberVolume implements BlockDevice {
     // its own (every allocation is a replicated MDS command).
     private final Map<Long, CompletableFuture<SegmentInfo>> segments = new ConcurrentHashMap<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
+    /** Copysets this writer's epoch is committed on (or on its way to), by copyset id. */
+    private final Map<Integer, CompletableFuture<Void>> fences = new ConcurrentHashMap<>();
     private final PageSequencer pages = new PageSequencer();
     private final VolumeMetrics metrics;
     private final java.util.concurrent.ScheduledFuture<?> renewal;
@@ -70,7 +78,15 @@ public final class CamberVolume implements BlockDevice {
         this.renewal = RENEWALS.scheduleWithFixedDelay(this::renew, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Opens a volume: a read-write open takes a new epoch and fences every earlier writer. */
+    /**
+     * Opens a volume: a read-write open takes a new epoch and fences every earlier writer.
+     *
+     * <p>The fence: the new epoch is committed, before this open returns, on every copyset that holds data of the
+     * volume, so from then on an earlier writer's writes there are refused. Copysets without its data are fenced
+     * lazily, before this writer's first write or delete there; an earlier writer cannot reach them meanwhile,
+     * since every segment lookup of a writer carries its epoch and the MDS answers FENCED once a newer writer
+     * opened the volume. So a copyset that has lost its quorum delays only opens of volumes with data on it.
+     */
     public static CamberVolume open(MdsAdminClient mds, ChunkClient chunks, String path, OpenMode mode, String client,
                                     io.micrometer.core.instrument.MeterRegistry registry) {
         EntryInfo entry = mds.stat(path).join();
@@ -79,15 +95,68 @@ public final class CamberVolume implements BlockDevice {
         }
         SessionInfo session = mds.open(path, mode, client).join();
         List<CopysetInfo> copysets = mds.copysets(entry.pool()).join();
+        CamberVolume volume = new CamberVolume(mds, chunks, entry, session, copysets,
+                new VolumeMetrics(registry, path));
         if (mode == OpenMode.READ_WRITE) {
-            // Raise the new epoch on every copyset before the first write, so the previous writer's writes are
-            // refused everywhere from now on, not only where this client happens to write first.
-            CompletableFuture.allOf(copysets.stream().map(c -> chunks.fence(c, entry.id(), session.epoch()))
-                    .toArray(CompletableFuture[]::new)).join();
+            try {
+                CompletableFuture.allOf(holdingData(mds, path).stream().map(volume::fenced)
+                        .toArray(CompletableFuture[]::new)).join();
+            } catch (RuntimeException e) {
+                volume.close();
+                throw e;
+            }
         }
         LOG.info("event=volume-opened path={} mode={} epoch={} session={}", path, mode, session.epoch(),
                 session.sessionId());
-        return new CamberVolume(mds, chunks, entry, session, copysets, new VolumeMetrics(registry, path));
+        return volume;
+    }
+
+    /** The copysets holding any chunk of the volume, from its allocated segments (all pages). */
+    private static java.util.Set<Integer> holdingData(MdsAdminClient mds, String path) {
+        java.util.Set<Integer> ids = new java.util.TreeSet<>();
+        Long after = null;
+        while (true) {
+            List<SegmentInfo> page = mds.segments(path, after, PAGE).join();
+            page.forEach(s -> s.chunks().forEach(c -> ids.add(c.copysetId())));
+            if (page.size() < PAGE) {
+                return ids;
+            }
+            after = page.get(page.size() - 1).offset();
+        }
+    }
+
+    private static final int PAGE = 1000;
+
+    /**
+     * Completes once this writer's epoch is committed on the copyset (at most one FENCE per copyset and open; a
+     * failed one is tried again by the next write there).
+     */
+    private CompletableFuture<Void> fenced(int copysetId) {
+        CompletableFuture<Void> mine = new CompletableFuture<>();
+        CompletableFuture<Void> known = fences.putIfAbsent(copysetId, mine);
+        if (known != null) {
+            return known;
+        }
+        CompletableFuture<Void> sent;
+        try {
+            sent = chunks.fence(copyset(copysetId), entry.id(), session.epoch());
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        sent.whenComplete((x, e) -> {
+            if (e != null) {
+                fences.remove(copysetId, mine);
+                mine.completeExceptionally(e);
+            } else {
+                mine.complete(null);
+            }
+        });
+        return mine;
+    }
+
+    /** The epoch a writer shows the MDS with its segment lookups; null for a reader. */
+    private Long writerEpoch() {
+        return session.mode() == OpenMode.READ_WRITE ? session.epoch() : null;
     }
 
     /**
@@ -133,6 +202,13 @@ public final class CamberVolume implements BlockDevice {
 
     private static Throwable cause(Throwable e) {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** A newer writer opened the volume (the MDS or a copyset said so): this one turns read-only for good. */
+    private void loseIfFenced(Throwable failure) {
+        if (cause(failure) instanceof CamberException ce && ce.code() == ErrorCode.FENCED) {
+            lose(ce.getMessage());
+        }
     }
 
     private void lose(String why) {
@@ -236,7 +312,8 @@ public final class CamberVolume implements BlockDevice {
 
     private CompletableFuture<Void> chunkWrite(CopysetInfo c, long chunkId, long offset, ByteBuffer data) {
         checkWritable();
-        return chunks.write(c, entry.id(), session.epoch(), chunkId, offset, data).whenComplete((x, e) -> {
+        return fenced(c.copysetId()).thenCompose(f -> chunks.write(c, entry.id(), session.epoch(), chunkId, offset,
+                data)).whenComplete((x, e) -> {
             Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
             if (cause instanceof CamberException ce && ce.code() == ErrorCode.FENCED) {
                 lose(ce.getMessage());
@@ -285,8 +362,9 @@ public final class CamberVolume implements BlockDevice {
             // A whole chunk: delete it, releasing its file; it reads as zeros from then on.
             SegmentInfo.ChunkLocation loc = seg.chunks().get(p.chunkIndex());
             checkWritable();
-            return pages.run(loc.chunkId(), 0, layout.chunkSize() / VolumeLayout.PAGE - 1, () -> chunks.delete(
-                    copyset(loc.copysetId()), entry.id(), session.epoch(), loc.chunkId()).thenApply(x -> null));
+            return pages.run(loc.chunkId(), 0, layout.chunkSize() / VolumeLayout.PAGE - 1, () ->
+                    fenced(loc.copysetId()).thenCompose(f -> chunks.delete(copyset(loc.copysetId()), entry.id(),
+                            session.epoch(), loc.chunkId())).thenApply(x -> null));
         }
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         int step = 1 << 20;
@@ -294,7 +372,7 @@ public final class CamberVolume implements BlockDevice {
             int len = Math.min(step, p.length() - done);
             VolumeLayout.Piece part = new VolumeLayout.Piece(p.segmentOffset(), p.chunkIndex(),
                     p.offsetInChunk() + done, len, 0);
-            writes.add(writePiece(seg, part, ByteBuffer.allocate(len)));
+            writes.add(writePiece(seg, part, ZEROS.slice(0, len)));
         }
         return CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new));
     }
@@ -311,8 +389,9 @@ public final class CamberVolume implements BlockDevice {
         if (known != null) {
             return known;
         }
-        mds.segment(entry.id(), segmentOffset).thenApply(this::ours).whenComplete((seg, e) -> {
+        mds.segment(entry.id(), segmentOffset, writerEpoch()).thenApply(this::ours).whenComplete((seg, e) -> {
             if (e != null) {
+                loseIfFenced(e);
                 segments.remove(segmentOffset, mine); // a failed allocation is asked again next time
                 mine.completeExceptionally(e);
             } else {
@@ -328,7 +407,11 @@ public final class CamberVolume implements BlockDevice {
         if (known != null) {
             return known.thenApply(Optional::of);
         }
-        return mds.findSegment(entry.id(), segmentOffset).thenApply(s -> {
+        return mds.findSegment(entry.id(), segmentOffset, writerEpoch()).whenComplete((s, e) -> {
+            if (e != null) {
+                loseIfFenced(e);
+            }
+        }).thenApply(s -> {
             s.map(this::ours).ifPresent(seg -> segments.putIfAbsent(segmentOffset,
                     CompletableFuture.completedFuture(seg)));
             return s;

@@ -91,17 +91,25 @@ public final class MdsAdminClient {
 
     /**
      * The segment of the volume with this id holding offset, allocated on first touch; NOT_FOUND once that volume
-     * was deleted, even if another one took its path.
+     * was deleted, even if another one took its path. A writer passes its epoch (null otherwise): FENCED once
+     * another writer opened the volume.
      */
-    public CompletableFuture<SegmentInfo> segment(long volumeId, long offset) {
-        return send(post("/api/v1/volumes/segments", new SegmentRequest(null, offset, volumeId)), SegmentInfo.class);
+    public CompletableFuture<SegmentInfo> segment(long volumeId, long offset, Long epoch) {
+        return send(post("/api/v1/volumes/segments", new SegmentRequest(null, offset, volumeId, epoch)),
+                SegmentInfo.class);
     }
 
-    /** The segment holding offset if it is allocated; empty otherwise (reads of it are zeros). */
-    public CompletableFuture<Optional<SegmentInfo>> findSegment(long volumeId, long offset) {
+    /** The segment holding offset if it is allocated; empty otherwise (reads of it are zeros). Epoch as above. */
+    public CompletableFuture<Optional<SegmentInfo>> findSegment(long volumeId, long offset, Long epoch) {
         // 204 No Content means "not allocated"; any error (404 included) stays an error, never a hole.
-        return send(get("/api/v1/volumes/segments/at?volumeId=" + volumeId + "&offset=" + offset), SegmentInfo.class)
-                .thenApply(Optional::ofNullable);
+        return send(get("/api/v1/volumes/segments/at?volumeId=" + volumeId + "&offset=" + offset
+                + (epoch == null ? "" : "&epoch=" + epoch)), SegmentInfo.class).thenApply(Optional::ofNullable);
+    }
+
+    /** One page of a volume's allocated segments, after the segment holding offset after (null: from the start). */
+    public CompletableFuture<List<SegmentInfo>> segments(String path, Long after, int limit) {
+        return send(get("/api/v1/volumes/segments?path=" + q(path) + (after == null ? "" : "&after=" + after)
+                + "&limit=" + limit), SegmentInfo[].class).thenApply(List::of);
     }
 
     public CompletableFuture<List<CopysetInfo>> copysets(String pool) {

@@ -119,6 +119,11 @@ class NbdServerTest {
         }
         assertThat(resolver.opens).containsExactly(new MapExportResolver.Open("disk", true),
                 new MapExportResolver.Open("ro", true), new MapExportResolver.Open("disk", false));
+        // The server closes the GO device when it sees the disconnect, on its own thread: wait for it.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (resolver.device("disk").closes.get() < 2 && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+        }
         assertThat(resolver.device("disk").closes.get()).isEqualTo(2);
     }
 
@@ -423,7 +428,7 @@ class NbdServerTest {
     private static void awaitClosed(MemoryBlockDevice device, int closes) {
         long deadline = System.currentTimeMillis() + 5000;
         while (device.closes.get() < closes && System.currentTimeMillis() < deadline) {
-            Thread.onSpinWait();
+            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
         assertThat(device.closes.get()).isEqualTo(closes);
     }

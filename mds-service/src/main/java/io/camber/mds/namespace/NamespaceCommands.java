@@ -112,6 +112,15 @@ public final class NamespaceCommands {
         return reader.byId(id).filter(Entry::isVolume).orElseThrow(() -> volumeGone(id));
     }
 
+    /** Refuses a writer whose epoch is older than the volume's: another writer opened it since. */
+    public static void checkWriter(Entry volume, Long epoch) {
+        if (epoch != null && volume.epoch() > epoch) {
+            throw new CamberException(ErrorCode.FENCED, "volume " + volume.id() + " was opened read-write by another"
+                    + " client (epoch " + volume.epoch() + ") after this writer (epoch " + epoch + "); reopen it to"
+                    + " write");
+        }
+    }
+
     public static CamberException volumeGone(long id) {
         return CamberException.notFound("volume " + id + " no longer exists: it was deleted (a volume created since"
                 + " at the same path is another volume); open it again by path");

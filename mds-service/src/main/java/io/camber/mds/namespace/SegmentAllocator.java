@@ -66,6 +66,18 @@ public final class SegmentAllocator {
         return out;
     }
 
+    /** One page of a volume's segments in offset order: at most limit, after the segment holding offset after. */
+    public static List<SegmentInfo> list(RocksStore store, Entry volume, Long after, int limit) {
+        long first = after == null ? 0 : Math.floorDiv(after, volume.segmentSize()) + 1;
+        List<SegmentInfo> out = new ArrayList<>();
+        if (first < 0) {
+            first = 0;
+        }
+        store.scan(Keys.SEGMENTS, Keys.id(volume.id()), Keys.ids(volume.id(), first), limit,
+                (k, v) -> out.add(Json.read(v, SegmentInfo.class)));
+        return out;
+    }
+
     /** Forgets every segment of a deleted volume. */
     static void dropAll(RocksStore store, RocksStore.Batch batch, long volumeId) {
         store.scan(Keys.SEGMENTS, Keys.id(volumeId), Integer.MAX_VALUE, (k, v) -> batch.delete(Keys.SEGMENTS, k));

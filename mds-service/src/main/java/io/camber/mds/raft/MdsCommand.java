@@ -62,9 +62,10 @@ public sealed interface MdsCommand {
     /**
      * Returns the segment holding offset, allocating it if this is the first touch. An open volume names itself by
      * volumeId, so a path renamed or re-created meanwhile can never lead it to another volume; path is used only
-     * when volumeId is null (entries logged before volume ids were sent).
+     * when volumeId is null (entries logged before volume ids were sent). A writer's epoch older than the volume's
+     * is refused with FENCED; null (readers, older entries) skips the check.
      */
-    record AllocateSegment(String path, long offset, Long volumeId) implements MdsCommand {
+    record AllocateSegment(String path, long offset, Long volumeId, Long epoch) implements MdsCommand {
     }
 
     /** Opens a session; read-write bumps the epoch. */

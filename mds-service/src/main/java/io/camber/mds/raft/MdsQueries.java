@@ -62,11 +62,12 @@ final class MdsQueries {
             return list(q.path());
         } else if (query instanceof FindSegment q) {
             Entry volume = q.volumeId() != null ? volumeById(q.volumeId()) : volume(q.path());
+            NamespaceCommands.checkWriter(volume, q.epoch());
             return SegmentAllocator.find(store, volume, q.offset());
         } else if (query instanceof ListSegments q) {
-            return SegmentAllocator.list(store, volume(q.path()).id());
+            return SegmentAllocator.list(store, volume(q.path()), q.after(), q.limit());
         } else if (query instanceof ListSessions q) {
-            return sessions(q.path());
+            return sessions(q.path(), q.after(), q.limit());
         } else if (query instanceof GetEpoch q) {
             Entry e = reader.byId(q.volumeId()).filter(Entry::isVolume)
                     .orElseThrow(() -> CamberException.notFound("no volume with id " + q.volumeId()));
@@ -99,13 +100,13 @@ final class MdsQueries {
         return e;
     }
 
-    private List<?> sessions(String path) {
+    private List<?> sessions(String path, String after, int limit) {
         SessionTable table = new SessionTable(store, null);
         if (path == null || path.isBlank()) {
-            return table.all().stream().map(s -> SessionViews.info(s, pathOf(s))).toList();
+            return table.page(null, after, limit).stream().map(s -> SessionViews.info(s, pathOf(s))).toList();
         }
         Entry v = volume(path);
-        return table.of(v.id()).stream().map(s -> SessionViews.info(s, canonical(path))).toList();
+        return table.page(v.id(), after, limit).stream().map(s -> SessionViews.info(s, canonical(path))).toList();
     }
 
     private String pathOf(SessionRecord s) {

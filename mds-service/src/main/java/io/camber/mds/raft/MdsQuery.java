@@ -51,15 +51,15 @@ public sealed interface MdsQuery {
     }
 
     /** The segment at offset if it is allocated; null otherwise. */
-    record FindSegment(String path, long offset, Long volumeId) implements MdsQuery {
+    record FindSegment(String path, long offset, Long volumeId, Long epoch) implements MdsQuery {
     }
 
-    /** Every allocated segment of a volume. */
-    record ListSegments(String path) implements MdsQuery {
+    /** Allocated segments of a volume in offset order: at most limit, after the segment at offset after (or null). */
+    record ListSegments(String path, Long after, int limit) implements MdsQuery {
     }
 
-    /** Sessions of one volume, or (path null) of all. */
-    record ListSessions(String path) implements MdsQuery {
+    /** Sessions of one volume, or (path null) of all, in id order: at most limit, after the session after (or null). */
+    record ListSessions(String path, String after, int limit) implements MdsQuery {
     }
 
     /** A volume's newest epoch. */

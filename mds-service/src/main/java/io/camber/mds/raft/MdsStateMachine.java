@@ -92,6 +92,7 @@ public final class MdsStateMachine extends RocksStateMachine {
             return Boolean.TRUE;
         } else if (command instanceof AllocateSegment c) {
             Entry volume = c.volumeId() != null ? ns.volumeById(c.volumeId()) : ns.volume(c.path());
+            NamespaceCommands.checkWriter(volume, c.epoch());
             return SegmentAllocator.getOrAllocate(store, batch, volume, c.offset(), topology);
         } else if (command instanceof OpenSession c) {
             return SessionViews.info(sessions.open(ns, c.path(), c.mode(), c.client(), c.uuid(), c.nowMillis(),

@@ -136,6 +136,34 @@ public final class SessionTable {
         return out;
     }
 
+    /**
+     * One page of sessions (of one volume, or of all when volumeId is null) in session-id order: at most limit,
+     * after the session with id after (or from the first when null).
+     */
+    public List<SessionRecord> page(Long volumeId, String after, int limit) {
+        byte[] prefix = volumeId == null ? new byte[0] : Keys.id(volumeId);
+        byte[] from = prefix;
+        byte[] skip = null;
+        if (after != null && !after.isBlank()) {
+            SessionId id = SessionId.parse(after);
+            if (volumeId != null && id.volumeId() != volumeId) {
+                throw CamberException.invalid("after=" + after + " is a session of another volume: pass the last"
+                        + " session id of the previous page");
+            }
+            skip = key(id.volumeId(), id.uuid());
+            from = skip;
+        }
+        byte[] excluded = skip;
+        List<SessionRecord> out = new ArrayList<>();
+        // One more than asked, since the cursor's own session (if it still exists) is skipped.
+        store.scan(Keys.SESSIONS, prefix, from, limit + 1, (k, v) -> {
+            if (out.size() < limit && (excluded == null || !java.util.Arrays.equals(k, excluded))) {
+                out.add(Json.read(v, SessionRecord.class));
+            }
+        });
+        return out;
+    }
+
     public List<SessionRecord> all() {
         List<SessionRecord> out = new ArrayList<>();
         store.scan(Keys.SESSIONS, new byte[0], Integer.MAX_VALUE, (k, v) -> out.add(Json.read(v, SessionRecord.class)));

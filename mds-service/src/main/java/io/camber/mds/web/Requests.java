@@ -23,4 +23,19 @@ public final class Requests {
         VolumePaths.split(path);
         return path;
     }
+
+    /** Largest page a listing answers. */
+    public static final int MAX_PAGE = 1000;
+
+    /** A listing's page size: MAX_PAGE when not given, refused outside 1..MAX_PAGE. */
+    public static int pageLimit(Integer limit) {
+        if (limit == null) {
+            return MAX_PAGE;
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw CamberException.invalid("limit=" + limit + " is out of range: ask for 1 to " + MAX_PAGE
+                    + " items per page and page on with after=");
+        }
+        return limit;
+    }
 }

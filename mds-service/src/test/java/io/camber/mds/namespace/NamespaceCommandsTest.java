@@ -291,6 +291,21 @@ class NamespaceCommandsTest {
     }
 
     @Test
+    void segmentsAreListedInPagesAfterAnOffset() {
+        Entry v = run(ns -> ns.create("/paged", 4 * SEGMENT, null, null, NOW, topology));
+        for (int i = 3; i >= 0; i--) {
+            allocate(v, i * SEGMENT + 5);
+        }
+        assertThat(SegmentAllocator.list(store, v, null, 3)).extracting(SegmentInfo::offset)
+                .containsExactly(0L, SEGMENT, 2 * SEGMENT);
+        assertThat(SegmentAllocator.list(store, v, 2 * SEGMENT, 3)).extracting(SegmentInfo::offset)
+                .containsExactly(3 * SEGMENT);
+        assertThat(SegmentAllocator.list(store, v, 2 * SEGMENT + 17, 3)).extracting(SegmentInfo::offset)
+                .as("any offset inside a segment stands for it").containsExactly(3 * SEGMENT);
+        assertThat(SegmentAllocator.list(store, v, 3 * SEGMENT, 3)).isEmpty();
+    }
+
+    @Test
     void aReadOnlySessionDoesNotBlockDelete() {
         Entry v = run(ns -> ns.create("/v", SEGMENT, null, null, NOW, topology));
         run((ns, b) -> new SessionTable(store, b).open(ns, "/v", OpenMode.READ_ONLY, "reader",

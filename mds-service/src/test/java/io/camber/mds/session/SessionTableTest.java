@@ -202,6 +202,25 @@ class SessionTableTest {
     }
 
     @Test
+    void sessionsAreListedInPagesThatResumeAfterTheLastIdSeen() {
+        List<SessionRecord> opened = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            opened.add(open("/v", OpenMode.READ_ONLY, NOW));
+        }
+        List<String> ids = opened.stream().map(SessionRecord::sessionId).sorted().toList();
+        SessionTable table = new SessionTable(store, null);
+
+        List<SessionRecord> first = table.page(volume.id(), null, 2);
+        List<SessionRecord> second = table.page(volume.id(), first.get(1).sessionId(), 2);
+        List<SessionRecord> last = table.page(null, second.get(1).sessionId(), 2);
+        assertThat(java.util.stream.Stream.of(first, second, last).flatMap(List::stream).map(SessionRecord::sessionId))
+                .containsExactlyElementsOf(ids);
+        assertThat(table.page(volume.id(), ids.get(4), 2)).isEmpty();
+        assertError(() -> table.page(volume.id() + 1, ids.get(0), 2), ErrorCode.INVALID_ARGUMENT)
+                .hasMessageContaining("another volume");
+    }
+
+    @Test
     void aRefusedLateRenewalDropsTheSessionForGood() {
         SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
 

@@ -87,9 +87,9 @@ public class VolumeController {
     public Mono<SegmentInfo> segment(@RequestBody SegmentRequest r) {
         Long volumeId = Requests.body(r).volumeId();
         String path = volumeId != null ? null : Requests.path(r.path(), "path");
-        return mds.query(new MdsQuery.FindSegment(path, r.offset(), volumeId), SegmentInfo.class)
-                .switchIfEmpty(Mono.defer(() ->
-                        mds.submit(new MdsCommand.AllocateSegment(path, r.offset(), volumeId), SegmentInfo.class)));
+        return mds.query(new MdsQuery.FindSegment(path, r.offset(), volumeId, r.epoch()), SegmentInfo.class)
+                .switchIfEmpty(Mono.defer(() -> mds.submit(
+                        new MdsCommand.AllocateSegment(path, r.offset(), volumeId, r.epoch()), SegmentInfo.class)));
     }
 
     /**
@@ -99,15 +99,19 @@ public class VolumeController {
     @GetMapping("/volumes/segments/at")
     public Mono<ResponseEntity<SegmentInfo>> segmentAt(@RequestParam(required = false) String path,
                                                        @RequestParam(required = false) Long volumeId,
-                                                       @RequestParam long offset) {
+                                                       @RequestParam long offset,
+                                                       @RequestParam(required = false) Long epoch) {
         String named = volumeId != null ? null : Requests.path(path, "path");
-        return mds.query(new MdsQuery.FindSegment(named, offset, volumeId), SegmentInfo.class)
+        return mds.query(new MdsQuery.FindSegment(named, offset, volumeId, epoch), SegmentInfo.class)
                 .map(ResponseEntity::ok)
                 .defaultIfEmpty(ResponseEntity.noContent().build());
     }
 
+    /** A page of a volume's segments: at most limit (1000 by default and at most), after the offset after. */
     @GetMapping("/volumes/segments")
-    public Mono<List<SegmentInfo>> segments(@RequestParam String path) {
-        return mds.query(new MdsQuery.ListSegments(Requests.path(path, "path")), SegmentInfo[].class).map(List::of);
+    public Mono<List<SegmentInfo>> segments(@RequestParam String path, @RequestParam(required = false) Long after,
+                                            @RequestParam(required = false) Integer limit) {
+        return mds.query(new MdsQuery.ListSegments(Requests.path(path, "path"), after, Requests.pageLimit(limit)),
+                SegmentInfo[].class).map(List::of);
     }
 }

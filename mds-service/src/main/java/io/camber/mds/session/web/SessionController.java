@@ -70,10 +70,13 @@ public class SessionController {
         return mds.submit(new MdsCommand.CloseSession(id), Boolean.class).then();
     }
 
+    /** A page of sessions (of one volume or all): at most limit (1000 by default and at most), after a session id. */
     @GetMapping("/sessions")
-    public Mono<List<SessionInfo>> list(@RequestParam(required = false) String path) {
-        return mds.query(new MdsQuery.ListSessions(path == null ? null : Requests.path(path, "path")),
-                SessionInfo[].class).map(List::of);
+    public Mono<List<SessionInfo>> list(@RequestParam(required = false) String path,
+                                        @RequestParam(required = false) String after,
+                                        @RequestParam(required = false) Integer limit) {
+        return mds.query(new MdsQuery.ListSessions(path == null ? null : Requests.path(path, "path"), after,
+                Requests.pageLimit(limit)), SessionInfo[].class).map(List::of);
     }
 
     @GetMapping("/epochs/{volumeId}")
