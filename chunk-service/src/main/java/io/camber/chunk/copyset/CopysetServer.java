@@ -33,11 +33,12 @@ public final class CopysetServer implements AutoCloseable {
     private final Path copysetsDir;
 
     /** Starts the Ratis server of this chunk server, resuming the copysets found under dataDir. */
-    public CopysetServer(long chunkServerId, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
+    public CopysetServer(long chunkServerId, String host, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
                          SpaceGuard space, RaftSettings raft) throws IOException {
         this.copysetsDir = dataDir.resolve("copysets");
+        // Bound to the address the chunk server registers (127.0.0.1 by default), not to every interface.
         this.server = new GroupServer(CopysetPeers.peerId(chunkServerId),
-                RatisProperties.server(raft, port, dataDir.resolve("raft")),
+                RatisProperties.server(raft, host, port, dataDir.resolve("raft")),
                 gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space), null);
     }
 

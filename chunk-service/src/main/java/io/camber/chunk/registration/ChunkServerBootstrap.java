@@ -75,7 +75,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             // copysets are up.
             dataPort = new DataPortServer(props.host(), props.dataPort(), dataRequests, 2);
             chunkServerId = registerWithRetry();
-            copysets = new CopysetServer(chunkServerId, props.raftPort(), props.dataDir(), pool,
+            copysets = new CopysetServer(chunkServerId, props.host(), props.raftPort(), props.dataDir(), pool,
                     props.chunkSize().toBytes(), space, props.raft());
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {

@@ -45,8 +45,11 @@ public final class ReplicatedNode implements AutoCloseable {
                 .map(e -> RaftPeer.newBuilder().setId(e.getKey()).setAddress(e.getValue()).build())
                 .toList();
         this.group = RaftGroup.valueOf(groupId, peers);
-        int port = Integer.parseInt(config.address().substring(config.address().lastIndexOf(':') + 1));
-        RaftProperties props = RatisProperties.server(config.raft(), port, config.dataDir().resolve("raft"));
+        int colon = config.address().lastIndexOf(':');
+        int port = Integer.parseInt(config.address().substring(colon + 1));
+        // Listens only on the address its peers know it by (127.0.0.1 in the playground), not on every interface.
+        RaftProperties props = RatisProperties.server(config.raft(), config.address().substring(0, colon), port,
+                config.dataDir().resolve("raft"));
         this.server = new GroupServer(config.nodeId(), props, gid -> stateMachine, group);
         this.client = RaftClient.newBuilder()
                 .setProperties(RatisProperties.client(config.raft(), Duration.ofSeconds(3)))
