@@ -37,9 +37,55 @@ class NbdKillIT {
     @BeforeAll
     static void up() throws IOException {
         playground = PlaygroundFixture.up("NbdKillIT");
-        Result create = PlaygroundFixture.cli("volume", "create", VOLUME, "--size", "1GiB", PlaygroundFixture.GATEWAY);
-        assertThat(create.code()).as(create.err()).isZero();
+        for (String volume : List.of(VOLUME, OUTAGE_VOLUME)) {
+            Result create = PlaygroundFixture.cli("volume", "create", volume, "--size", "1GiB",
+                    PlaygroundFixture.GATEWAY);
+            assertThat(create.code()).as(create.err()).isZero();
+        }
     }
+
+    private static final String OUTAGE_VOLUME = "/outage-verify";
+    private static final long OUTAGE_SECONDS = 60;
+
+    /**
+     * The gateway and the MDS killed -9 and kept down for a minute (three session leases) while fio writes and
+     * verifies through NBD: IO on allocated segments needs neither, so fio must see no error and no long pause, and
+     * once they are back the writer takes its expired session back with its epoch instead of turning read-only.
+     */
+    @Test
+    void theGatewayAndTheMdsDownForAMinuteUnderFioVerifyCostNoError() throws Exception {
+        String uri = "nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + OUTAGE_VOLUME;
+        // Passes over 64 MiB, each written then verified, with writes held to 400/s: the job lasts at least
+        // LOOPS x 41 s on any machine, long enough to span the outage and the first minute after the return.
+        FioRun fio = fio("outage", uri, List.of("--rw=randwrite", "--do_verify=1", "--loops=" + LOOPS,
+                "--rate_iops=0,400"));
+        Thread.sleep(3000);
+        List<ProcessRecord> victims = List.of(playground.process("gateway"), playground.process("mds-service"));
+        for (ProcessRecord victim : victims) {
+            ProcessHandle handle = ProcessHandle.of(victim.pid()).orElseThrow();
+            handle.destroyForcibly();
+            handle.onExit().get(30, TimeUnit.SECONDS);
+        }
+        System.out.printf("NbdKillIT: killed -9 the gateway and the MDS; down for %d s%n", OUTAGE_SECONDS);
+        Thread.sleep(OUTAGE_SECONDS * 1000);
+        assertThat(fio.process().isAlive()).as("fio ended during the outage: make the job longer").isTrue();
+        Result restart = playground.upAgain();
+        assertThat(restart.code()).as("restart failed:\n%s%s", restart.out(), restart.err()).isZero();
+
+        assertThat(fio.process().isAlive()).as("fio still writing once the MDS is back").isTrue();
+        JsonNode run = finish(fio, "write and verify across the outage", 900);
+        double maxPause = run.path("write").path("clat_ns").path("max").asDouble() / 1e9;
+        System.out.printf("NbdKillIT: %d writes across the outage, %.0f IOPS, longest write %.2f s, %d verified%n",
+                run.path("write").path("total_ios").asLong(), run.path("write").path("iops").asDouble(), maxPause,
+                run.path("read").path("total_ios").asLong());
+        assertThat(run.path("write").path("total_ios").asLong()).isEqualTo(LOOPS * 16384L);
+        assertThat(maxPause).as("longest write").isLessThan(MAX_PAUSE_SECONDS);
+        String nbdLog = Files.readString(playground.dir.resolve("logs").resolve("nbd.log"));
+        assertThat(nbdLog).as("the writer took its expired session back")
+                .contains("event=session-resumed path=" + OUTAGE_VOLUME);
+    }
+
+    private static final int LOOPS = 4;
 
     @AfterAll
     static void down() {
@@ -100,7 +146,11 @@ class NbdKillIT {
 
     /** fio through NBD, writing (then verifying) or only verifying the same blocks: same seed, same offsets. */
     private static FioRun fio(String name, List<String> mode) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("fio", "--name=" + name, "--ioengine=nbd", "--uri=" + URI,
+        return fio(name, URI, mode);
+    }
+
+    private static FioRun fio(String name, String uri, List<String> mode) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of("fio", "--name=" + name, "--ioengine=nbd", "--uri=" + uri,
                 "--bs=4k", "--iodepth=16", "--size=" + SIZE, "--randseed=4242", "--verify=crc32c",
                 "--verify_fatal=1", "--output-format=json"));
         cmd.addAll(mode);
@@ -110,8 +160,12 @@ class NbdKillIT {
     }
 
     private static JsonNode finish(FioRun fio, String what) throws Exception {
-        assertThat(fio.process().waitFor(300, TimeUnit.SECONDS)).as("fio (%s) did not finish within 300 s", what)
-                .isTrue();
+        return finish(fio, what, 300);
+    }
+
+    private static JsonNode finish(FioRun fio, String what, int seconds) throws Exception {
+        assertThat(fio.process().waitFor(seconds, TimeUnit.SECONDS)).as("fio (%s) did not finish within %d s", what,
+                seconds).isTrue();
         String json = Files.readString(fio.output(), StandardCharsets.UTF_8);
         String err = Files.readString(fio.output().resolveSibling(fio.output().getFileName() + ".err"));
         assertThat(fio.process().exitValue()).as("fio (%s) exit code; output:\n%s\n%s", what, json, err).isZero();
