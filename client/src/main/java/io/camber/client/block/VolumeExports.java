@@ -5,12 +5,14 @@ import io.camber.client.mds.MdsAdminClient;
 import io.camber.client.nbd.ExportInfo;
 import io.camber.client.nbd.ExportResolver;
 import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
 import io.camber.common.api.EntryInfo;
 import io.camber.common.api.EntryType;
 import io.camber.common.api.OpenMode;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -70,7 +72,8 @@ public final class VolumeExports implements ExportResolver {
         }
         if (opener) {
             try {
-                shared.volume.complete(CamberVolume.open(mds, chunks, path, mode, clientName, registry));
+                shared.volume.complete(whileUnavailable("opening " + path,
+                        () -> CamberVolume.open(mds, chunks, path, mode, clientName, registry)));
             } catch (RuntimeException e) {
                 synchronized (open) {
                     open.remove(key, shared); // the next connection tries again
@@ -94,16 +97,53 @@ public final class VolumeExports implements ExportResolver {
     @Override
     public BlockDevice probe(String exportName) {
         String path = pathOf(exportName);
-        EntryInfo entry;
-        try {
-            entry = mds.stat(path).join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof CamberException ce ? ce : e;
-        }
+        EntryInfo entry = whileUnavailable("looking up " + path, () -> mds.stat(path).join());
         if (entry.type() != EntryType.VOLUME) {
             throw CamberException.invalid(path + " is a directory, not a volume");
         }
         return new Probe(entry.size(), readOnly);
+    }
+
+    /** How long a lookup or open waits for an unreachable MDS (restarting, electing) before giving up. */
+    static final Duration MDS_PATIENCE = Duration.ofSeconds(15);
+
+    /**
+     * Runs call, again while it fails because the MDS cannot be reached or has no leader (pausing 200 ms doubling
+     * to 2 s), for at most {@link #MDS_PATIENCE}: a client connecting right after a restart then waits a moment
+     * instead of being told its export does not exist. Any other answer, error or not, returns at once.
+     */
+    private static <T> T whileUnavailable(String what, java.util.function.Supplier<T> call) {
+        long deadline = System.nanoTime() + MDS_PATIENCE.toNanos();
+        long pause = 200;
+        while (true) {
+            CamberException failure;
+            try {
+                return call.get();
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof CamberException ce)) {
+                    throw e;
+                }
+                failure = ce;
+            } catch (CamberException e) {
+                failure = e;
+            }
+            boolean retryable = failure.code() == ErrorCode.UNAVAILABLE || failure.code() == ErrorCode.NO_LEADER;
+            if (!retryable) {
+                throw failure;
+            }
+            if (System.nanoTime() + pause * 1_000_000 > deadline) {
+                throw new CamberException(ErrorCode.UNAVAILABLE, "the MDS could not be reached for "
+                        + MDS_PATIENCE.toSeconds() + " s while " + what + " (" + failure.getMessage()
+                        + "); the export exists or not, we cannot tell: retry once the MDS is up");
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure;
+            }
+            pause = Math.min(2000, pause * 2);
+        }
     }
 
     private static String pathOf(String exportName) {

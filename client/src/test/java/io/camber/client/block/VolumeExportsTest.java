@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 /** Volumes as NBD exports, against an MDS stand-in on a real HTTP port that records every call it gets. */
 class VolumeExportsTest {
     private final List<String> calls = new CopyOnWriteArrayList<>();
+    /** Calls still to answer 503, as a gateway does while the MDS behind it restarts. */
+    private final java.util.concurrent.atomic.AtomicInteger unavailable = new java.util.concurrent.atomic.AtomicInteger();
     private HttpServer mds;
     private ChunkClient chunks;
     private VolumeExports exports;
@@ -41,7 +43,10 @@ class VolumeExportsTest {
         calls.add(call);
         String body;
         int status = 200;
-        if (call.equals("GET /api/v1/volumes/stat?path=%2Fvol")) {
+        if (unavailable.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+            status = 503;
+            body = "{\"code\":\"UNAVAILABLE\",\"detail\":\"the MDS is restarting\"}";
+        } else if (call.equals("GET /api/v1/volumes/stat?path=%2Fvol")) {
             body = "{\"id\":7,\"path\":\"/vol\",\"type\":\"VOLUME\",\"owner\":\"o\",\"size\":1073741824,\"pool\":\"p\","
                     + "\"chunkSize\":16777216,\"segmentSize\":1073741824,\"epoch\":3,\"createdAtMillis\":1}";
         } else if (call.equals("GET /api/v1/volumes/stat?path=%2Fdir")) {
@@ -83,6 +88,21 @@ class VolumeExportsTest {
         assertThatThrownBy(() -> exports.open("/nope", false)).isInstanceOf(CamberException.class);
         assertThat(calls).containsExactly("GET /api/v1/volumes/stat?path=%2Fnope",
                 "GET /api/v1/volumes/stat?path=%2Fnope");
+    }
+
+    @Test
+    void aLookupWaitsForAnMdsThatIsBrieflyUnreachableAndSaysSoWhenItStaysAway() {
+        unavailable.set(2);
+        assertThat(exports.probe("vol").size()).isEqualTo(1L << 30);
+        assertThat(calls).hasSize(3);
+
+        unavailable.set(Integer.MAX_VALUE);
+        long t0 = System.nanoTime();
+        assertThatThrownBy(() -> exports.probe("vol")).isInstanceOfSatisfying(CamberException.class, e -> {
+            assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
+            assertThat(e.getMessage()).contains("could not be reached", "retry once the MDS is up");
+        });
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isGreaterThan(java.time.Duration.ofSeconds(10));
     }
 
     @AfterEach
