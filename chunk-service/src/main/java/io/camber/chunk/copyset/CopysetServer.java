@@ -54,11 +54,14 @@ public final class CopysetServer implements AutoCloseable {
             if (server.hosts(gid)) {
                 continue;
             }
-            long preferred = preferredLeader(c);
+            // One member per copyset gets a higher election priority, rotating with the copyset id, so that
+            // leaders (and the write load they carry) spread over the chunk servers instead of piling on one.
+            int preferred = Math.floorMod(c.copysetId(), c.members().size());
             List<RaftPeer> peers = new ArrayList<>();
-            for (CopysetPeers.Member m : c.members()) {
+            for (int i = 0; i < c.members().size(); i++) {
+                CopysetPeers.Member m = c.members().get(i);
                 peers.add(RaftPeer.newBuilder().setId(CopysetPeers.peerId(m.chunkServerId())).setAddress(m.address())
-                        .setPriority(m.chunkServerId() == preferred ? 1 : 0).build());
+                        .setPriority(i == preferred ? 1 : 0).build());
             }
             server.addGroup(RaftGroup.valueOf(gid, peers));
             LOG.info("event=copyset-created pool={} copyset={} peers={}", c.logicalPoolId(), c.copysetId(), peers);
@@ -68,17 +71,6 @@ public final class CopysetServer implements AutoCloseable {
     /** The Ratis server hosting every copyset here, for requests submitted in-process (the data port). */
     public RaftServer raftServer() {
         return server.raftServer();
-    }
-
-    /**
-     * The chunk server that gets the higher election priority in a copyset, so that leaders (and the write load
-     * they carry) spread over the chunk servers instead of piling on some. It rotates with the copyset id over the
-     * members sorted by id, not in the order the MDS lists them: that order differs from copyset to copyset, and
-     * rotating over it left one of three chunk servers leading none of six copysets. Every member computes the same.
-     */
-    static long preferredLeader(CopysetPeers c) {
-        List<Long> ids = c.members().stream().map(CopysetPeers.Member::chunkServerId).sorted().toList();
-        return ids.get(Math.floorMod(c.copysetId(), ids.size()));
     }
 
     /** Live state of each hosted copyset, for heartbeats and metrics. */
