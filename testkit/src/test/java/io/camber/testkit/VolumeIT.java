@@ -214,6 +214,42 @@ class VolumeIT {
     }
 
     /**
+     * The leader ends a lease on its own clock: a session renewed within its lease stays however long it lives, one
+     * left alone is dropped about a lease (plus one expiry tick) later, and its renewal is then refused.
+     */
+    @Test
+    void theLeaderDropsASessionLeftUnrenewedForALeaseAndKeepsOneThatIsRenewed() throws Exception {
+        AdminHttp http = new AdminHttp(cluster.url());
+        assertThat(http.post("/api/v1/volumes", Map.of("path", "/leases", "size", VOLUME + "")).status())
+                .isEqualTo(201);
+        String kept = http.post("/api/v1/sessions", Map.of("path", "/leases", "mode", "READ_WRITE", "client", "kept"))
+                .body().get("sessionId").asString();
+        String left = http.post("/api/v1/sessions", Map.of("path", "/leases", "mode", "READ_ONLY", "client", "left"))
+                .body().get("sessionId").asString();
+        long start = System.nanoTime();
+        boolean leftSeenGone = false;
+        // 3 s lease, 1 s ticks: "left" must be gone by 3 + 1 + 1 s of slack, "kept" must outlive three leases
+        while (System.nanoTime() - start < java.time.Duration.ofSeconds(10).toNanos()) {
+            assertThat(http.post("/api/v1/sessions/" + kept + "/renew", Map.of()).status()).isEqualTo(200);
+            List<String> ids = new ArrayList<>();
+            http.get("/api/v1/sessions?path=/leases").body().forEach(n -> ids.add(n.get("sessionId").asString()));
+            assertThat(ids).contains(kept);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (!ids.contains(left)) {
+                assertThat(seconds).as("dropped no earlier than its lease").isGreaterThan(2.9);
+                leftSeenGone = true;
+            } else {
+                assertThat(seconds).as("dropped within a lease and a tick").isLessThan(5.5);
+            }
+            Thread.sleep(500);
+        }
+        assertThat(leftSeenGone).isTrue();
+        AdminHttp.Response late = http.post("/api/v1/sessions/" + left + "/renew", Map.of());
+        assertThat(late.status()).as(late.raw()).isEqualTo(410);
+        assertThat(http.delete("/api/v1/sessions/" + kept).status()).isEqualTo(204);
+    }
+
+    /**
      * Opens fence only the copysets that hold the volume's data; others are fenced before the writer's first write
      * there, and a fenced writer cannot even learn a segment allocated after it was fenced.
      */

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.camber.common.api.ChunkServerRegistration;
 import io.camber.common.api.OpenMode;
 import io.camber.common.api.TopologySpec;
+import io.camber.mds.session.SessionTable;
+
+import java.util.List;
 
 /**
  * Every change to MDS state, as it travels through the Raft log. Anything that must be the same on
@@ -49,13 +52,14 @@ public sealed interface MdsCommand {
     }
 
     /**
-     * Moves an entry; a volume with a live read-write session is refused. nowMillis (the proposer's clock) decides
-     * which sessions are live; null in entries logged before the check existed, which replay without it.
+     * Moves an entry; a volume with a live read-write session is refused. nowMillis is
+     * {@link SessionTable#LEASES_BY_LEADER} (every stored session is live) since the leader decides expiry; a
+     * wall-clock time in older entries, and null in entries logged before the check existed, which replay so.
      */
     record Rename(String from, String to, Long nowMillis) implements MdsCommand {
     }
 
-    /** Deletes a volume or an empty directory. */
+    /** Deletes a volume or an empty directory; nowMillis as in {@link Rename}. */
     record Delete(String path, long nowMillis) implements MdsCommand {
     }
 
@@ -73,20 +77,32 @@ public sealed interface MdsCommand {
             implements MdsCommand {
     }
 
-    /** Extends a session's lease. */
-    record RenewSession(String sessionId, long nowMillis) implements MdsCommand {
+    /**
+     * Extends a session's lease. leasesByLeader is true in commands proposed since the leader decides expiry on its
+     * monotonic clock: then nowMillis only dates the record. Null in older entries, which replay by nowMillis.
+     */
+    record RenewSession(String sessionId, long nowMillis, Boolean leasesByLeader) implements MdsCommand {
+        public boolean byWallClock() {
+            return !Boolean.TRUE.equals(leasesByLeader);
+        }
+    }
+
+    /** Takes back an expired session with its epoch, if no writer opened the volume since. */
+    record ResumeSession(String sessionId, OpenMode mode, long epoch, String client, long nowMillis,
+                         long leaseMillis, Boolean leasesByLeader) implements MdsCommand {
+        public boolean byWallClock() {
+            return !Boolean.TRUE.equals(leasesByLeader);
+        }
     }
 
     /** Ends a session. */
-    /** Takes back an expired session with its epoch, if no writer opened the volume since. */
-    record ResumeSession(String sessionId, OpenMode mode, long epoch, String client, long nowMillis,
-                         long leaseMillis) implements MdsCommand {
-    }
-
     record CloseSession(String sessionId) implements MdsCommand {
     }
 
-    /** Drops sessions whose lease ran out before nowMillis. */
-    record ExpireSessions(long nowMillis) implements MdsCommand {
+    /**
+     * Drops sessions: those the leader found unrenewed for a whole lease on its monotonic clock (overdue), or, in
+     * entries logged before that (overdue null), those whose lease ran out before nowMillis.
+     */
+    record ExpireSessions(long nowMillis, List<SessionTable.Overdue> overdue) implements MdsCommand {
     }
 }

@@ -43,7 +43,9 @@ final class MdsQueries {
     }
 
     Object answer(MdsQuery query) {
-        if (query instanceof GetTopology) {
+        if (query instanceof MdsQuery.StoredSessions) {
+            return new SessionTable(store, null).all();
+        } else if (query instanceof GetTopology) {
             return TopologyViews.view(topology);
         } else if (query instanceof PlanTopology q) {
             return new ApplyResult(false, TopologyPlanner.plan(topology, q.spec(),

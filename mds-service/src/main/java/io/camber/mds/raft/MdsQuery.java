@@ -19,6 +19,7 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.ListSessions.class, name = "sessions"),
         @JsonSubTypes.Type(value = MdsQuery.GetEpoch.class, name = "epoch"),
         @JsonSubTypes.Type(value = MdsQuery.Counts.class, name = "counts"),
+        @JsonSubTypes.Type(value = MdsQuery.StoredSessions.class, name = "storedSessions"),
 })
 public sealed interface MdsQuery {
 
@@ -68,5 +69,9 @@ public sealed interface MdsQuery {
 
     /** Counts for the cluster status. */
     record Counts() implements MdsQuery {
+    }
+
+    /** Every stored session record as it is stored (versions included), for the leader's expiry. */
+    record StoredSessions() implements MdsQuery {
     }
 }

@@ -61,16 +61,17 @@ public final class MdsStateMachine extends RocksStateMachine {
         MdsCommand command = Json.read(bytes, MdsCommand.class);
         if (command instanceof RenewSession c) {
             // Not an exception: an expired session is dropped in this batch and the refusal is still committed.
-            return new SessionTable(store, batch).renewOrDrop(c.sessionId(), c.nowMillis())
+            return new SessionTable(store, batch, index).renew(c.sessionId(), c.nowMillis(), c.byWallClock())
                     .map(s -> Reply.ok(SessionViews.info(s, null)))
                     .orElseGet(() -> Reply.error(SessionTable.expired(c.sessionId())));
         }
-        return Reply.ok(dispatch(command, store, batch, new NamespaceCommands(store, batch)));
+        return Reply.ok(dispatch(command, store, batch, new NamespaceCommands(store, batch), index));
     }
 
     // An instanceof chain rather than a pattern switch: the bytecode targets Java 17.
-    private Object dispatch(MdsCommand command, RocksStore store, RocksStore.Batch batch, NamespaceCommands ns) {
-        SessionTable sessions = new SessionTable(store, batch);
+    private Object dispatch(MdsCommand command, RocksStore store, RocksStore.Batch batch, NamespaceCommands ns,
+                            long index) {
+        SessionTable sessions = new SessionTable(store, batch, index);
         if (command instanceof ApplyTopology c) {
             return changeTopology(batch, TopologyPlanner.plan(topology, c.spec(), id -> NamespaceCommands.poolInUse(store, id)));
         } else if (command instanceof RegisterChunkServer c) {
@@ -99,12 +100,12 @@ public final class MdsStateMachine extends RocksStateMachine {
                     c.leaseMillis()), c.path());
         } else if (command instanceof MdsCommand.ResumeSession c) {
             return SessionViews.info(sessions.resume(ns, c.sessionId(), c.mode(), c.epoch(), c.client(),
-                    c.nowMillis(), c.leaseMillis()), null);
+                    c.nowMillis(), c.leaseMillis(), c.byWallClock()), null);
         } else if (command instanceof CloseSession c) {
             sessions.close(c.sessionId());
             return Boolean.TRUE;
         } else if (command instanceof ExpireSessions c) {
-            return sessions.expire(c.nowMillis());
+            return c.overdue() != null ? sessions.expire(c.overdue()) : sessions.expire(c.nowMillis());
         }
         throw new IllegalStateException("unknown command " + command);
     }

@@ -2,6 +2,7 @@ package io.camber.mds.session;
 
 import io.camber.mds.MdsProperties;
 import io.camber.mds.raft.MdsCommand;
+import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,25 +11,39 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.time.Clock;
+import java.util.List;
 
-/** On the leader only, periodically drops sessions whose lease ran out, so their volumes can be deleted. */
+/**
+ * On the leader only, periodically drops sessions whose lease ran out on the leader's monotonic clock
+ * ({@link LeaseWatch}), so their volumes can be renamed or deleted and their writers must resume.
+ */
 @Component
 public class SessionExpiry implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SessionExpiry.class);
+    private final LeaseWatch watch = new LeaseWatch();
     private final Disposable ticker;
 
-    public SessionExpiry(MdsReplication mds, MdsProperties props, Clock clock) {
+    public SessionExpiry(MdsReplication mds, MdsProperties props) {
         this.ticker = Flux.interval(props.expiryInterval())
-                .filter(t -> mds.node().isLeader())
-                .concatMap(t -> mds.submit(new MdsCommand.ExpireSessions(clock.millis()), Integer.class)
-                        .doOnNext(n -> {
-                            if (n > 0) {
-                                LOG.info("event=sessions-expired count={}", n);
-                            }
-                        })
-                        .onErrorResume(e -> Mono.empty()))
+                .concatMap(t -> tick(mds))
                 .subscribe();
+    }
+
+    private Mono<Integer> tick(MdsReplication mds) {
+        if (!mds.node().isLeader()) {
+            watch.forget();
+            return Mono.empty();
+        }
+        return mds.query(new MdsQuery.StoredSessions(), SessionRecord[].class)
+                .map(all -> watch.overdue(List.of(all), System.nanoTime()))
+                .filter(overdue -> !overdue.isEmpty())
+                .flatMap(overdue -> mds.submit(new MdsCommand.ExpireSessions(0, overdue), Integer.class))
+                .doOnNext(n -> {
+                    if (n > 0) {
+                        LOG.info("event=sessions-expired count={}", n);
+                    }
+                })
+                .onErrorResume(e -> Mono.empty());
     }
 
     @Override

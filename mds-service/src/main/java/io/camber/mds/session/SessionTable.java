@@ -19,12 +19,26 @@ import java.util.UUID;
  * same batch) and fences every earlier writer, whose renewals then fail with FENCED.
  */
 public final class SessionTable {
+    /**
+     * The "now" of commands proposed since the MDS leader decides lease expiry on its monotonic clock
+     * ({@link LeaseWatch}): every session still stored is live, whatever the proposer's wall clock says.
+     * Entries logged before carry a wall-clock time and replay as they were first applied.
+     */
+    public static final long LEASES_BY_LEADER = Long.MIN_VALUE;
+
     private final RocksStore store;
     private final RocksStore.Batch batch;
+    private final long index;
 
     public SessionTable(RocksStore store, RocksStore.Batch batch) {
+        this(store, batch, 0);
+    }
+
+    /** A table whose writes are stamped with the Raft index of the command being applied. */
+    public SessionTable(RocksStore store, RocksStore.Batch batch, long index) {
         this.store = store;
         this.batch = batch;
+        this.index = index;
     }
 
     public SessionRecord open(NamespaceCommands namespace, String path, OpenMode mode, String client, String uuid,
@@ -45,9 +59,9 @@ public final class SessionTable {
             }
         }
         String who = client == null || client.isBlank() ? "unknown" : client.substring(0, Math.min(client.length(), 128));
-        SessionRecord session = new SessionRecord(volume.id(), uuid, mode, who, epoch, leaseMillis, now + leaseMillis, false);
-        write(session);
-        return session;
+        SessionRecord session = new SessionRecord(volume.id(), uuid, mode, who, epoch, leaseMillis, now + leaseMillis, false,
+                index);
+        return write(session);
     }
 
     /**
@@ -56,18 +70,24 @@ public final class SessionTable {
      * renew (say, proposed by a replica with a slower clock) cannot bring the session back.
      */
     public Optional<SessionRecord> renewOrDrop(String sessionId, long now) {
+        return renew(sessionId, now, true);
+    }
+
+    /**
+     * Extends a session's lease; with byWallClock false (commands proposed since the leader decides expiry) a
+     * session that is still stored is live and always renewed.
+     */
+    public Optional<SessionRecord> renew(String sessionId, long now, boolean byWallClock) {
         SessionRecord s = find(sessionId);
         if (s.fenced()) {
             throw new CamberException(ErrorCode.FENCED, "session " + sessionId + " was fenced: the volume was opened"
                     + " read-write by another client with a newer epoch; reopen it to write");
         }
-        if (s.expiredAt(now)) {
+        if (byWallClock && s.expiredAt(now)) {
             batch.delete(Keys.SESSIONS, key(s.volumeId(), s.uuid()));
             return Optional.empty();
         }
-        SessionRecord renewed = s.renewedAt(now);
-        write(renewed);
-        return Optional.of(renewed);
+        return Optional.of(write(s.renewedAt(now)));
     }
 
     /**
@@ -78,13 +98,19 @@ public final class SessionTable {
      */
     public SessionRecord resume(NamespaceCommands namespace, String sessionId, OpenMode mode, long epoch,
                                 String client, long now, long leaseMillis) {
+        return resume(namespace, sessionId, mode, epoch, client, now, leaseMillis, true);
+    }
+
+    /** As above; byWallClock false for commands proposed since the leader decides expiry. */
+    public SessionRecord resume(NamespaceCommands namespace, String sessionId, OpenMode mode, long epoch,
+                                String client, long now, long leaseMillis, boolean byWallClock) {
         if (mode == null) {
             throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
         }
         SessionId id = SessionId.parse(sessionId);
         byte[] existing = store.get(Keys.SESSIONS, key(id.volumeId(), id.uuid()));
         if (existing != null) {
-            return renewOrDrop(sessionId, now).orElseThrow(() -> expired(sessionId));
+            return renew(sessionId, now, byWallClock).orElseThrow(() -> expired(sessionId));
         }
         Entry volume = namespace.volumeById(id.volumeId());
         if (mode == OpenMode.READ_WRITE && volume.epoch() != epoch) {
@@ -94,9 +120,8 @@ public final class SessionTable {
         }
         String who = client == null || client.isBlank() ? "unknown" : client.substring(0, Math.min(client.length(), 128));
         SessionRecord session = new SessionRecord(volume.id(), id.uuid(), mode, who,
-                mode == OpenMode.READ_WRITE ? epoch : volume.epoch(), leaseMillis, now + leaseMillis, false);
-        write(session);
-        return session;
+                mode == OpenMode.READ_WRITE ? epoch : volume.epoch(), leaseMillis, now + leaseMillis, false, index);
+        return write(session);
     }
 
     /** The refusal of a renewal that came after the lease ended. */
@@ -110,7 +135,34 @@ public final class SessionTable {
         batch.delete(Keys.SESSIONS, key(s.volumeId(), s.uuid()));
     }
 
-    /** Drops every session whose lease ended before now; returns how many. */
+    /**
+     * Drops the sessions the leader found overdue, each only if it was not written since the leader looked
+     * (a renewal or resume in between keeps it); returns how many were dropped.
+     */
+    public int expire(List<Overdue> overdue) {
+        int n = 0;
+        for (Overdue o : overdue) {
+            byte[] key;
+            try {
+                SessionId id = SessionId.parse(o.sessionId());
+                key = key(id.volumeId(), id.uuid());
+            } catch (CamberException e) {
+                continue;
+            }
+            byte[] v = store.get(Keys.SESSIONS, key);
+            if (v != null && Json.read(v, SessionRecord.class).version() == o.version()) {
+                batch.delete(Keys.SESSIONS, key);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** A session the leader saw unrenewed for a whole lease, at the version it saw. */
+    public record Overdue(String sessionId, long version) {
+    }
+
+    /** Drops every session whose lease ended before now (entries logged before the leader decided); returns how many. */
     public int expire(long now) {
         int[] n = {0};
         store.scan(Keys.SESSIONS, new byte[0], Integer.MAX_VALUE, (k, v) -> {
@@ -194,8 +246,11 @@ public final class SessionTable {
         return Json.read(v, SessionRecord.class);
     }
 
-    private void write(SessionRecord s) {
-        batch.put(Keys.SESSIONS, key(s.volumeId(), s.uuid()), Json.write(s));
+    /** Stores a session stamped with this command's index, and returns it as stored. */
+    private SessionRecord write(SessionRecord s) {
+        SessionRecord stored = s.writtenAt(index);
+        batch.put(Keys.SESSIONS, key(s.volumeId(), s.uuid()), Json.write(stored));
+        return stored;
     }
 
     private static byte[] key(long volumeId, String uuid) {

@@ -23,6 +23,7 @@ import io.camber.server.rocks.RocksStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -91,7 +92,7 @@ class SessionTableTest {
         SessionRecord s = open("/v", OpenMode.READ_WRITE, NOW);
 
         assertThat(s).isEqualTo(new SessionRecord(volume.id(), uuid(uuids), OpenMode.READ_WRITE, "client-" + uuids, 1,
-                LEASE, NOW + LEASE, false));
+                LEASE, NOW + LEASE, false, index));
         assertThat(s.sessionId()).isEqualTo(Long.toHexString(volume.id()) + "-" + uuid(uuids));
         assertThat(new SessionTable(store, null).of(volume.id())).containsExactly(s);
         SessionRecord anonymous = run(t -> t.sessions.open(t.ns, "/v", OpenMode.READ_ONLY, " ", uuid(99), NOW, LEASE));
@@ -112,7 +113,7 @@ class SessionTableTest {
                 .hasMessageContaining("session " + first.sessionId() + " was fenced")
                 .hasMessageContaining("reopen it to write");
         assertThat(renew(second.sessionId(), NOW + 2))
-                .isEqualTo(second.renewedAt(NOW + 2));
+                .isEqualTo(second.renewedAt(NOW + 2).writtenAt(index));
         assertThat(renew(reader.sessionId(), NOW + 2).fenced()).isFalse();
 
         SessionTable table = new SessionTable(store, null);
@@ -318,6 +319,36 @@ class SessionTableTest {
         assertThat(open("/v", OpenMode.READ_WRITE, NOW + LEASE + 2).epoch()).isEqualTo(3);
     }
 
+    @Test
+    void theLeaderExpiresOnlyTheVersionItSawOverdue() {
+        SessionRecord kept = open("/v", OpenMode.READ_ONLY, NOW);
+        SessionRecord dropped = open("/v", OpenMode.READ_WRITE, NOW);
+        SessionTable.Overdue staleKept = new SessionTable.Overdue(kept.sessionId(), kept.version());
+        // renewed after the leader looked: a new version, so the leader's decision no longer applies to it
+        Optional<SessionRecord> renewed = run(t -> t.sessions.renew(kept.sessionId(), NOW - 5 * LEASE, false));
+        assertThat(renewed).isPresent();
+
+        Integer n = run(t -> t.sessions.expire(List.of(staleKept,
+                new SessionTable.Overdue(dropped.sessionId(), dropped.version()),
+                new SessionTable.Overdue("not-a-session", 1))));
+
+        assertThat(n).isEqualTo(1);
+        assertThat(new SessionTable(store, null).all()).extracting(SessionRecord::sessionId)
+                .containsExactly(kept.sessionId());
+    }
+
+    @Test
+    void sessionsRenewedOrResumedByLeaderLeasesIgnoreTheProposersClock() {
+        SessionRecord rw = open("/v", OpenMode.READ_WRITE, NOW);
+        // a proposer whose wall clock runs far ahead neither drops nor refuses the session
+        Optional<SessionRecord> renewed = run(t -> t.sessions.renew(rw.sessionId(), NOW + 100 * LEASE, false));
+        assertThat(renewed).isPresent();
+        SessionRecord resumed = run(t -> t.sessions.resume(t.ns, rw.sessionId(), OpenMode.READ_WRITE, rw.epoch(),
+                "c", NOW + 200 * LEASE, LEASE, false));
+        assertThat(resumed.epoch()).isEqualTo(rw.epoch());
+        assertThat(new SessionTable(store, null).hasActiveWriter(volume.id(), SessionTable.LEASES_BY_LEADER)).isTrue();
+    }
+
     // --- helpers -----------------------------------------------------------------------------------------------
 
     /** One command's view: its batch, and the namespace and session tables writing to it. */
@@ -329,7 +360,7 @@ class SessionTableTest {
         RocksStore.Batch batch = store.batch();
         T result;
         try {
-            result = command.apply(new Tx(batch, new NamespaceCommands(store, batch), new SessionTable(store, batch)));
+            result = command.apply(new Tx(batch, new NamespaceCommands(store, batch), new SessionTable(store, batch, index + 1)));
         } catch (RuntimeException e) {
             store.commit(store.batch(), 1, ++index);
             throw e;

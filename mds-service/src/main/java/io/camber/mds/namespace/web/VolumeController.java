@@ -11,6 +11,7 @@ import io.camber.common.api.SegmentRequest;
 import io.camber.mds.raft.MdsCommand;
 import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
+import io.camber.mds.session.SessionTable;
 import io.camber.mds.web.Requests;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -73,13 +74,15 @@ public class VolumeController {
     @PostMapping("/volumes/rename")
     public Mono<EntryInfo> rename(@RequestBody RenameRequest r) {
         String from = Requests.path(Requests.body(r).from(), "from");
-        return mds.submit(new MdsCommand.Rename(from, Requests.path(r.to(), "to"), clock.millis()), EntryInfo.class);
+        return mds.submit(new MdsCommand.Rename(from, Requests.path(r.to(), "to"),
+                SessionTable.LEASES_BY_LEADER), EntryInfo.class);
     }
 
     @DeleteMapping("/volumes")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public Mono<Void> delete(@RequestParam String path) {
-        return mds.submit(new MdsCommand.Delete(Requests.path(path, "path"), clock.millis()), Boolean.class).then();
+        return mds.submit(new MdsCommand.Delete(Requests.path(path, "path"),
+                SessionTable.LEASES_BY_LEADER), Boolean.class).then();
     }
 
     /** The segment holding an offset; a cheap read when it exists, one replicated allocation otherwise. */

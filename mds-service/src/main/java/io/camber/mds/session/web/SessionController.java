@@ -53,7 +53,7 @@ public class SessionController {
 
     @PostMapping("/sessions/{id}/renew")
     public Mono<SessionInfo> renew(@PathVariable String id) {
-        return mds.submit(new MdsCommand.RenewSession(id, clock.millis()), SessionInfo.class);
+        return mds.submit(new MdsCommand.RenewSession(id, clock.millis(), true), SessionInfo.class);
     }
 
     /** Takes back an expired session with its epoch while no other writer opened the volume (else FENCED). */
@@ -61,7 +61,7 @@ public class SessionController {
     public Mono<SessionInfo> resume(@PathVariable String id, @RequestBody ResumeRequest r) {
         Requests.body(r);
         return mds.submit(new MdsCommand.ResumeSession(id, r.mode(), r.epoch(), r.client(), clock.millis(),
-                leaseMillis), SessionInfo.class);
+                leaseMillis, true), SessionInfo.class);
     }
 
     @DeleteMapping("/sessions/{id}")
