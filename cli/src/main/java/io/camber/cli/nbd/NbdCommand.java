@@ -44,10 +44,16 @@ public final class NbdCommand {
               int maxConnections,
               @Option(names = "--handshake-timeout", defaultValue = "30", paramLabel = "SECONDS",
                       description = "cut off a client silent that long during negotiation (default: ${DEFAULT-VALUE})")
-              int handshakeTimeoutSeconds) throws Exception {
+              int handshakeTimeoutSeconds,
+              @Option(names = "--idle-timeout", defaultValue = "0", paramLabel = "SECONDS",
+                      description = "close an attached client that sends nothing that long with no request in"
+                              + " flight; 0 never does (default: ${DEFAULT-VALUE}: the kernel's client idles"
+                              + " for days and loses its device when cut off; TCP keepalive finds dead peers)")
+              int idleTimeoutSeconds) throws Exception {
         NbdLimits limits;
         try {
-            limits = new NbdLimits(java.time.Duration.ofSeconds(handshakeTimeoutSeconds), maxConnections);
+            limits = new NbdLimits(java.time.Duration.ofSeconds(handshakeTimeoutSeconds), maxConnections,
+                    java.time.Duration.ofSeconds(idleTimeoutSeconds));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }

@@ -25,12 +25,12 @@ final class NbdConnection implements Runnable {
     private final ExportResolver resolver;
     private final boolean readOnly;
     private final boolean multiConn;
-    private final Duration handshakeTimeout;
+    private final NbdLimits limits;
     private final Runnable onClosed;
 
     NbdConnection(long id, Socket socket, ExportResolver resolver, boolean readOnly, boolean multiConn,
-            Duration handshakeTimeout, Runnable onClosed) {
-        this.handshakeTimeout = handshakeTimeout;
+            NbdLimits limits, Runnable onClosed) {
+        this.limits = limits;
         this.id = id;
         this.socket = socket;
         this.resolver = resolver;
@@ -50,21 +50,23 @@ final class NbdConnection implements Runnable {
         NbdHandshake.Negotiated export = null;
         try {
             socket.setTcpNoDelay(true);
+            TcpKeepalive.enable(socket);
             DataInputStream in = new DataInputStream(new BufferedInputStream(socket.getInputStream(), 64 << 10));
             BufferedOutputStream raw = new BufferedOutputStream(socket.getOutputStream(), 64 << 10);
-            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, handshakeTimeout.toMillis()));
+            socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, limits.handshakeTimeout().toMillis()));
             try {
                 export = new NbdHandshake(in, new DataOutputStream(raw), resolver, readOnly, multiConn, id).negotiate();
             } catch (SocketTimeoutException e) {
                 reason = "handshake_timeout";
-                log.info("event=nbd_handshake_timeout connection={} timeout={}", id, handshakeTimeout);
+                log.info("event=nbd_handshake_timeout connection={} timeout={}", id, limits.handshakeTimeout());
                 return;
             }
             if (export == null) {
                 reason = "negotiation_ended";
                 return;
             }
-            socket.setSoTimeout(0); // transmission: a client may sit idle as long as it likes
+            // transmission: idle as long as the limits allow (by default for ever; keepalive finds dead peers)
+            socket.setSoTimeout(limits.idleTimeoutMillis());
             log.info("event=nbd_export_attached connection={} export={} size={} readOnly={} flags=0x{}", id,
                     export.exportName(), export.device().size(), export.readOnly(),
                     Integer.toHexString(export.transmissionFlags()));
@@ -72,7 +74,7 @@ final class NbdConnection implements Runnable {
             Thread writerThread = new Thread(writer, "nbd-reply-" + id);
             writerThread.setDaemon(true);
             writerThread.start();
-            transmission = new NbdTransmission(in, writer, export, id);
+            transmission = new NbdTransmission(in, writer, export, id, limits.idleTimeout());
             try {
                 reason = transmission.serve();
             } finally {

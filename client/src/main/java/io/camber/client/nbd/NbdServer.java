@@ -124,7 +124,7 @@ public final class NbdServer implements AutoCloseable {
             long id = connectionIds.incrementAndGet();
             log.info("event=nbd_connection_opened connection={} remote={}", id, socket.getRemoteSocketAddress());
             NbdConnection[] self = new NbdConnection[1];
-            self[0] = new NbdConnection(id, socket, resolver, readOnly, multiConn, limits.handshakeTimeout(),
+            self[0] = new NbdConnection(id, socket, resolver, readOnly, multiConn, limits,
                     () -> connections.remove(self[0]));
             Thread thread = new Thread(self[0], "nbd-conn-" + id);
             thread.setDaemon(true);

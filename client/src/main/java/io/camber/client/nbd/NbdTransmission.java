@@ -6,6 +6,8 @@ import io.camber.client.block.BlockDevice;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
@@ -36,13 +38,16 @@ final class NbdTransmission {
     private final NbdHandshake.Negotiated export;
     private final BlockDevice device;
     private final long connectionId;
+    private final Duration idleTimeout;
     private final Semaphore requestPermits = new Semaphore(MAX_IN_FLIGHT_REQUESTS);
     private final Semaphore bytePermits = new Semaphore(MAX_IN_FLIGHT_BYTES);
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
-    NbdTransmission(DataInputStream in, NbdReplyWriter writer, NbdHandshake.Negotiated export, long connectionId) {
+    NbdTransmission(DataInputStream in, NbdReplyWriter writer, NbdHandshake.Negotiated export, long connectionId,
+                    Duration idleTimeout) {
         this.in = in;
+        this.idleTimeout = idleTimeout;
         this.writer = writer;
         this.export = export;
         this.device = export.device();
@@ -68,12 +73,12 @@ final class NbdTransmission {
 
     private String readLoop() throws IOException, InterruptedException {
         while (true) {
-            int magic;
-            try {
-                magic = in.readInt();
-            } catch (EOFException e) {
-                return "eof";
+            int first = awaitRequest();
+            if (first < 0) {
+                return first == IDLE ? "idle_timeout" : "eof";
             }
+            // The socket's read timeout still applies: a client that stalls inside a request is cut off.
+            int magic = (first << 24) | (in.readUnsignedShort() << 8) | in.readUnsignedByte();
             if (magic != REQUEST_MAGIC) {
                 // Without a valid header the stream cannot be resynchronised: hard disconnect.
                 return "bad_request_magic";
@@ -117,6 +122,26 @@ final class NbdTransmission {
                 continue;
             }
             dispatch(cookie, type, offset, length, payload, held);
+        }
+    }
+
+    private static final int IDLE = -2;
+
+    /**
+     * The first byte of the next request; -1 at end of stream, {@link #IDLE} when the client sent nothing for the
+     * idle timeout while no request of its was in flight. A timeout with requests in flight means the client waits
+     * for us, so it keeps waiting. A read timeout that delivered no byte leaves the stream intact.
+     */
+    private int awaitRequest() throws IOException {
+        while (true) {
+            try {
+                return in.read();
+            } catch (SocketTimeoutException e) {
+                if (requestPermits.availablePermits() == MAX_IN_FLIGHT_REQUESTS) {
+                    log.info("event=nbd_idle_timeout connection={} timeout={}", connectionId, idleTimeout);
+                    return IDLE;
+                }
+            }
         }
     }
 

@@ -494,6 +494,42 @@ class NbdServerTest {
         }
     }
 
+    @Test
+    void anIdleAttachedClientIsClosedAfterTheIdleTimeoutButNotWhileItWaitsForAReply() throws Exception {
+        server.close();
+        server = new NbdServer(resolver, new InetSocketAddress("127.0.0.1", 0), true, false,
+                new NbdLimits(java.time.Duration.ofSeconds(30), 512, java.time.Duration.ofMillis(400)));
+        server.start();
+        MemoryBlockDevice device = resolver.device("disk");
+        CompletableFuture<Void> hold = new CompletableFuture<>();
+        device.holds.put(8192L, hold);
+        byte[] data = randomBytes(4096);
+        try (TestNbdClient client = attach("disk")) {
+            client.request(CMD_WRITE, 0, 7, 8192, data.length, data);
+            // the write is held for three idle timeouts: the client is waiting for us, not idle
+            CompletableFuture.delayedExecutor(1200, TimeUnit.MILLISECONDS).execute(() -> hold.complete(null));
+            TestNbdClient.Reply reply = client.reply();
+            assertThat(reply.cookie()).isEqualTo(7);
+            assertThat(reply.error()).isZero();
+            client.write(0, randomBytes(512)); // activity within the timeout keeps it attached
+            long t0 = System.nanoTime();
+            assertThat(client.closedByServer()).as("closed once idle").isTrue();
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - t0)).isLessThan(java.time.Duration.ofSeconds(3));
+        }
+        assertThat(device.snapshot(8192, 4096)).isEqualTo(data);
+        awaitConnections(0);
+    }
+
+    @Test
+    void withoutAnIdleTimeoutAnAttachedClientMaySitIdle() throws Exception {
+        try (TestNbdClient client = attach("disk")) {
+            Thread.sleep(1000);
+            byte[] data = randomBytes(512);
+            client.write(0, data);
+            assertThat(client.read(0, 512)).isEqualTo(data);
+        }
+    }
+
     private void awaitConnections(int n) throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
         while (server.connections() != n && System.nanoTime() < deadline) {
