@@ -81,11 +81,13 @@ public final class CamberVolume implements BlockDevice {
     /**
      * Opens a volume: a read-write open takes a new epoch and fences every earlier writer.
      *
-     * <p>The fence: the new epoch is committed, before this open returns, on every copyset that holds data of the
-     * volume, so from then on an earlier writer's writes there are refused. Copysets without its data are fenced
-     * lazily, before this writer's first write or delete there; an earlier writer cannot reach them meanwhile,
-     * since every segment lookup of a writer carries its epoch and the MDS answers FENCED once a newer writer
-     * opened the volume. So a copyset that has lost its quorum delays only opens of volumes with data on it.
+     * <p>The fence: this writer reads, writes or deletes on a copyset only once its new epoch is committed there,
+     * so an earlier writer's writes on that copyset land before any IO of this one or are refused. The open sends
+     * the fence at once to every copyset holding allocated segments of the volume and waits for them at most
+     * {@link #OPEN_FENCE_WAIT}: a copyset without quorum cannot hold up the open, and is fenced before this
+     * writer's first IO there instead. Copysets without segments of the volume are fenced lazily the same way; an
+     * earlier writer cannot reach them meanwhile, since every segment lookup of a writer carries its epoch and the
+     * MDS answers FENCED once a newer writer opened the volume.
      */
     public static CamberVolume open(MdsAdminClient mds, ChunkClient chunks, String path, OpenMode mode, String client,
                                     io.micrometer.core.instrument.MeterRegistry registry) {
@@ -98,12 +100,23 @@ public final class CamberVolume implements BlockDevice {
         CamberVolume volume = new CamberVolume(mds, chunks, entry, session, copysets,
                 new VolumeMetrics(registry, path));
         if (mode == OpenMode.READ_WRITE) {
+            CompletableFuture<?>[] sent;
             try {
-                CompletableFuture.allOf(holdingData(mds, path).stream().map(volume::fenced)
-                        .toArray(CompletableFuture[]::new)).join();
+                sent = holdingData(mds, path).stream().map(volume::fenced).toArray(CompletableFuture[]::new);
             } catch (RuntimeException e) {
                 volume.close();
                 throw e;
+            }
+            try {
+                CompletableFuture.allOf(sent).get(OPEN_FENCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                long pending = java.util.Arrays.stream(sent).filter(f -> !f.isDone() || f.isCompletedExceptionally())
+                        .count();
+                LOG.warn("event=volume-fence-deferred path={} copysets={} cause={}", path, pending, e.toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                volume.close();
+                throw new CamberException(ErrorCode.UNAVAILABLE, "interrupted while opening " + path);
             }
         }
         LOG.info("event=volume-opened path={} mode={} epoch={} session={}", path, mode, session.epoch(),
@@ -126,6 +139,9 @@ public final class CamberVolume implements BlockDevice {
     }
 
     private static final int PAGE = 1000;
+
+    /** Longest an open waits for its fences; copysets that did not confirm by then are fenced before their first IO. */
+    static final java.time.Duration OPEN_FENCE_WAIT = java.time.Duration.ofSeconds(1);
 
     /**
      * Completes once this writer's epoch is committed on the copyset (at most one FENCE per copyset and open; a
@@ -264,7 +280,10 @@ public final class CamberVolume implements BlockDevice {
         long start = p.offsetInChunk() - p.offsetInChunk() % VolumeLayout.PAGE;
         long end = roundUp(p.offsetInChunk() + p.length());
         SegmentInfo.ChunkLocation loc = seg.chunks().get(p.chunkIndex());
-        return chunks.read(copyset(loc.copysetId()), loc.chunkId(), start, (int) (end - start))
+        // A writer reads a copyset only once fenced there, so no earlier writer's write can land after its read.
+        CompletableFuture<Void> ready = session.mode() == OpenMode.READ_WRITE ? fenced(loc.copysetId())
+                : CompletableFuture.completedFuture(null);
+        return ready.thenCompose(f -> chunks.read(copyset(loc.copysetId()), loc.chunkId(), start, (int) (end - start)))
                 .thenApply(b -> b.position((int) (p.offsetInChunk() - start)).slice());
     }
 
