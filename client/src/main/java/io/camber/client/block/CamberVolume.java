@@ -53,10 +53,10 @@ public final class CamberVolume implements BlockDevice {
     private final Map<Integer, CopysetInfo> copysets;
     // Futures, not values: concurrent first writes to a segment share one allocation instead of each sending
     // its own (every allocation is a replicated MDS command).
-    private final Map<Long, CompletableFuture<SegmentInfo>> segments = new ConcurrentHashMap<>();
+    private final OncePerKey<Long, SegmentInfo> segments = new OncePerKey<>();
     private final Set<CompletableFuture<?>> inFlight = ConcurrentHashMap.newKeySet();
     /** Copysets this writer's epoch is committed on (or on its way to), by copyset id. */
-    private final Map<Integer, CompletableFuture<Void>> fences = new ConcurrentHashMap<>();
+    private final OncePerKey<Integer, Void> fences = new OncePerKey<>();
     private final PageSequencer pages = new PageSequencer();
     private final VolumeMetrics metrics;
     private final java.util.concurrent.ScheduledFuture<?> renewal;
@@ -148,26 +148,7 @@ public final class CamberVolume implements BlockDevice {
      * failed one is tried again by the next write there).
      */
     private CompletableFuture<Void> fenced(int copysetId) {
-        CompletableFuture<Void> mine = new CompletableFuture<>();
-        CompletableFuture<Void> known = fences.putIfAbsent(copysetId, mine);
-        if (known != null) {
-            return known;
-        }
-        CompletableFuture<Void> sent;
-        try {
-            sent = chunks.fence(copyset(copysetId), entry.id(), session.epoch());
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        sent.whenComplete((x, e) -> {
-            if (e != null) {
-                fences.remove(copysetId, mine);
-                mine.completeExceptionally(e);
-            } else {
-                mine.complete(null);
-            }
-        });
-        return mine;
+        return fences.get(copysetId, () -> chunks.fence(copyset(copysetId), entry.id(), session.epoch()));
     }
 
     /** The epoch a writer shows the MDS with its segment lookups; null for a reader. */
@@ -403,26 +384,18 @@ public final class CamberVolume implements BlockDevice {
     }
 
     private CompletableFuture<SegmentInfo> segment(long segmentOffset) {
-        CompletableFuture<SegmentInfo> mine = new CompletableFuture<>();
-        CompletableFuture<SegmentInfo> known = segments.putIfAbsent(segmentOffset, mine);
-        if (known != null) {
-            return known;
-        }
-        mds.segment(entry.id(), segmentOffset, writerEpoch()).thenApply(this::ours).whenComplete((seg, e) -> {
-            if (e != null) {
-                loseIfFenced(e);
-                segments.remove(segmentOffset, mine); // a failed allocation is asked again next time
-                mine.completeExceptionally(e);
-            } else {
-                mine.complete(seg);
-            }
-        });
-        return mine;
+        // a failed allocation is forgotten, so it is asked again next time
+        return segments.get(segmentOffset, () -> mds.segment(entry.id(), segmentOffset, writerEpoch())
+                .thenApply(this::ours).whenComplete((seg, e) -> {
+                    if (e != null) {
+                        loseIfFenced(e);
+                    }
+                }));
     }
 
     /** The segment if it is allocated; holes are not cached, since a writer may allocate them later. */
     private CompletableFuture<Optional<SegmentInfo>> findSegment(long segmentOffset) {
-        CompletableFuture<SegmentInfo> known = segments.get(segmentOffset);
+        CompletableFuture<SegmentInfo> known = segments.peek(segmentOffset);
         if (known != null) {
             return known.thenApply(Optional::of);
         }
@@ -431,8 +404,7 @@ public final class CamberVolume implements BlockDevice {
                 loseIfFenced(e);
             }
         }).thenApply(s -> {
-            s.map(this::ours).ifPresent(seg -> segments.putIfAbsent(segmentOffset,
-                    CompletableFuture.completedFuture(seg)));
+            s.map(this::ours).ifPresent(seg -> segments.keep(segmentOffset, seg));
             return s;
         });
     }

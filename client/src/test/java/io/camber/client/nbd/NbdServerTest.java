@@ -120,11 +120,7 @@ class NbdServerTest {
         assertThat(resolver.opens).containsExactly(new MapExportResolver.Open("disk", true),
                 new MapExportResolver.Open("ro", true), new MapExportResolver.Open("disk", false));
         // The server closes the GO device when it sees the disconnect, on its own thread: wait for it.
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (resolver.device("disk").closes.get() < 2 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
-        }
-        assertThat(resolver.device("disk").closes.get()).isEqualTo(2);
+        awaitClosed(resolver.device("disk"), 2);
     }
 
     @Test
@@ -379,11 +375,7 @@ class NbdServerTest {
             for (int i = 0; i < count; i++) {
                 client.request(CMD_WRITE, 0, i, (long) i * 512, 512, new byte[512]);
             }
-            long deadline = System.currentTimeMillis() + 5000;
-            while (device.started.get() < NbdTransmission.MAX_IN_FLIGHT_REQUESTS
-                    && System.currentTimeMillis() < deadline) {
-                Thread.sleep(10);
-            }
+            await(() -> device.started.get() >= NbdTransmission.MAX_IN_FLIGHT_REQUESTS);
             Thread.sleep(200);
             assertThat(device.started.get()).isEqualTo(NbdTransmission.MAX_IN_FLIGHT_REQUESTS);
             hold.complete(null);
@@ -426,11 +418,16 @@ class NbdServerTest {
     }
 
     private static void awaitClosed(MemoryBlockDevice device, int closes) {
-        long deadline = System.currentTimeMillis() + 5000;
-        while (device.closes.get() < closes && System.currentTimeMillis() < deadline) {
+        await(() -> device.closes.get() >= closes);
+        assertThat(device.closes.get()).isEqualTo(closes);
+    }
+
+    /** Waits up to 5 s for a condition another thread makes true; the caller asserts what it needs after. */
+    private static void await(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean() && System.nanoTime() < deadline) {
             java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
         }
-        assertThat(device.closes.get()).isEqualTo(closes);
     }
 
     private static ByteBuffer info(List<TestNbdClient.OptionReply> replies, int type) {
@@ -530,11 +527,8 @@ class NbdServerTest {
         }
     }
 
-    private void awaitConnections(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(5).toNanos();
-        while (server.connections() != n && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+    private void awaitConnections(int n) {
+        await(() -> server.connections() == n);
         assertThat(server.connections()).isEqualTo(n);
     }
 }
