@@ -6,6 +6,7 @@ import io.camber.meta.protocol.MetaCodec;
 import io.camber.meta.protocol.MetaCommand;
 import io.camber.meta.protocol.MetaQuery;
 import io.camber.meta.protocol.MetaReply;
+import io.camber.meta.protocol.MetaResult;
 import io.camber.server.raft.RocksStateMachine;
 import io.camber.server.rocks.RocksStore;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -14,6 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * One replica of a partition: applies each committed command to RocksDB through {@link PartitionCommands} and
@@ -31,35 +33,33 @@ public final class PartitionStateMachine extends RocksStateMachine {
 
     @Override
     protected byte[] apply(byte[] bytes, RocksStore store, RocksStore.Batch batch, long index) {
-        long started = System.nanoTime();
-        String op = "unknown";
-        FsError outcome = FsError.EIO;
-        try {
+        return timed(() -> {
             MetaCommand command = MetaCodec.decodeCommand(bytes);
-            op = command.op();
-            byte[] reply = MetaCodec.encode(MetaReply.ok(PartitionCommands.apply(command, store, batch, index)));
-            outcome = FsError.OK;
-            return reply;
-        } catch (FsException e) {
-            outcome = e.error();
-            throw e;
-        } catch (IllegalArgumentException e) {
-            outcome = FsError.EINVAL;
-            throw e;
-        } finally {
-            record(op, outcome, started);
-        }
+            return new Run(command.op(), () -> PartitionCommands.apply(command, store, batch, index));
+        });
     }
 
     @Override
     protected byte[] query(byte[] bytes, RocksStore store) {
+        return timed(() -> {
+            MetaQuery query = MetaCodec.decodeQuery(bytes);
+            return new Run(query.op(), () -> PartitionCommands.query(query, store));
+        });
+    }
+
+    /** A decoded request: its op name (a metric tag) and what running it answers. */
+    private record Run(String op, Supplier<MetaResult> body) {
+    }
+
+    /** Decodes, runs and encodes one request, timing it under its op with its outcome (errno or OK). */
+    private byte[] timed(Supplier<Run> decode) {
         long started = System.nanoTime();
         String op = "unknown";
         FsError outcome = FsError.EIO;
         try {
-            MetaQuery query = MetaCodec.decodeQuery(bytes);
-            op = query.op();
-            byte[] reply = MetaCodec.encode(MetaReply.ok(PartitionCommands.query(query, store)));
+            Run run = decode.get();
+            op = run.op();
+            byte[] reply = MetaCodec.encode(MetaReply.ok(run.body().get()));
             outcome = FsError.OK;
             return reply;
         } catch (FsException e) {
