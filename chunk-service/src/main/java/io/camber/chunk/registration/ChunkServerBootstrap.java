@@ -3,6 +3,7 @@ package io.camber.chunk.registration;
 import io.camber.chunk.ChunkServiceProperties;
 import io.camber.chunk.copyset.CopysetPeers;
 import io.camber.chunk.copyset.CopysetServer;
+import io.camber.chunk.gc.GarbageCollector;
 import io.camber.chunk.dataport.DataPortServer;
 import io.camber.chunk.dataport.DataRequestHandler;
 import io.camber.chunk.store.ChunkFilePool;
@@ -54,6 +55,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     private volatile SpaceGuard space;
     private volatile ChunkFileRefiller refiller;
     private volatile long chunkServerId;
+    private volatile GarbageCollector garbage;
     private volatile boolean running;
 
     public ChunkServerBootstrap(ChunkServiceProperties props) {
@@ -67,6 +69,8 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             Files.createDirectories(props.dataDir());
             // Opened without formatting: the refiller fills it as far as the disk allows, so a full disk still starts.
             pool = ChunkFilePool.open(props.dataDir().resolve("pool"), props.chunkSize().toBytes(), 0);
+            // Twice the refill target: deletes feed the next writes without formatting, and the rest goes back.
+            pool.keepAtMost(2 * props.poolSize());
             space = new SpaceGuard(DiskSpace.of(props.dataDir()), pool, props.reservedSpace().toBytes());
             refiller = new ChunkFileRefiller(pool, space, props.poolSize(),
                     ChunkFileRefiller.defaultLowWater(props.poolSize()), Duration.ofSeconds(1));
@@ -77,6 +81,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.host(), props.raftPort(), props.dataDir(), pool,
                     props.chunkSize().toBytes(), space, props.raft());
+            garbage = new GarbageCollector(chunkServerId, mds, copysets);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
@@ -135,6 +140,14 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             copysets.ensure(peersOf(wanted));
         } catch (Exception e) {
             LOG.warn("event=heartbeat-failed error={}", e.toString());
+            return;
+        }
+        try {
+            garbage.round();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            LOG.warn("event=garbage-round-failed error={}", e.toString());
         }
     }
 
@@ -153,6 +166,11 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             out.add(new CopysetPeers(c.logicalPoolId(), c.copysetId(), members));
         }
         return out;
+    }
+
+    /** The collector of deleted volumes' chunks, once started. */
+    public GarbageCollector garbage() {
+        return garbage;
     }
 
     /** The copyset Raft server, once started. */

@@ -2,6 +2,7 @@ package io.camber.chunk.registration;
 
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
+import io.camber.common.api.ChunkGarbage;
 import io.camber.common.api.ChunkServerHeartbeat;
 import io.camber.common.api.ChunkServerInfo;
 import io.camber.common.api.ChunkServerRegistration;
@@ -62,10 +63,44 @@ public final class MdsClient {
         return copysets;
     }
 
+    /** At most limit chunks of deleted volumes on this server's copysets, from the first MDS that answers. */
+    public List<ChunkGarbage> garbage(long chunkServerId, int limit) throws IOException {
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/chunkservers/" + chunkServerId
+                        + "/garbage?limit=" + limit)).timeout(Duration.ofSeconds(10)).GET().build();
+                return List.of(send(request, ChunkGarbage[].class));
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+    }
+
+    /** Tells the MDS these garbage chunks are deleted, so it forgets them. */
+    public void garbageDeleted(long chunkServerId, List<ChunkGarbage> deleted) throws IOException {
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                post(url + "/api/v1/chunkservers/" + chunkServerId + "/garbage/deleted", deleted, JsonNode.class);
+                return;
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+    }
+
     private <T> T post(String url, Object body, Class<T> type) throws IOException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
+        return send(request, type);
+    }
+
+    private <T> T send(HttpRequest request, Class<T> type) throws IOException {
+        String url = request.uri().toString();
         HttpResponse<byte[]> response;
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());

@@ -42,6 +42,7 @@ public final class ChunkFilePool {
     private final AtomicLong formattedInBackground = new AtomicLong();
     private final Object refillLock = new Object();
     private volatile LowWater lowWater;
+    private volatile int keep = Integer.MAX_VALUE;
 
     private record LowWater(int files, Runnable wake) {
     }
@@ -118,6 +119,14 @@ public final class ChunkFilePool {
         return target;
     }
 
+    /**
+     * Deleted chunks beyond this many free files are removed instead of pooled, so disk usage falls back after a
+     * volume is deleted rather than staying at its peak.
+     */
+    public void keepAtMost(int files) {
+        keep = Math.max(0, files);
+    }
+
     /** Calls {@code wake} whenever a take leaves fewer than {@code files} in the pool: the refiller's cue. */
     public void onLowWater(int files, Runnable wake) {
         lowWater = new LowWater(files, wake);
@@ -128,6 +137,10 @@ public final class ChunkFilePool {
      * what hides the old data, so the 16 MiB of data need no rewrite.
      */
     public void recycle(Path chunkFile) {
+        if (available() >= keep) {
+            remove(chunkFile);
+            return;
+        }
         try (FileChannel channel = FileChannel.open(chunkFile, StandardOpenOption.WRITE)) {
             long size = channel.size();
             if (size != layout.fileSize()) {
@@ -144,6 +157,16 @@ public final class ChunkFilePool {
         Path pooled = dir.resolve(nextName());
         move(chunkFile, pooled);
         giveBack(pooled);
+    }
+
+    /** Removes a deleted chunk's file for good (the pool is full); durable once its directory is synced. */
+    private void remove(Path chunkFile) {
+        try {
+            Files.delete(chunkFile);
+            DirectorySync.sync(chunkFile.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove chunk file " + chunkFile, e);
+        }
     }
 
     private void giveBack(Path file) {

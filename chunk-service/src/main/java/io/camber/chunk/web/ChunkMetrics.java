@@ -30,6 +30,10 @@ public class ChunkMetrics {
         FunctionCounter.builder("camber.chunk.writes", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().ioTotals().writes())
                 .description("chunk writes applied (all copysets)").register(registry);
+        FunctionCounter.builder("camber.chunk.garbage.deleted", bootstrap,
+                b -> b.garbage() == null ? 0 : b.garbage().deletedChunks())
+                .description("chunks of deleted volumes this server deleted as its copysets' leader")
+                .register(registry);
         FunctionCounter.builder("camber.chunk.reads", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().ioTotals().reads())
                 .description("chunk reads served (all copysets)").register(registry);

@@ -99,6 +99,33 @@ class ChunkFilePoolTest {
     }
 
     @Test
+    void deletedChunksBeyondWhatThePoolKeepsAreRemovedSoDiskUsageFalls() throws Exception {
+        ChunkFilePool pool = ChunkFilePool.open(tmp.resolve("pool"), CHUNK, 0);
+        pool.keepAtMost(1);
+        Path a = pool.take(tmp.resolve("a"));
+        Path b = pool.take(tmp.resolve("b"));
+
+        pool.recycle(a);
+        pool.recycle(b);
+
+        assertThat(Files.exists(a)).isFalse();
+        assertThat(Files.exists(b)).as("removed, not pooled").isFalse();
+        assertThat(pool.available()).isEqualTo(1);
+        try (var files = Files.list(tmp.resolve("pool"))) {
+            assertThat(files.filter(f -> Files.isRegularFile(f) && sizeOf(f) == FILE).count())
+                    .as("chunk-sized files left in the pool").isEqualTo(1);
+        }
+    }
+
+    private static long sizeOf(Path f) {
+        try {
+            return Files.size(f);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void concurrentTakesGetDistinctFiles() throws Exception {
         ChunkFilePool pool = ChunkFilePool.open(tmp.resolve("pool"), CHUNK, 8);
         Set<Path> taken = ConcurrentHashMap.newKeySet();

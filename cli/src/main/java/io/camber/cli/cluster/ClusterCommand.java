@@ -28,7 +28,8 @@ public final class ClusterCommand {
                 "chunk servers", s.chunkServers(),
                 "copysets", s.copysets(),
                 "volumes", s.volumes(),
-                "open sessions", s.openSessions()));
+                "open sessions", s.openSessions(),
+                "chunks to free", s.garbageChunks()));
         if (s.mds() != null && !s.mds().isEmpty()) {
             Table mds = new Table("MDS", "ROLE", "RAFT", "HTTP");
             s.mds().forEach(p -> mds.row(p.id(), p.role(), p.raftAddress(), p.httpAddress()));

@@ -43,7 +43,8 @@ public class ClusterController {
             return new ClusterStatus("camber", node.nodeId(), node.leaderId().orElse(null), peers,
                     t.physicalPools().size(), t.logicalPools().size(), t.chunkServers().size(),
                     t.copysets().values().stream().mapToInt(List::size).sum(),
-                    ((Number) counts.get("volumes")).longValue(), ((Number) counts.get("sessions")).longValue());
+                    ((Number) counts.get("volumes")).longValue(), ((Number) counts.get("sessions")).longValue(),
+                    ((Number) counts.get("garbageChunks")).longValue());
         });
     }
 }

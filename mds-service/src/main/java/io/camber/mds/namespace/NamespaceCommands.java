@@ -1,5 +1,6 @@
 package io.camber.mds.namespace;
 
+import io.camber.mds.gc.GarbageTable;
 import io.camber.common.ByteSizes;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
@@ -87,6 +88,11 @@ public final class NamespaceCommands {
     }
 
     public void delete(String path, long now, SessionTable sessions) {
+        delete(path, now, sessions, null);
+    }
+
+    /** Deletes an entry; a volume's chunks are recorded in garbage (when given) to be freed on their copysets. */
+    public void delete(String path, long now, SessionTable sessions, GarbageTable garbage) {
         Entry e = reader.resolve(path);
         if (e.id() == Entry.ROOT_ID) {
             throw CamberException.invalid("the root directory cannot be deleted");
@@ -97,6 +103,9 @@ public final class NamespaceCommands {
                         + " close it (or let its session expire) before deleting it");
             }
             sessions.dropAll(e.id());
+            if (garbage != null) {
+                garbage.collect(SegmentAllocator.list(store, e.id()), e.epoch());
+            }
             SegmentAllocator.dropAll(store, batch, e.id());
             byte[] countKey = poolVolumesKey(e.poolId());
             batch.put(Keys.META, countKey, Keys.longValue(Math.max(0, Keys.readLong(store.get(Keys.META, countKey), 1) - 1)));

@@ -21,8 +21,11 @@ public final class Keys {
     /** Open sessions: volume id + session uuid. */
     public static final String SESSIONS = "sessions";
 
+    /** Chunks of deleted volumes not yet deleted on their copysets: logical pool id + copyset id + chunk id. */
+    public static final String GARBAGE = "garbage";
+
     public static final java.util.List<String> ALL = java.util.List.of(META, TOPOLOGY, COPYSETS, DENTRIES, INODES,
-            SEGMENTS, SESSIONS);
+            SEGMENTS, SESSIONS, GARBAGE);
 
     private Keys() {
     }

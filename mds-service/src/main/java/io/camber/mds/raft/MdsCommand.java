@@ -21,6 +21,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.CreateVolume.class, name = "createVolume"),
         @JsonSubTypes.Type(value = MdsCommand.ExtendVolume.class, name = "extendVolume"),
         @JsonSubTypes.Type(value = MdsCommand.Rename.class, name = "rename"),
+        @JsonSubTypes.Type(value = MdsCommand.ForgetGarbage.class, name = "forgetGarbage"),
         @JsonSubTypes.Type(value = MdsCommand.Delete.class, name = "delete"),
         @JsonSubTypes.Type(value = MdsCommand.AllocateSegment.class, name = "allocateSegment"),
         @JsonSubTypes.Type(value = MdsCommand.OpenSession.class, name = "openSession"),
@@ -59,8 +60,16 @@ public sealed interface MdsCommand {
     record Rename(String from, String to, Long nowMillis) implements MdsCommand {
     }
 
-    /** Deletes a volume or an empty directory; nowMillis as in {@link Rename}. */
-    record Delete(String path, long nowMillis) implements MdsCommand {
+    /**
+     * Deletes a volume or an empty directory; nowMillis as in {@link Rename}. collectGarbage is true in commands
+     * proposed since deleted volumes' chunks are freed (their chunks are recorded as garbage in the same batch);
+     * null in older entries, which replay as they were applied.
+     */
+    record Delete(String path, long nowMillis, Boolean collectGarbage) implements MdsCommand {
+    }
+
+    /** Forgets garbage chunks that their copysets' leaders report deleted. */
+    record ForgetGarbage(List<io.camber.common.api.ChunkGarbage> deleted) implements MdsCommand {
     }
 
     /**

@@ -19,6 +19,7 @@ import io.camber.mds.raft.MdsQuery.ListSegments;
 import io.camber.mds.raft.MdsQuery.ListSessions;
 import io.camber.mds.raft.MdsQuery.PlanTopology;
 import io.camber.mds.raft.MdsQuery.Stat;
+import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.session.SessionRecord;
 import io.camber.mds.session.SessionTable;
 import io.camber.mds.session.SessionViews;
@@ -43,7 +44,9 @@ final class MdsQueries {
     }
 
     Object answer(MdsQuery query) {
-        if (query instanceof MdsQuery.StoredSessions) {
+        if (query instanceof MdsQuery.GarbageOf q) {
+            return new GarbageTable(store, null).of(topology, q.chunkServerId(), q.limit());
+        } else if (query instanceof MdsQuery.StoredSessions) {
             return new SessionTable(store, null).all();
         } else if (query instanceof GetTopology) {
             return TopologyViews.view(topology);
@@ -118,7 +121,8 @@ final class MdsQueries {
     private Map<String, Long> counts() {
         long volumes = topology.logicalPools().stream()
                 .mapToLong(p -> NamespaceCommands.volumesInPool(store, p.id())).sum();
-        return Map.of("volumes", volumes, "sessions", (long) new SessionTable(store, null).all().size());
+        return Map.of("volumes", volumes, "sessions", (long) new SessionTable(store, null).all().size(),
+                "garbageChunks", new GarbageTable(store, null).count());
     }
 
     private static String canonical(String path) {

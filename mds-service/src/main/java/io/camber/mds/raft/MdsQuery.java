@@ -20,6 +20,7 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.GetEpoch.class, name = "epoch"),
         @JsonSubTypes.Type(value = MdsQuery.Counts.class, name = "counts"),
         @JsonSubTypes.Type(value = MdsQuery.StoredSessions.class, name = "storedSessions"),
+        @JsonSubTypes.Type(value = MdsQuery.GarbageOf.class, name = "garbageOf"),
 })
 public sealed interface MdsQuery {
 
@@ -73,5 +74,9 @@ public sealed interface MdsQuery {
 
     /** Every stored session record as it is stored (versions included), for the leader's expiry. */
     record StoredSessions() implements MdsQuery {
+    }
+
+    /** At most limit chunks of deleted volumes on copysets the chunk server is a member of. */
+    record GarbageOf(long chunkServerId, int limit) implements MdsQuery {
     }
 }

@@ -19,6 +19,7 @@ import io.camber.mds.raft.MdsCommand.OpenSession;
 import io.camber.mds.raft.MdsCommand.RegisterChunkServer;
 import io.camber.mds.raft.MdsCommand.RenewSession;
 import io.camber.mds.raft.MdsCommand.Rename;
+import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.session.SessionTable;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
@@ -89,7 +90,8 @@ public final class MdsStateMachine extends RocksStateMachine {
         } else if (command instanceof Rename c) {
             return NamespaceReader.info(ns.rename(c.from(), c.to(), c.nowMillis(), sessions), c.to(), topology);
         } else if (command instanceof Delete c) {
-            ns.delete(c.path(), c.nowMillis(), sessions);
+            ns.delete(c.path(), c.nowMillis(), sessions, Boolean.TRUE.equals(c.collectGarbage())
+                    ? new GarbageTable(store, batch) : null);
             return Boolean.TRUE;
         } else if (command instanceof AllocateSegment c) {
             Entry volume = c.volumeId() != null ? ns.volumeById(c.volumeId()) : ns.volume(c.path());
@@ -104,6 +106,8 @@ public final class MdsStateMachine extends RocksStateMachine {
         } else if (command instanceof CloseSession c) {
             sessions.close(c.sessionId());
             return Boolean.TRUE;
+        } else if (command instanceof MdsCommand.ForgetGarbage c) {
+            return new GarbageTable(store, batch).forget(c.deleted());
         } else if (command instanceof ExpireSessions c) {
             return c.overdue() != null ? sessions.expire(c.overdue()) : sessions.expire(c.nowMillis());
         }

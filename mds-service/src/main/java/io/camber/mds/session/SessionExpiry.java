@@ -24,8 +24,11 @@ public class SessionExpiry implements AutoCloseable {
     private final Disposable ticker;
 
     public SessionExpiry(MdsReplication mds, MdsProperties props) {
+        // Ticks that come while a slow one (the MDS starting, an election) is still running are dropped: without
+        // that, interval fails the whole ticker with an overflow and sessions would never expire again.
         this.ticker = Flux.interval(props.expiryInterval())
-                .concatMap(t -> tick(mds))
+                .onBackpressureDrop()
+                .concatMap(t -> tick(mds), 1)
                 .subscribe();
     }
 
@@ -43,7 +46,10 @@ public class SessionExpiry implements AutoCloseable {
                         LOG.info("event=sessions-expired count={}", n);
                     }
                 })
-                .onErrorResume(e -> Mono.empty());
+                .onErrorResume(e -> {
+                    LOG.warn("event=session-expiry-failed error={}", e.toString());
+                    return Mono.empty();
+                });
     }
 
     @Override

@@ -82,7 +82,7 @@ public class VolumeController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     public Mono<Void> delete(@RequestParam String path) {
         return mds.submit(new MdsCommand.Delete(Requests.path(path, "path"),
-                SessionTable.LEASES_BY_LEADER), Boolean.class).then();
+                SessionTable.LEASES_BY_LEADER, true), Boolean.class).then();
     }
 
     /** The segment holding an offset; a cheap read when it exists, one replicated allocation otherwise. */
