@@ -37,7 +37,9 @@ class QuorumLossIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = MiniCluster.builder().mds(1).chunkServers(6).chunkSize(CHUNK).copysets(COPYSETS).start();
+        // silent chunk servers count as down after 3 s, so health follows the stops quickly
+        cluster = MiniCluster.builder().mds(1).chunkServers(6).chunkSize(CHUNK).copysets(COPYSETS)
+                .mdsProperty("camber.mds.chunkserver-unstable-after", "3s").start();
         mds = new MdsAdminClient(cluster.url());
         chunks = new ChunkClient(64L << 20);
     }
@@ -72,8 +74,17 @@ class QuorumLossIT {
                 healthy.add(copyset);
             }
         });
+        awaitHealth(http, "HEALTH_OK");
         stopped.forEach(cluster::stop);
         try {
+            JsonNode health = awaitHealth(http, "HEALTH_ERR", 4);
+            assertThat(health.get("reasons").get(0).asString()).contains("copysets unavailable");
+            for (JsonNode c : http.get("/api/v1/copysets/health").body()) {
+                Set<Integer> nodes = members.get(c.get("copysetId").asInt());
+                String expected = nodes.contains(pair[0]) && nodes.contains(pair[1]) ? "UNAVAILABLE"
+                        : nodes.contains(pair[0]) || nodes.contains(pair[1]) ? "DEGRADED" : "HEALTHY";
+                assertThat(c.get("state").asString()).as("copyset " + c.get("copysetId")).isEqualTo(expected);
+            }
             long t0 = System.nanoTime();
             try (CamberVolume other = CamberVolume.open(mds, chunks, "/other", OpenMode.READ_WRITE, "other",
                     METRICS)) {
@@ -102,11 +113,31 @@ class QuorumLossIT {
         } finally {
             stopped.forEach(cluster::restart);
         }
+        awaitHealth(http, "HEALTH_OK");
         try (CamberVolume v = CamberVolume.open(mds, chunks, "/lost", OpenMode.READ_ONLY, "after", METRICS)) {
             for (long c = 0; c < VOLUME / CHUNK; c++) {
                 assertThat(bytes(v.read(c * CHUNK, 4096).join())).as("chunk " + c).isEqualTo(page(c));
             }
         }
+    }
+
+    /** Waits up to 30 s for the cluster's verdict; returns the health document. */
+    private static JsonNode awaitHealth(AdminHttp http, String verdict) throws InterruptedException {
+        return awaitHealth(http, verdict, verdict.equals("HEALTH_OK") ? 6 : -1);
+    }
+
+    /** Waits for the verdict with that many chunk servers up (-1: any number). */
+    private static JsonNode awaitHealth(AdminHttp http, String verdict, int up) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode h = null;
+        while (System.nanoTime() < deadline) {
+            h = http.get("/api/v1/cluster/health").body();
+            if (verdict.equals(h.get("health").asString()) && (up < 0 || h.get("chunkServersUp").asInt() == up)) {
+                return h;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("health is not " + verdict + " after 30 s: " + h);
     }
 
     private static Map<Integer, Set<Integer>> copysetMembers(AdminHttp http) {

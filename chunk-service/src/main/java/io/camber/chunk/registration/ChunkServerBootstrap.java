@@ -47,6 +47,11 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         t.setDaemon(true);
         return t;
     });
+    private final ScheduledExecutorService collector = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "chunkserver-garbage");
+        t.setDaemon(true);
+        return t;
+    });
     private volatile CopysetServer copysets;
     private volatile DataPortServer dataPort;
     private final DataRequestHandler dataRequests = new DataRequestHandler(
@@ -96,6 +101,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         }
         long every = props.heartbeatInterval().toMillis();
         timer.scheduleWithFixedDelay(this::heartbeat, 0, every, TimeUnit.MILLISECONDS);
+        collector.scheduleWithFixedDelay(this::collectGarbage, every, every, TimeUnit.MILLISECONDS);
         running = true;
         LOG.info("event=chunkserver-started id={} raft={}:{} dir={}", chunkServerId, props.host(), props.raftPort(),
                 props.dataDir());
@@ -140,8 +146,11 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             copysets.ensure(peersOf(wanted));
         } catch (Exception e) {
             LOG.warn("event=heartbeat-failed error={}", e.toString());
-            return;
         }
+    }
+
+    /** On its own thread: deletes on a copyset that lost its quorum may wait, and must never delay heartbeats. */
+    private void collectGarbage() {
         try {
             garbage.round();
         } catch (InterruptedException e) {
@@ -206,6 +215,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     public void stop() {
         running = false;
         timer.shutdownNow();
+        collector.shutdownNow();
         if (dataPort != null) {
             dataPort.close();
         }

@@ -2,6 +2,7 @@ package io.camber.cli.cluster;
 
 import io.camber.cli.ApiOptions;
 import io.camber.cli.http.Json;
+import io.camber.cli.render.HumanSize;
 import io.camber.cli.render.Table;
 import io.camber.common.api.ClusterStatus;
 import picocli.CommandLine.Command;
@@ -17,16 +18,24 @@ public final class ClusterCommand {
         return api.print(body, () -> render(Json.LENIENT.readValue(body, ClusterStatus.class)));
     }
 
-    /** Renders the status as key/value lines followed by a table of MDS replicas. */
+    /** Renders the verdict and its reasons, then key/value lines, then a table of MDS replicas. */
     public static String render(ClusterStatus s) {
-        StringBuilder out = new StringBuilder(Table.keyValues(
+        StringBuilder out = new StringBuilder();
+        out.append(s.health() == null ? "HEALTH_UNKNOWN (an older MDS)" : s.health()).append('\n');
+        if (s.reasons() != null) {
+            s.reasons().forEach(r -> out.append("  ").append(r).append('\n'));
+        }
+        out.append('\n').append(Table.keyValues(
                 "cluster", s.clusterId(),
                 "leader", s.leader(),
                 "answered by", s.answeredBy(),
                 "physical pools", s.physicalPools(),
                 "logical pools", s.logicalPools(),
-                "chunk servers", s.chunkServers(),
-                "copysets", s.copysets(),
+                "chunk servers", s.chunkServersUp() + " up of " + s.chunkServers(),
+                "copysets", s.copysets() + " (" + s.copysetsHealthy() + " healthy, " + s.copysetsDegraded()
+                        + " degraded, " + s.copysetsUnavailable() + " unavailable)",
+                "capacity", HumanSize.of(s.capacityBytes()) + " declared, fullest disk " + s.fullestDiskPercent()
+                        + "%",
                 "volumes", s.volumes(),
                 "open sessions", s.openSessions(),
                 "chunks to free", s.garbageChunks()));

@@ -1,9 +1,11 @@
 package io.camber.mds.cluster;
 
+import io.camber.common.api.ClusterHealth;
 import io.camber.common.api.ClusterStatus;
-import io.camber.mds.MdsProperties;
+import io.camber.common.api.CopysetHealth;
 import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
+import io.camber.mds.topology.HeartbeatTracker;
 import io.camber.mds.topology.Topology;
 import io.camber.server.raft.RaftNodeConfig;
 import io.camber.server.raft.ReplicatedNode;
@@ -21,17 +23,26 @@ import java.util.Map;
 @RequestMapping("/api/v1")
 public class ClusterController {
     private final MdsReplication mds;
+    private final HeartbeatTracker heartbeats;
     private final String httpAddress;
 
-    public ClusterController(MdsReplication mds, @Value("${server.port:8100}") int port) {
+    public ClusterController(MdsReplication mds, HeartbeatTracker heartbeats,
+                             @Value("${server.port:8100}") int port) {
         this.mds = mds;
+        this.heartbeats = heartbeats;
         this.httpAddress = "127.0.0.1:" + port;
     }
 
+    /** HEALTH_OK, HEALTH_WARN or HEALTH_ERR with the reasons and counts behind it. */
+    @GetMapping("/cluster/health")
+    public Mono<ClusterHealth> health() {
+        return mds.query(new MdsQuery.Counts(), Map.class).map(counts -> assess(counts));
+    }
+
     @GetMapping("/cluster/status")
-    @SuppressWarnings("unchecked")
     public Mono<ClusterStatus> status() {
         return mds.query(new MdsQuery.Counts(), Map.class).map(counts -> {
+            ClusterHealth h = assess(counts);
             ReplicatedNode node = mds.node();
             Topology t = mds.stateMachine().topology();
             RaftNodeConfig config = node.config();
@@ -40,11 +51,27 @@ public class ClusterController {
                     e.getKey().equals(node.nodeId()) ? node.role()
                             : node.leaderId().filter(e.getKey()::equals).map(l -> "LEADER").orElse("FOLLOWER")))
                     .toList();
-            return new ClusterStatus("camber", node.nodeId(), node.leaderId().orElse(null), peers,
-                    t.physicalPools().size(), t.logicalPools().size(), t.chunkServers().size(),
-                    t.copysets().values().stream().mapToInt(List::size).sum(),
-                    ((Number) counts.get("volumes")).longValue(), ((Number) counts.get("sessions")).longValue(),
-                    ((Number) counts.get("garbageChunks")).longValue());
+            return new ClusterStatus(h.health(), h.reasons(), "camber", node.nodeId(), node.leaderId().orElse(null),
+                    peers, t.physicalPools().size(), t.logicalPools().size(), h.chunkServers(), h.chunkServersUp(),
+                    t.copysets().values().stream().mapToInt(List::size).sum(), h.copysetsHealthy(),
+                    h.copysetsDegraded(), h.copysetsUnavailable(), h.capacityBytes(), h.fullestDiskPercent(),
+                    number(counts, "volumes"), number(counts, "sessions"), h.garbageChunks());
         });
+    }
+
+    /** Each copyset's state, leader and replicas (their liveness and log lag). */
+    @GetMapping("/copysets/health")
+    public List<CopysetHealth> copysets() {
+        return HealthCheck.copysets(mds.stateMachine().topology(), heartbeats::stateOf, heartbeats.latest());
+    }
+
+    private ClusterHealth assess(Map<?, ?> counts) {
+        return HealthCheck.assess(mds.stateMachine().topology(), heartbeats::stateOf, heartbeats.latest(),
+                number(counts, "garbageChunks"));
+    }
+
+    private static long number(Map<?, ?> counts, String name) {
+        Object v = counts.get(name);
+        return v instanceof Number n ? n.longValue() : 0;
     }
 }

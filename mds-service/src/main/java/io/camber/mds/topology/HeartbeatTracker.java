@@ -43,6 +43,13 @@ public class HeartbeatTracker {
         seen.put(heartbeat.chunkServerId(), new Seen(clock.millis(), heartbeat));
     }
 
+    /** The latest heartbeat of every chunk server heard from. */
+    public Map<Long, ChunkServerHeartbeat> latest() {
+        Map<Long, ChunkServerHeartbeat> out = new java.util.HashMap<>();
+        seen.forEach((id, s) -> out.put(id, s.heartbeat()));
+        return out;
+    }
+
     /** ONLINE while heartbeats arrive, UNSTABLE after a short silence, OFFLINE after a long one. */
     public ChunkServerState stateOf(long chunkServerId) {
         Seen s = seen.get(chunkServerId);

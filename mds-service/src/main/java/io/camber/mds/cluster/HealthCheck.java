@@ -1,0 +1,111 @@
+package io.camber.mds.cluster;
+
+import io.camber.common.api.ChunkServerHeartbeat;
+import io.camber.common.api.ChunkServerState;
+import io.camber.common.api.ClusterHealth;
+import io.camber.common.api.CopysetHealth;
+import io.camber.mds.topology.Topology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongFunction;
+
+/**
+ * Judges the cluster from the topology and the chunk servers' latest heartbeats: pure, so every rule is unit
+ * tested. A chunk server counts as up only while ONLINE; a copyset's replica counts only if its server is up
+ * and its heartbeat lists the copyset.
+ */
+public final class HealthCheck {
+    /** Disk use at which a chunk server is reported as nearly full. */
+    static final int NEARLY_FULL_PERCENT = 90;
+
+    private HealthCheck() {
+    }
+
+    /** Every copyset's state, leader and replicas, in pool and id order. */
+    public static List<CopysetHealth> copysets(Topology topology, LongFunction<ChunkServerState> stateOf,
+                                               Map<Long, ChunkServerHeartbeat> latest) {
+        List<CopysetHealth> out = new ArrayList<>();
+        topology.copysets().values().forEach(pool -> pool.forEach(c -> out.add(copyset(c, stateOf, latest))));
+        out.sort(Comparator.comparingLong(CopysetHealth::logicalPoolId).thenComparingInt(CopysetHealth::copysetId));
+        return out;
+    }
+
+    private static CopysetHealth copyset(Topology.Copyset c, LongFunction<ChunkServerState> stateOf,
+                                         Map<Long, ChunkServerHeartbeat> latest) {
+        Long leader = null;
+        long leaderTerm = -1;
+        Map<Long, ChunkServerHeartbeat.CopysetReport> mine = new HashMap<>();
+        for (long m : c.members()) {
+            ChunkServerHeartbeat hb = latest.get(m);
+            if (hb == null || stateOf.apply(m) != ChunkServerState.ONLINE) {
+                continue;
+            }
+            for (ChunkServerHeartbeat.CopysetReport r : hb.copysets()) {
+                if (r.logicalPoolId() == c.logicalPoolId() && r.copysetId() == c.id()) {
+                    mine.put(m, r);
+                    if (r.leader() && r.term() > leaderTerm) {
+                        leader = m;
+                        leaderTerm = r.term();
+                    }
+                }
+            }
+        }
+        Long leaderApplied = leader == null ? null : mine.get(leader).appliedIndex();
+        List<CopysetHealth.Member> members = new ArrayList<>();
+        for (long m : c.members()) {
+            ChunkServerHeartbeat.CopysetReport r = mine.get(m);
+            Long lag = r == null || leaderApplied == null ? null : Math.max(0, leaderApplied - r.appliedIndex());
+            members.add(new CopysetHealth.Member(m, stateOf.apply(m), r != null, lag));
+        }
+        int up = mine.size();
+        String state = leader == null || up <= c.members().size() / 2 ? "UNAVAILABLE"
+                : up < c.members().size() ? "DEGRADED" : "HEALTHY";
+        return new CopysetHealth(c.logicalPoolId(), c.id(), state, leader, members);
+    }
+
+    /** The verdict with its reasons and counts. */
+    public static ClusterHealth assess(Topology topology, LongFunction<ChunkServerState> stateOf,
+                                       Map<Long, ChunkServerHeartbeat> latest, long garbageChunks) {
+        List<CopysetHealth> copysets = copysets(topology, stateOf, latest);
+        long unavailable = copysets.stream().filter(c -> c.state().equals("UNAVAILABLE")).count();
+        long degraded = copysets.stream().filter(c -> c.state().equals("DEGRADED")).count();
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        if (unavailable > 0) {
+            errors.add(unavailable + " copysets unavailable (no leader or no majority up): IO to their chunks stops");
+        }
+        int up = 0;
+        long capacity = 0;
+        int fullest = 0;
+        for (Topology.ChunkServer cs : topology.chunkServers()) {
+            capacity += cs.capacityBytes();
+            ChunkServerState s = stateOf.apply(cs.id());
+            if (s == ChunkServerState.ONLINE) {
+                up++;
+            } else {
+                warnings.add("chunk server " + cs.id() + " (" + cs.host() + ":" + cs.port() + ") is " + s);
+            }
+            ChunkServerHeartbeat hb = latest.get(cs.id());
+            if (hb != null && hb.diskUsedBytes() + hb.diskFreeBytes() > 0) {
+                int percent = (int) (100 * hb.diskUsedBytes() / (hb.diskUsedBytes() + hb.diskFreeBytes()));
+                fullest = Math.max(fullest, percent);
+                if (percent >= NEARLY_FULL_PERCENT) {
+                    warnings.add("chunk server " + cs.id() + " disk is " + percent + "% full");
+                }
+            }
+        }
+        if (degraded > 0) {
+            warnings.add(0, degraded + " copysets degraded (a replica down or missing): redundancy reduced");
+        }
+        List<String> reasons = new ArrayList<>(errors);
+        reasons.addAll(warnings);
+        String health = !errors.isEmpty() ? "HEALTH_ERR" : !warnings.isEmpty() ? "HEALTH_WARN" : "HEALTH_OK";
+        return new ClusterHealth(health, reasons, up, topology.chunkServers().size(),
+                (int) (copysets.size() - degraded - unavailable), (int) degraded, (int) unavailable, capacity, fullest,
+                garbageChunks);
+    }
+}
