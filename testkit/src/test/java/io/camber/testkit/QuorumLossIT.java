@@ -7,7 +7,10 @@ import io.camber.common.api.OpenMode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.ByteBuffer;
@@ -26,6 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in a moment and their IO works, and when the servers come back the data there is intact. Six chunk servers in
  * six zones, so copysets without the stopped pair exist.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuorumLossIT {
     private static final long CHUNK = 1024 * 1024;
     private static final long VOLUME = 64 * CHUNK; // one segment
@@ -51,6 +55,7 @@ class QuorumLossIT {
     }
 
     @Test
+    @Order(1)
     void volumesThatNeedNothingFromACopysetWithoutQuorumOpenAtOnceAndWork() throws Exception {
         AdminHttp http = new AdminHttp(cluster.url());
         for (String path : List.of("/lost", "/other")) {
@@ -119,6 +124,60 @@ class QuorumLossIT {
                 assertThat(bytes(v.read(c * CHUNK, 4096).join())).as("chunk " + c).isEqualTo(page(c));
             }
         }
+    }
+
+    /**
+     * A wiped disk cannot come back under its old id (Raft amnesia): the chunk server at its address joins as a new
+     * one, the old one is retired (its copysets degraded until recovery), and IO goes on.
+     */
+    @Test
+    @Order(2)
+    void aChunkServerWhoseDiskWasWipedJoinsAsANewOneAndItsPredecessorIsRetired() throws Exception {
+        AdminHttp http = new AdminHttp(cluster.url());
+        awaitHealth(http, "HEALTH_OK");
+        MiniCluster.ChunkNode node = cluster.chunkServers().get(0);
+        long oldId = idAt(http, node.raftPort, -1);
+        cluster.stop(node);
+        TestDirectories.delete(node.dataDir);
+        java.nio.file.Files.createDirectories(node.dataDir);
+        cluster.restart(node);
+
+        long newId = idAt(http, node.raftPort, oldId);
+        assertThat(newId).isNotEqualTo(oldId);
+        JsonNode retired = null;
+        for (JsonNode cs : http.get("/api/v1/chunkservers").body()) {
+            if (cs.get("id").asLong() == oldId) {
+                retired = cs;
+            }
+        }
+        assertThat(retired).as("the old chunk server stays listed").isNotNull();
+        assertThat(retired.get("state").asString()).isEqualTo("RETIRED");
+        JsonNode health = awaitHealth(http, "HEALTH_WARN", 6);
+        assertThat(health.get("reasons").toString()).contains("chunk server " + oldId + " was retired");
+        for (JsonNode c : http.get("/api/v1/copysets").body()) {
+            assertThat(c.get("chunkServers").toString()).as("the new chunk server holds no old replica")
+                    .doesNotContain(String.valueOf(newId) + ",").doesNotContain("," + newId + "]");
+        }
+        try (CamberVolume v = CamberVolume.open(mds, chunks, "/lost", OpenMode.READ_WRITE, "after-wipe", METRICS)) {
+            for (long c = 0; c < VOLUME / CHUNK; c++) {
+                assertThat(bytes(v.read(c * CHUNK, 4096).join())).as("chunk " + c).isEqualTo(page(c));
+            }
+        }
+    }
+
+    /** The id of the chunk server ONLINE at that Raft port, other than notId. */
+    private static long idAt(AdminHttp http, int raftPort, long notId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (JsonNode cs : http.get("/api/v1/chunkservers").body()) {
+                if (cs.get("port").asInt() == raftPort && cs.get("id").asLong() != notId
+                        && "ONLINE".equals(cs.get("state").asString())) {
+                    return cs.get("id").asLong();
+                }
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no chunk server ONLINE at raft port " + raftPort);
     }
 
     /** Waits up to 30 s for the cluster's verdict; returns the health document. */

@@ -108,10 +108,11 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     }
 
     private long registerWithRetry() throws IOException {
+        OptionalLong known = ChunkServerIdentity.read(props.dataDir());
         ChunkServerRegistration registration = new ChunkServerRegistration(props.physicalPool(), props.zone(),
                 props.serverName(), props.host(), props.raftPort(), props.dataDir().toAbsolutePath().toString(),
-                props.capacity().toBytes(), dataPort.port());
-        OptionalLong known = ChunkServerIdentity.read(props.dataDir());
+                props.capacity().toBytes(), dataPort.port(), ChunkServerIdentity.diskId(props.dataDir()),
+                known.isPresent() ? known.getAsLong() : null);
         for (int attempt = 1; ; attempt++) {
             try {
                 ChunkServerInfo info = mds.register(registration);
@@ -122,10 +123,19 @@ public class ChunkServerBootstrap implements SmartLifecycle {
                 }
                 ChunkServerIdentity.write(props.dataDir(), info.id());
                 return info.id();
-            } catch (IOException | io.camber.common.CamberException e) {
+            } catch (io.camber.common.CamberException e) {
+                if (e.code() == io.camber.common.ErrorCode.CONFLICT) {
+                    throw e; // this disk is not who it claims to be: retrying cannot help, the message says what to do
+                }
+                if (attempt >= 120) {
+                    throw new IOException(e.getMessage(), e);
+                }
+                LOG.warn("event=register-retry attempt={} error={}", attempt, e.toString());
+                sleep(1000);
+            } catch (IOException e) {
                 // The MDS may still be starting, or the topology not applied yet: both heal by themselves.
                 if (attempt >= 120) {
-                    throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+                    throw e;
                 }
                 LOG.warn("event=register-retry attempt={} error={}", attempt, e.toString());
                 sleep(1000);

@@ -12,6 +12,7 @@ import java.util.OptionalLong;
 /** The chunk-server id the MDS gave this disk, kept in the data directory so a restart is the same chunk server. */
 public final class ChunkServerIdentity {
     private static final String FILE = "chunkserver.id";
+    private static final String DISK = "disk.id";
 
     private ChunkServerIdentity() {
     }
@@ -24,13 +25,32 @@ public final class ChunkServerIdentity {
         return OptionalLong.of(Long.parseLong(Files.readString(file, StandardCharsets.US_ASCII).trim()));
     }
 
+    /**
+     * This disk's identity, made (a random UUID, written durably) the first time the data directory is used, so
+     * the MDS can tell this disk from a wiped or replaced one at the same address.
+     */
+    public static String diskId(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(DISK);
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.US_ASCII).trim();
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        writeDurably(dataDir, DISK, id);
+        return id;
+    }
+
     /** Writes the id durably (temp file, fsync, atomic rename). */
     public static void write(Path dataDir, long id) throws IOException {
-        Path tmp = dataDir.resolve(FILE + ".tmp");
-        Files.writeString(tmp, Long.toString(id), StandardCharsets.US_ASCII);
+        writeDurably(dataDir, FILE, Long.toString(id));
+    }
+
+    private static void writeDurably(Path dataDir, String name, String content) throws IOException {
+        Path tmp = dataDir.resolve(name + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.US_ASCII);
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
         }
-        Files.move(tmp, dataDir.resolve(FILE), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(tmp, dataDir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        io.camber.server.storage.DirectorySync.sync(dataDir);
     }
 }

@@ -81,7 +81,14 @@ public final class HealthCheck {
         int up = 0;
         long capacity = 0;
         int fullest = 0;
+        int retired = 0;
         for (Topology.ChunkServer cs : topology.chunkServers()) {
+            if (cs.retired()) {
+                retired++;
+                warnings.add("chunk server " + cs.id() + " was retired (its disk at " + cs.host() + ":" + cs.port()
+                        + " was wiped or replaced): its copysets lack that replica until recovery replaces it");
+                continue;
+            }
             capacity += cs.capacityBytes();
             ChunkServerState s = stateOf.apply(cs.id());
             if (s == ChunkServerState.ONLINE) {
@@ -104,7 +111,7 @@ public final class HealthCheck {
         List<String> reasons = new ArrayList<>(errors);
         reasons.addAll(warnings);
         String health = !errors.isEmpty() ? "HEALTH_ERR" : !warnings.isEmpty() ? "HEALTH_WARN" : "HEALTH_OK";
-        return new ClusterHealth(health, reasons, up, topology.chunkServers().size(),
+        return new ClusterHealth(health, reasons, up, topology.chunkServers().size() - retired,
                 (int) (copysets.size() - degraded - unavailable), (int) degraded, (int) unavailable, capacity, fullest,
                 garbageChunks);
     }

@@ -64,7 +64,9 @@ public class HeartbeatTracker {
     /** The chunk servers with their state as heartbeats show it. */
     public List<ChunkServerInfo> overlay(List<ChunkServerInfo> chunkServers) {
         return chunkServers.stream().map(c -> new ChunkServerInfo(c.id(), c.physicalPool(), c.zone(), c.server(),
-                c.host(), c.port(), c.dataPort(), c.diskPath(), c.capacityBytes(), stateOf(c.id()), c.copysets())).toList();
+                c.host(), c.port(), c.dataPort(), c.diskPath(), c.capacityBytes(),
+                c.state() == ChunkServerState.RETIRED ? ChunkServerState.RETIRED : stateOf(c.id()), c.copysets()))
+                .toList();
     }
 
     private long count(ChunkServerState state) {

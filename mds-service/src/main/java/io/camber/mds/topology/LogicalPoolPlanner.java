@@ -126,7 +126,7 @@ final class LogicalPoolPlanner {
         Topology view = d.build();
         List<PlacementSlot> slots = new ArrayList<>();
         for (ChunkServer cs : view.chunkServers()) {
-            if (view.physicalPoolOf(cs) == physicalPoolId) {
+            if (!cs.retired() && view.physicalPoolOf(cs) == physicalPoolId) { // a retired disk takes no new copysets
                 slots.add(new PlacementSlot(cs.id(), view.zoneOf(cs)));
             }
         }

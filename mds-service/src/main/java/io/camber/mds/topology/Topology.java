@@ -29,9 +29,33 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
     public record Server(long id, String name, String host, long zoneId) {
     }
 
-    /** One chunk-service process owning one disk; its id is stable across restarts. */
+    /**
+     * One chunk-service process owning one disk; its id is stable across restarts. diskId is the identity its disk
+     * registered with (null until it registers one). A retired chunk server's disk was wiped or replaced: it keeps
+     * its place in copysets (as a member that never answers) until recovery replaces it, and a new chunk server
+     * serves its address.
+     */
     public record ChunkServer(long id, long serverId, String host, int port, int dataPort, String diskPath,
-                              long capacityBytes, ChunkServerState state) {
+                              long capacityBytes, ChunkServerState state, String diskId, boolean retired) {
+
+        public ChunkServer(long id, long serverId, String host, int port, int dataPort, String diskPath,
+                           long capacityBytes, ChunkServerState state) {
+            this(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, null, false);
+        }
+
+        public ChunkServer withHost(String newHost) {
+            return new ChunkServer(id, serverId, newHost, port, dataPort, diskPath, capacityBytes, state, diskId,
+                    retired);
+        }
+
+        public ChunkServer withDiskId(String newDiskId) {
+            return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, newDiskId,
+                    retired);
+        }
+
+        public ChunkServer retiredOne() {
+            return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, diskId, true);
+        }
     }
 
     /** Where volumes allocate chunks; built on one physical pool. */
@@ -71,8 +95,14 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
         return servers.stream().filter(s -> s.id() == id).findFirst();
     }
 
+    /** The chunk server serving host:port now (a retired one that served it before is not it). */
     public Optional<ChunkServer> chunkServer(String host, int port) {
-        return chunkServers.stream().filter(c -> c.host().equals(host) && c.port() == port).findFirst();
+        return chunkServers.stream().filter(c -> !c.retired() && c.host().equals(host) && c.port() == port)
+                .findFirst();
+    }
+
+    public Optional<ChunkServer> chunkServer(long id) {
+        return chunkServers.stream().filter(c -> c.id() == id).findFirst();
     }
 
     public Optional<LogicalPool> logicalPool(String name) {

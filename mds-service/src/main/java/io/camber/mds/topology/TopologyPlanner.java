@@ -123,8 +123,7 @@ public final class TopologyPlanner {
         for (int i = 0; i < d.chunkServers.size(); i++) {
             ChunkServer c = d.chunkServers.get(i);
             if (c.serverId() == server.id()) {
-                d.chunkServers.set(i, new ChunkServer(c.id(), c.serverId(), host, c.port(), c.dataPort(), c.diskPath(),
-                        c.capacityBytes(), c.state()));
+                d.chunkServers.set(i, c.withHost(host));
             }
         }
         changes.add("change host of server " + server.name() + " to " + host);
@@ -160,7 +159,15 @@ public final class TopologyPlanner {
                     + ", not " + reg.host() + ": fix the chunk server's host setting, or change the server's host"
                     + " in the topology file first");
         }
-        upsertChunkServer(d, server, reg.port(), reg.dataPort(), reg.diskPath(), reg.capacityBytes(), changes);
+        if (reg.diskId() != null) {
+            DiskIdentity.check(d, reg, changes);
+        }
+        ChunkServer cs = upsertChunkServer(d, server, reg.port(), reg.dataPort(), reg.diskPath(), reg.capacityBytes(),
+                changes);
+        if (reg.diskId() != null && !reg.diskId().equals(cs.diskId())) {
+            d.chunkServers.set(d.chunkServers.indexOf(cs), cs.withDiskId(reg.diskId()));
+            changes.add("record disk " + reg.diskId() + " of chunk server " + cs.id());
+        }
         return new Plan(d.build(), changes);
     }
 
@@ -178,7 +185,8 @@ public final class TopologyPlanner {
         if (capacity <= 0) {
             throw CamberException.invalid("chunk server capacity must be positive, e.g. 100GiB");
         }
-        ChunkServer existing = d.chunkServers.stream().filter(c -> c.host().equals(server.host()) && c.port() == port)
+        ChunkServer existing = d.chunkServers.stream()
+                .filter(c -> !c.retired() && c.host().equals(server.host()) && c.port() == port)
                 .findFirst().orElse(null);
         if (existing == null) {
             ChunkServer cs = new ChunkServer(d.newId(), server.id(), server.host(), port,
@@ -194,7 +202,7 @@ public final class TopologyPlanner {
         int data = dataPort == null ? existing.dataPort() : dataPort;
         if (!existing.diskPath().equals(disk) || existing.capacityBytes() != capacity || existing.dataPort() != data) {
             ChunkServer updated = new ChunkServer(existing.id(), existing.serverId(), existing.host(), port, data, disk,
-                    capacity, existing.state());
+                    capacity, existing.state(), existing.diskId(), false);
             d.chunkServers.set(d.chunkServers.indexOf(existing), updated);
             changes.add("update chunk server " + server.host() + ":" + port + " (" + disk + ", "
                     + ByteSizes.format(capacity) + ")");
@@ -208,6 +216,9 @@ public final class TopologyPlanner {
         d.copysets.values().forEach(list -> list.forEach(c -> busy.addAll(c.members())));
         List<String> refused = new ArrayList<>();
         for (ChunkServer cs : List.copyOf(d.chunkServers)) {
+            if (cs.retired() && busy.contains(cs.id())) {
+                continue; // its address is declared for its successor; it leaves once recovery replaced it
+            }
             if (!declared.contains(cs.id())) {
                 if (busy.contains(cs.id())) {
                     refused.add(cs.host() + ":" + cs.port() + " (id " + cs.id() + ")");

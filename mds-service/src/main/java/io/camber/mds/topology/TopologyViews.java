@@ -1,6 +1,7 @@
 package io.camber.mds.topology;
 
 import io.camber.common.api.ChunkServerInfo;
+import io.camber.common.api.ChunkServerState;
 import io.camber.common.api.CopysetInfo;
 import io.camber.common.api.LogicalPoolInfo;
 import io.camber.common.api.TopologyView;
@@ -38,7 +39,7 @@ public final class TopologyViews {
         Topology.Zone zone = t.zone(server.zoneId()).orElseThrow();
         String pool = t.physicalPool(zone.physicalPoolId()).map(Topology.PhysicalPool::name).orElse("?");
         return new ChunkServerInfo(c.id(), pool, zone.name(), server.name(), c.host(), c.port(), c.dataPort(), c.diskPath(),
-                c.capacityBytes(), c.state(), counts.getOrDefault(c.id(), 0));
+                c.capacityBytes(), c.retired() ? ChunkServerState.RETIRED : c.state(), counts.getOrDefault(c.id(), 0));
     }
 
     public static List<ChunkServerInfo> chunkServers(Topology t) {

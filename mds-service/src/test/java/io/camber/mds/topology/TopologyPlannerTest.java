@@ -351,6 +351,59 @@ class TopologyPlannerTest {
         assertThat(TopologyStore.load(store())).isEqualTo(topology);
     }
 
+    private static ChunkServerRegistration withDisk(int port, String diskId, Long knownId) {
+        return new ChunkServerRegistration("pool1", "zone2", "server-2-1", "127.0.0.1", port, "/data/cs" + port,
+                100 * ByteSizes.GIB, port + 500, diskId, knownId);
+    }
+
+    @Test
+    void aKnownDiskKeepsItsIdAndAnOlderRecordAdoptsItsDiskIdentity() {
+        apply(spec(3, 2, 8));
+        ChunkServer known = topology.chunkServer("127.0.0.1", 9203).orElseThrow();
+
+        register(withDisk(9203, "disk-a", null)); // first registration: declared by the file, never registered
+        assertThat(topology.chunkServer("127.0.0.1", 9203).orElseThrow().diskId()).isEqualTo("disk-a");
+        assertThat(topology.chunkServer("127.0.0.1", 9203).orElseThrow().id()).isEqualTo(known.id());
+
+        TopologyPlanner.Plan again = register(withDisk(9203, "disk-a", known.id()));
+        assertThat(again.changes()).isEmpty();
+    }
+
+    @Test
+    void aWipedDiskRetiresItsPredecessorAndJoinsAsANewChunkServerThatTakesNoOldCopysets() {
+        apply(spec(3, 2, 8));
+        ChunkServer old = topology.chunkServer("127.0.0.1", 9203).orElseThrow();
+        register(withDisk(9203, "disk-a", null));
+        List<Topology.Copyset> copysetsBefore = topology.copysets().values().iterator().next();
+
+        TopologyPlanner.Plan wiped = register(withDisk(9203, "disk-b", null));
+
+        ChunkServer fresh = topology.chunkServer("127.0.0.1", 9203).orElseThrow();
+        assertThat(fresh.id()).isNotEqualTo(old.id());
+        assertThat(fresh.diskId()).isEqualTo("disk-b");
+        assertThat(topology.chunkServer(old.id()).orElseThrow().retired()).isTrue();
+        assertThat(wiped.changes().get(0)).startsWith("retire chunk server " + old.id() + " at 127.0.0.1:9203");
+        assertThat(topology.copysets().values().iterator().next()).as("copysets keep the retired member")
+                .isEqualTo(copysetsBefore);
+        assertThat(apply(spec(3, 2, 8)).changes()).as("the same file still applies, nothing moves").isEmpty();
+        assertThat(TopologyStore.load(store())).isEqualTo(topology);
+    }
+
+    @Test
+    void aDiskThatClaimsAChunkServerItIsNotIsRefused() {
+        apply(spec(3, 2, 8));
+        ChunkServer a = topology.chunkServer("127.0.0.1", 9203).orElseThrow();
+        register(withDisk(9203, "disk-a", null));
+
+        assertError(() -> TopologyPlanner.register(topology, withDisk(9203, "disk-copy", a.id())), ErrorCode.CONFLICT)
+                .hasMessageContaining("carries disk disk-copy, not disk-a");
+        assertError(() -> TopologyPlanner.register(topology, withDisk(9203, "disk-x", 999L)), ErrorCode.CONFLICT)
+                .hasMessageContaining("which this cluster does not know");
+        register(withDisk(9203, "disk-b", null));
+        assertError(() -> TopologyPlanner.register(topology, withDisk(9203, "disk-a", a.id())), ErrorCode.CONFLICT)
+                .hasMessageContaining("was retired");
+    }
+
     @Test
     void registerRecordsTheDataPortAndATopologyApplyKeepsIt() {
         apply(spec(3, 2, 8));
