@@ -21,8 +21,13 @@ public final class Keys {
     /** Open sessions: volume id + session uuid. */
     public static final String SESSIONS = "sessions";
 
+    /** File systems: fs id. */
+    public static final String FILESYSTEMS = "filesystems";
+    /** Metadata partitions of file systems: fs id + partition id. */
+    public static final String PARTITIONS = "partitions";
+
     public static final java.util.List<String> ALL = java.util.List.of(META, TOPOLOGY, COPYSETS, DENTRIES, INODES,
-            SEGMENTS, SESSIONS);
+            SEGMENTS, SESSIONS, FILESYSTEMS, PARTITIONS);
 
     private Keys() {
     }
