@@ -24,8 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Makes the partitions the MDS placed on this process run here: starts the Raft group of each one it does not host
- * yet and, once the group can commit, sets the partition's inode range (InitPartition). Both steps are idempotent,
- * so every heartbeat may repeat them, on every member, after any restart: an init already applied answers as a
+ * yet and, once this replica leads it, sets the partition's inode range (InitPartition). Both steps are idempotent,
+ * so every heartbeat may repeat them after any restart or leader change: an init already applied answers as a
  * retry. Also reports what each hosted partition looks like, for the next heartbeat.
  */
 final class PartitionAssignments {
@@ -49,7 +49,9 @@ final class PartitionAssignments {
             PartitionId id = new PartitionId(p.fsId(), p.partitionId());
             try {
                 server.ensure(id, peers(p));
-                if (!initialized(id) && initializing.add(id)) {
+                // Only the leader sets the range: one command instead of three, and never sent to a member whose
+                // group does not exist yet (Ratis closes a client that meets one).
+                if (leads(id) && !initialized(id) && initializing.add(id)) {
                     init(id, p);
                 }
             } catch (IOException | RuntimeException e) {
@@ -59,7 +61,11 @@ final class PartitionAssignments {
     }
 
     private void init(PartitionId id, PartitionInfo p) {
-        PartitionClient client = new PartitionClient(id, peers(p), raft);
+        // This replica first: a Ratis client starts with the first peer as its leader guess, and we lead.
+        List<RaftPeer> peers = new ArrayList<>(peers(p));
+        peers.sort((a, b) -> Boolean.compare(!a.getId().toString().equals(server.peerId()),
+                !b.getId().toString().equals(server.peerId())));
+        PartitionClient client = new PartitionClient(id, peers, raft);
         long nowNanos = System.currentTimeMillis() * 1_000_000L;
         client.submit(new MetaCommand.InitPartition(p.fsId(), p.partitionId(), p.start(), p.end(), ROOT_MODE, 0, 0,
                 nowNanos)).whenComplete((reply, error) -> {
@@ -76,6 +82,10 @@ final class PartitionAssignments {
                         LOG.debug("event=partition_client_close_failed partition={} error={}", id, e.toString());
                     }
                 });
+    }
+
+    private boolean leads(PartitionId id) {
+        return server.division(id).map(d -> d.getInfo().isLeader()).orElse(false);
     }
 
     private boolean initialized(PartitionId id) {
