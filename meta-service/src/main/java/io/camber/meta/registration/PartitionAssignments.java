@@ -37,14 +37,28 @@ final class PartitionAssignments {
     private final RaftSettings raft;
     /** Partitions whose InitPartition is on its way, so a slow commit is not sent again by the next heartbeat. */
     private final Set<PartitionId> initializing = ConcurrentHashMap.newKeySet();
+    /** Hosted partitions the MDS no longer lists, already logged once. */
+    private final Set<PartitionId> orphans = ConcurrentHashMap.newKeySet();
 
     PartitionAssignments(PartitionServer server, RaftSettings raft) {
         this.server = server;
         this.raft = raft;
     }
 
-    /** Starts and initializes what the MDS lists; partitions hosted here but no longer listed are left alone. */
+    /**
+     * Starts and initializes what the MDS lists. Partitions hosted here but no longer listed (their file system was
+     * deleted) are left alone and logged once: dropping data on one answer of one MDS is not worth the risk, a GC
+     * will remove them.
+     */
     void apply(List<PartitionInfo> wanted) {
+        Set<PartitionId> listed = new java.util.HashSet<>();
+        wanted.forEach(p -> listed.add(new PartitionId(p.fsId(), p.partitionId())));
+        for (PartitionId hosted : server.partitions()) {
+            if (!listed.contains(hosted) && orphans.add(hosted)) {
+                LOG.info("event=partition_orphaned partition={} reason=not-placed-here-by-the-mds", hosted);
+            }
+        }
+        orphans.removeAll(listed);
         for (PartitionInfo p : wanted) {
             PartitionId id = new PartitionId(p.fsId(), p.partitionId());
             try {
