@@ -32,9 +32,13 @@ public final class FsCommands {
     public record Result(FileSystem fs, List<MetaPartition> partitions) {
     }
 
-    /** Creates a file system on a logical pool with its first partitions placed on meta servers. */
+    /**
+     * Creates a file system on a logical pool with its first partitions placed on meta servers.
+     *
+     * @param offline meta servers that get no replica (silent for long); null for none
+     */
     public Result create(String name, String poolName, int partitions, long inodesPerPartition, long nowMillis,
-                             Topology topology) {
+                         Topology topology, List<Long> offline) {
         FsNames.check(name);
         if (fs.byName(name).isPresent()) {
             throw new CamberException(ErrorCode.ALREADY_EXISTS, "file system '" + name + "' already exists;"
@@ -43,8 +47,8 @@ public final class FsCommands {
         LogicalPool pool = choosePool(poolName, topology);
         long id = fs.nextId();
         FileSystem created = new FileSystem(id, name, pool.id(), nowMillis);
-        List<MetaPartition> placed = PartitionPlacer.place(id, List.of(), members(), slots(topology), partitions,
-                inodesPerPartition);
+        List<MetaPartition> placed = PartitionPlacer.place(id, List.of(), members(), slots(topology, offline),
+                partitions, inodesPerPartition);
         batch.put(Keys.META, FsStore.NEXT_FS_ID, Keys.longValue(id + 1));
         FsStore.put(batch, created);
         placed.forEach(p -> FsStore.put(batch, p));
@@ -93,7 +97,8 @@ public final class FsCommands {
      * Adds a partition after a client found partition {@code full}'s inode range exhausted. Idempotent per full
      * partition: when a partition newer than it exists already (another client asked first), nothing is added.
      */
-    public Result addPartition(String name, int full, long inodesPerPartition, Topology topology) {
+    public Result addPartition(String name, int full, long inodesPerPartition, Topology topology,
+                               List<Long> offline) {
         FileSystem target = get(name);
         List<MetaPartition> partitions = fs.partitions(target.id());
         if (partitions.stream().noneMatch(p -> p.partitionId() == full)) {
@@ -103,7 +108,7 @@ public final class FsCommands {
         if (partitions.stream().anyMatch(p -> p.partitionId() > full)) {
             return new Result(target, partitions);
         }
-        MetaPartition added = PartitionPlacer.place(target.id(), partitions, members(), slots(topology), 1,
+        MetaPartition added = PartitionPlacer.place(target.id(), partitions, members(), slots(topology, offline), 1,
                 inodesPerPartition).get(0);
         FsStore.put(batch, added);
         LOG.info("event=fs_partition_added fs={} partition={} start={} end={} members={}", name, added.partitionId(),
@@ -123,8 +128,10 @@ public final class FsCommands {
         return fs.allPartitions().stream().map(MetaPartition::members).toList();
     }
 
-    private static List<PlacementSlot> slots(Topology topology) {
-        return topology.metaServers().stream().map(m -> new PlacementSlot(m.id(), topology.zoneOf(m))).toList();
+    /** Every registered meta server but those the proposer saw offline: a replica there would start degraded. */
+    private static List<PlacementSlot> slots(Topology topology, List<Long> offline) {
+        return topology.metaServers().stream().filter(m -> offline == null || !offline.contains(m.id()))
+                .map(m -> new PlacementSlot(m.id(), topology.zoneOf(m))).toList();
     }
 
     private static LogicalPool choosePool(String name, Topology topology) {

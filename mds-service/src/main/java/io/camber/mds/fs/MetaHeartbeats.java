@@ -57,6 +57,11 @@ public class MetaHeartbeats {
                 : silence >= unstableAfterMillis ? ChunkServerState.UNSTABLE : ChunkServerState.ONLINE;
     }
 
+    /** Meta servers silent past the offline timeout, which placement skips. */
+    public List<Long> offline() {
+        return seen.keySet().stream().filter(id -> stateOf(id) == ChunkServerState.OFFLINE).sorted().toList();
+    }
+
     public List<MetaServerInfo> overlay(List<MetaServerInfo> servers) {
         return servers.stream().map(m -> new MetaServerInfo(m.id(), m.physicalPool(), m.zone(), m.server(), m.host(),
                 m.raftPort(), m.httpPort(), m.peerId(), stateOf(m.id()), m.partitions())).toList();

@@ -10,6 +10,8 @@ import io.camber.mds.session.SessionTable;
 
 import java.util.List;
 
+import java.util.List;
+
 /**
  * Every change to MDS state, as it travels through the Raft log. Anything that must be the same on
  * every replica (the time, new session ids) is decided once by the member that proposes the command.
@@ -117,10 +119,11 @@ public sealed interface MdsCommand {
 
     /**
      * Creates a file system and places its first partitions. inodesPerPartition travels in the command so a later
-     * change of the default never changes what a replayed entry does.
+     * change of the default never changes what a replayed entry does; so do the meta servers the proposer saw
+     * OFFLINE, which get no replica (null: none).
      */
-    record CreateFs(String name, String pool, int partitions, long inodesPerPartition, long nowMillis)
-            implements MdsCommand {
+    record CreateFs(String name, String pool, int partitions, long inodesPerPartition, long nowMillis,
+                    List<Long> offline) implements MdsCommand {
     }
 
     /**
@@ -130,7 +133,8 @@ public sealed interface MdsCommand {
     record DeleteFs(String name, boolean force, Long inodesUsed) implements MdsCommand {
     }
 
-    /** Adds a partition to a file system whose partition fullPartition ran out of inode ids. */
-    record AddFsPartition(String name, int fullPartition, long inodesPerPartition) implements MdsCommand {
+    /** Adds a partition to a file system whose partition fullPartition ran out of inode ids; offline as above. */
+    record AddFsPartition(String name, int fullPartition, long inodesPerPartition, List<Long> offline)
+            implements MdsCommand {
     }
 }

@@ -117,14 +117,14 @@ public final class MdsStateMachine extends RocksStateMachine {
                     .orElseThrow(), 0);
         } else if (command instanceof MdsCommand.CreateFs c) {
             FsCommands.Result created = new FsCommands(store, batch).create(c.name(), c.pool(), c.partitions(),
-                    c.inodesPerPartition(), c.nowMillis(), topology);
+                    c.inodesPerPartition(), c.nowMillis(), topology, c.offline());
             return FsViews.info(created.fs(), created.partitions(), topology);
         } else if (command instanceof MdsCommand.DeleteFs c) {
             new FsCommands(store, batch).delete(c.name(), c.force(), c.inodesUsed());
             return Boolean.TRUE;
         } else if (command instanceof MdsCommand.AddFsPartition c) {
             FsCommands.Result grown = new FsCommands(store, batch).addPartition(c.name(), c.fullPartition(),
-                    c.inodesPerPartition(), topology);
+                    c.inodesPerPartition(), topology, c.offline());
             return FsViews.info(grown.fs(), grown.partitions(), topology);
         }
         throw new IllegalStateException("unknown command " + command);

@@ -53,7 +53,7 @@ class FsCommandsTest {
 
     @Test
     void createStoresTheFileSystemWithItsPartitionsOnTheThreeMetaServers() {
-        FsCommands.Result created = run(fs -> fs.create("demo", null, 2, M, NOW, topology));
+        FsCommands.Result created = run(fs -> fs.create("demo", null, 2, M, NOW, topology, null));
 
         FsStore stored = new FsStore(store);
         assertThat(stored.byName("demo")).contains(created.fs());
@@ -67,10 +67,10 @@ class FsCommandsTest {
 
     @Test
     void idsAreNeverReusedAndNamesAreUnique() {
-        long first = run(fs -> fs.create("a", "pool1", 1, M, NOW, topology)).fs().id();
-        assertError(() -> run(fs -> fs.create("a", null, 1, M, NOW, topology)), ErrorCode.ALREADY_EXISTS);
+        long first = run(fs -> fs.create("a", "pool1", 1, M, NOW, topology, null)).fs().id();
+        assertError(() -> run(fs -> fs.create("a", null, 1, M, NOW, topology, null)), ErrorCode.ALREADY_EXISTS);
         run(fs -> fs.delete("a", false, 1L));
-        long second = run(fs -> fs.create("a", null, 1, M, NOW, topology)).fs().id();
+        long second = run(fs -> fs.create("a", null, 1, M, NOW, topology, null)).fs().id();
 
         assertThat(second).isGreaterThan(first);
         assertThat(new FsStore(store).partitions(first)).as("deleted with its file system").isEmpty();
@@ -78,11 +78,11 @@ class FsCommandsTest {
 
     @Test
     void badInputIsRefusedAndChangesNothing() {
-        assertError(() -> run(fs -> fs.create("a/b", null, 2, M, NOW, topology)), ErrorCode.INVALID_ARGUMENT);
-        assertError(() -> run(fs -> fs.create("a", "nopool", 2, M, NOW, topology)), ErrorCode.INVALID_ARGUMENT);
-        assertError(() -> run(fs -> fs.create("a", null, 0, M, NOW, topology)), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> run(fs -> fs.create("a/b", null, 2, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> run(fs -> fs.create("a", "nopool", 2, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> run(fs -> fs.create("a", null, 0, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
         Topology noMeta = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
-        assertError(() -> run(fs -> fs.create("a", null, 2, M, NOW, noMeta)), ErrorCode.INVALID_ARGUMENT)
+        assertError(() -> run(fs -> fs.create("a", null, 2, M, NOW, noMeta, null)), ErrorCode.INVALID_ARGUMENT)
                 .satisfies(e -> assertThat(e.getMessage()).contains("meta-services in 3 different zones"));
 
         assertThat(new FsStore(store).all()).isEmpty();
@@ -92,7 +92,7 @@ class FsCommandsTest {
 
     @Test
     void deleteOfANonEmptyOrUnreportedFileSystemNeedsForce() {
-        run(fs -> fs.create("full", null, 2, M, NOW, topology));
+        run(fs -> fs.create("full", null, 2, M, NOW, topology, null));
 
         assertError(() -> run(fs -> fs.delete("full", false, 5L)), ErrorCode.DATA_LOSS_REFUSED)
                 .satisfies(e -> assertThat(e.getMessage()).contains("4 files and directories", "--force"));
@@ -106,30 +106,45 @@ class FsCommandsTest {
 
     @Test
     void anEmptyFileSystemHoldsOnlyItsRootAndGoesWithoutForce() {
-        run(fs -> fs.create("empty", null, 2, M, NOW, topology));
+        run(fs -> fs.create("empty", null, 2, M, NOW, topology, null));
         run(fs -> fs.delete("empty", false, 1L));
         assertThat(new FsStore(store).all()).isEmpty();
     }
 
     @Test
     void aFullPartitionAddsOneMorePartitionOnceHoweverManyClientsReportIt() {
-        FsCommands.Result created = run(fs -> fs.create("grow", null, 1, M, NOW, topology));
+        FsCommands.Result created = run(fs -> fs.create("grow", null, 1, M, NOW, topology, null));
 
-        FsCommands.Result grown = run(fs -> fs.addPartition("grow", 0, M, topology));
-        FsCommands.Result again = run(fs -> fs.addPartition("grow", 0, M, topology));
+        FsCommands.Result grown = run(fs -> fs.addPartition("grow", 0, M, topology, null));
+        FsCommands.Result again = run(fs -> fs.addPartition("grow", 0, M, topology, null));
 
         assertThat(grown.partitions()).hasSize(2);
         assertThat(grown.partitions().get(1).start()).isEqualTo(created.partitions().get(0).end());
         assertThat(again.partitions()).isEqualTo(grown.partitions());
         assertThat(new FsStore(store).partitions(created.fs().id())).isEqualTo(grown.partitions());
-        assertError(() -> run(fs -> fs.addPartition("grow", 9, M, topology)), ErrorCode.NOT_FOUND);
+        assertError(() -> run(fs -> fs.addPartition("grow", 9, M, topology, null)), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void metaServersSeenOfflineGetNoReplicaAndWithoutThreeZonesLeftCreateIsRefused() {
+        Topology four = TopologyPlanner.registerMetaServer(topology, new MetaServerRegistration("pool1", "zone1",
+                "server-1", "127.0.0.1", 8320, 8330, "meta4")).next();
+        long spare = four.metaServer("127.0.0.1", 8320).orElseThrow().id();
+        long down = four.metaServer("127.0.0.1", 8311).orElseThrow().id();
+
+        FsCommands.Result placed = run(fs -> fs.create("live", null, 4, M, NOW, four, List.of(down)));
+
+        assertThat(placed.partitions()).allSatisfy(p -> assertThat(p.members()).doesNotContain(down).contains(spare));
+        long zone2 = four.metaServer("127.0.0.1", 8312).orElseThrow().id();
+        assertError(() -> run(fs -> fs.create("dead", null, 1, M, NOW, four, List.of(zone2))),
+                ErrorCode.INVALID_ARGUMENT).satisfies(e -> assertThat(e.getMessage()).contains("span 2 zone(s)"));
     }
 
     @Test
     void aPoolHoldingAFileSystemIsInUse() {
         long pool = topology.logicalPool("pool1").orElseThrow().id();
         assertThat(FsStore.poolInUse(store, pool)).isFalse();
-        run(fs -> fs.create("data", null, 1, M, NOW, topology));
+        run(fs -> fs.create("data", null, 1, M, NOW, topology, null));
         assertThat(FsStore.poolInUse(store, pool)).isTrue();
     }
 

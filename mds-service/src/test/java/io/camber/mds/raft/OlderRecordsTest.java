@@ -43,6 +43,16 @@ class OlderRecordsTest {
     }
 
     @Test
+    void fileSystemCommandsLoggedWithoutTheOfflineListReplayPlacingOnEveryMetaServer() {
+        MdsCommand create = read("{\"op\":\"createFs\",\"name\":\"demo\",\"partitions\":2,"
+                + "\"inodesPerPartition\":1048576,\"nowMillis\":1}", MdsCommand.class);
+        assertThat(((MdsCommand.CreateFs) create).offline()).isNull();
+        MdsCommand add = read("{\"op\":\"addFsPartition\",\"name\":\"demo\",\"fullPartition\":0,"
+                + "\"inodesPerPartition\":1048576}", MdsCommand.class);
+        assertThat(((MdsCommand.AddFsPartition) add).offline()).isNull();
+    }
+
+    @Test
     void aStoredTopologyFromBeforeMetaServersLoadsWithNone() {
         Topology t = new Topology(5, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(),
                 java.util.List.of(), java.util.Map.of(), null);

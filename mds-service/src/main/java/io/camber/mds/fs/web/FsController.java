@@ -58,7 +58,8 @@ public class FsController {
                     + PartitionPlacer.MAX_INITIAL_PARTITIONS + " (more are added as inode ranges fill)");
         }
         return mds.submit(new MdsCommand.CreateFs(name, r.pool(), partitions,
-                PartitionPlacer.DEFAULT_INODES_PER_PARTITION, clock.millis()), FsInfo.class).map(heartbeats::overlay);
+                PartitionPlacer.DEFAULT_INODES_PER_PARTITION, clock.millis(), heartbeats.offline()), FsInfo.class)
+                .map(heartbeats::overlay);
     }
 
     @GetMapping
@@ -101,6 +102,7 @@ public class FsController {
                     + " that answered ENOSPC");
         }
         return mds.submit(new MdsCommand.AddFsPartition(FsNames.check(name), full,
-                PartitionPlacer.DEFAULT_INODES_PER_PARTITION), FsInfo.class).map(heartbeats::overlay);
+                PartitionPlacer.DEFAULT_INODES_PER_PARTITION, heartbeats.offline()), FsInfo.class)
+                .map(heartbeats::overlay);
     }
 }
