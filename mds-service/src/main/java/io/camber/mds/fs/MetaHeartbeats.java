@@ -32,10 +32,16 @@ public class MetaHeartbeats {
     private record Seen(long atMillis, MetaServerHeartbeat heartbeat) {
     }
 
+    @org.springframework.beans.factory.annotation.Autowired
     public MetaHeartbeats(Clock clock, MdsProperties props, MeterRegistry registry) {
+        this(clock, props.chunkserverUnstableAfter(), props.chunkserverOfflineAfter(), registry);
+    }
+
+    MetaHeartbeats(Clock clock, java.time.Duration unstableAfter, java.time.Duration offlineAfter,
+                   MeterRegistry registry) {
         this.clock = clock;
-        this.unstableAfterMillis = props.chunkserverUnstableAfter().toMillis();
-        this.offlineAfterMillis = props.chunkserverOfflineAfter().toMillis();
+        this.unstableAfterMillis = unstableAfter.toMillis();
+        this.offlineAfterMillis = offlineAfter.toMillis();
         for (ChunkServerState state : ChunkServerState.values()) {
             Gauge.builder("camber.mds.metaservers.state", this, t -> t.count(state)).tag("state", state.name())
                     .description("meta servers by liveness (heartbeats seen by this MDS)").register(registry);
