@@ -1,6 +1,7 @@
 package io.camber.cli;
 
 import io.camber.cli.cluster.ClusterCommand;
+import io.camber.cli.fs.FsCommand;
 import io.camber.cli.playground.PlaygroundCommand;
 import io.camber.cli.topology.ChunkServerCommand;
 import io.camber.cli.topology.CopysetCommand;
@@ -15,8 +16,9 @@ import picocli.CommandLine.ScopeType;
 
 /** Entry point of the operators' CLI: {@code camber <group> <command>}, talking HTTP/JSON to the gateway. */
 @Command(name = "camber", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "camber 0.1.0-SNAPSHOT",
-        description = "Operate a Camber cluster: playground, topology, volumes, copysets, chunk servers.",
+        description = "Operate a Camber cluster: playground, topology, volumes, file systems, copysets, chunk servers.",
         subcommands = {PlaygroundCommand.class, ClusterCommand.class, TopologyCommand.class, VolumeCommand.class,
+                FsCommand.class,
                 CopysetCommand.class, ChunkServerCommand.class, io.camber.cli.bench.BenchCommand.class,
                 io.camber.cli.nbd.NbdCommand.class, HelpCommand.class})
 public final class CamberCli {

@@ -39,7 +39,7 @@ class PlaygroundIT {
         home = playground.home;
         dir = playground.dir;
         processes = PlaygroundState.read(dir).orElseThrow().processes();
-        assertThat(processes).hasSize(9);
+        assertThat(processes).hasSize(11);
     }
 
     @AfterAll
@@ -78,6 +78,29 @@ class PlaygroundIT {
         Result stat = cli("volume", "stat", "/demo/vol2", GATEWAY);
         assertThat(stat.code()).as("the refused create must not have left a volume").isNotZero();
         assertThat(stat.err()).startsWith("NOT_FOUND: ");
+    }
+
+    @Test
+    @Order(1)
+    void theDemoFileSystemIsPlacedOnTheThreeMetaServicesAndFsCommandsWorkThroughTheGateway() {
+        Result info = cli("fs", "info", "demo", GATEWAY);
+        assertThat(info.code()).as(info.err()).isZero();
+        assertThat(info.out()).contains("pool1", "[1, 1048577)", "meta1@127.0.0.1:8311", "meta2@127.0.0.1:8312",
+                "meta3@127.0.0.1:8313");
+
+        Result servers = cli("fs", "metaservers", GATEWAY);
+        assertThat(servers.out()).contains("zone1", "zone2", "zone3", "ONLINE");
+
+        Result bad = cli("fs", "create", "no/slash", GATEWAY);
+        assertThat(bad.code()).isNotZero();
+        assertThat(bad.err()).startsWith("INVALID_ARGUMENT: ").doesNotContain("Exception", "\tat ");
+
+        Result create = cli("fs", "create", "scratch", "--partitions", "1", GATEWAY);
+        assertThat(create.code()).as(create.err()).isZero();
+        assertThat(cli("fs", "ls", GATEWAY).out()).contains("demo", "scratch");
+        Result rm = cli("fs", "rm", "scratch", "--force", GATEWAY);
+        assertThat(rm.code()).as(rm.err()).isZero();
+        assertThat(cli("fs", "info", "scratch", GATEWAY).err()).startsWith("NOT_FOUND: ");
     }
 
     @Test

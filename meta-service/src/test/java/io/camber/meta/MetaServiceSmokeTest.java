@@ -36,6 +36,8 @@ class MetaServiceSmokeTest {
         int raftPort = LoopbackPorts.free();
         registry.add("camber.meta.data-dir", () -> data.toString());
         registry.add("camber.meta.raft-port", () -> raftPort);
+        // Unregistered: an MDS on the default port (a playground on this machine) must never hear from a test.
+        registry.add("camber.meta.mds", () -> "");
     }
 
     @Value("${local.server.port}")

@@ -4,6 +4,10 @@ import io.camber.chunk.ChunkServiceApplication;
 import io.camber.chunk.registration.ChunkServerBootstrap;
 import io.camber.mds.MdsApplication;
 import io.camber.mds.raft.MdsReplication;
+import io.camber.meta.MetaServiceApplication;
+import io.camber.meta.registration.MetaServerBootstrap;
+import io.camber.meta.server.PartitionServer;
+import io.camber.meta.server.PartitionServerLifecycle;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -26,7 +30,7 @@ import java.util.stream.IntStream;
 
 /**
  * A real Camber cluster in one JVM for integration tests: N MDS replicas, each its own Spring
- * context, Ratis server and RocksDB on loopback ports. Replicas can be stopped and restarted from
+ * context, Ratis server and RocksDB on loopback ports, and optionally chunk services and meta-services. Replicas can be stopped and restarted from
  * their own data directories. The gateway and the other services are tested as processes (the
  * playground), since their auto-configurations clash when they share one classpath.
  */
@@ -36,6 +40,7 @@ public final class MiniCluster implements AutoCloseable {
     private final boolean ownsBaseDir;
     private final List<MdsNode> mds = new ArrayList<>();
     private final List<ChunkNode> chunks = new ArrayList<>();
+    private final List<MetaNode> metas = new ArrayList<>();
     private final long chunkSize;
     private final String peers;
     private final Map<String, Object> extraProperties;
@@ -65,6 +70,7 @@ public final class MiniCluster implements AutoCloseable {
             }
             chunks.forEach(this::start);
         }
+        startMetaServers(b.metaServers);
     }
 
     /** Starts building a cluster. */
@@ -181,6 +187,101 @@ public final class MiniCluster implements AutoCloseable {
                         chunkSize + "B", (chunkSize * 64) + "B")));
     }
 
+    /** One meta-service: zone i, server server-i-1, peer id meta-i, its own data folder and ports. */
+    public static final class MetaNode {
+        public final int index;
+        public final int httpPort;
+        public final int raftPort;
+        public final Path dataDir;
+        ConfigurableApplicationContext context;
+
+        MetaNode(int index, int httpPort, int raftPort, Path dataDir) {
+            this.index = index;
+            this.httpPort = httpPort;
+            this.raftPort = raftPort;
+            this.dataDir = dataDir;
+        }
+
+        public String peerId() {
+            return "meta-" + index;
+        }
+
+        public boolean running() {
+            return context != null && context.isActive();
+        }
+
+        public PartitionServer partitions() {
+            return context.getBean(PartitionServerLifecycle.class).server();
+        }
+
+        public MetaServerBootstrap bootstrap() {
+            return context.getBean(MetaServerBootstrap.class);
+        }
+    }
+
+    private void startMetaServers(int count) {
+        for (int i = 1; i <= count; i++) {
+            metas.add(new MetaNode(i, freePort(), freePort(), baseDir.resolve("meta" + i)));
+        }
+        if (metas.isEmpty()) {
+            return;
+        }
+        if (chunks.isEmpty()) {
+            // Meta-services register under a physical pool, which only a topology declares.
+            awaitLeader(Duration.ofSeconds(30));
+            AdminHttp.Response applied = new AdminHttp(url()).post("/api/v1/topology/apply",
+                    new io.camber.common.api.TopologySpec(List.of(
+                            new io.camber.common.api.TopologySpec.PhysicalPoolSpec("pool1", List.of())), List.of()));
+            if (!applied.ok()) {
+                throw new IllegalStateException("topology apply failed: " + applied.raw());
+            }
+        }
+        metas.forEach(this::start);
+    }
+
+    private void start(MetaNode n) {
+        Map<String, Object> p = new LinkedHashMap<>(commonProperties());
+        p.put("server.port", n.httpPort);
+        p.put("camber.meta.data-dir", n.dataDir);
+        p.put("camber.meta.raft-port", n.raftPort);
+        p.put("camber.meta.node-id", n.peerId());
+        p.put("camber.meta.zone", "zone" + n.index);
+        p.put("camber.meta.server", "server-" + n.index + "-1");
+        p.put("camber.meta.mds", mds.stream().map(MdsNode::url).collect(Collectors.joining(",")));
+        p.put("camber.meta.heartbeat-interval", "500ms");
+        n.context = new SpringApplicationBuilder(MetaServiceApplication.class, PrivateNettyResources.class)
+                .run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
+    }
+
+    public List<MetaNode> metaServers() {
+        return List.copyOf(metas);
+    }
+
+    /** Stops a meta-service (its partitions' Raft groups and RocksDB close; the data stays). */
+    public void stop(MetaNode n) {
+        if (n.context != null) {
+            n.context.close();
+            n.context = null;
+        }
+    }
+
+    /** Starts a stopped meta-service again from its own data folder. */
+    public void restart(MetaNode n) {
+        stop(n);
+        start(n);
+    }
+
+    /** Waits until every running meta-service has registered with the MDS. */
+    public void awaitMetaServersRegistered(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (metas.stream().filter(MetaNode::running).anyMatch(n -> n.bootstrap().metaServerId() < 0)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("meta-services did not register within " + timeout);
+            }
+            sleep(50);
+        }
+    }
+
     private void start(MdsNode n) {
         Map<String, Object> p = new HashMap<>(commonProperties());
         p.put("server.port", n.httpPort);
@@ -252,6 +353,7 @@ public final class MiniCluster implements AutoCloseable {
 
     @Override
     public void close() {
+        metas.forEach(this::stop);
         chunks.forEach(this::stop);
         mds.forEach(this::stop);
         if (ownsBaseDir) {
@@ -299,6 +401,7 @@ public final class MiniCluster implements AutoCloseable {
     public static final class Builder {
         private int mdsCount = 1;
         private int chunkServers;
+        private int metaServers;
         private long chunkSize = 1024 * 1024;
         private int copysets = 12;
         private Path baseDir;
@@ -314,6 +417,12 @@ public final class MiniCluster implements AutoCloseable {
         /** Adds chunk services, one per zone, each with its own disk folder. */
         public Builder chunkServers(int count) {
             this.chunkServers = count;
+            return this;
+        }
+
+        /** Adds meta-services, one per zone (zone i, on chunk service i's server), each with its own data folder. */
+        public Builder metaServers(int count) {
+            this.metaServers = count;
             return this;
         }
 

@@ -77,6 +77,7 @@ public final class Playground {
                 }
             }
             createDemoVolume();
+            createDemoFs();
         } catch (RuntimeException e) {
             err.println("playground did not come up; stopping the " + state.processes().size()
                     + " process(es) started (logs stay in " + dir.resolve("logs") + ")");
@@ -87,6 +88,7 @@ public final class Playground {
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
         out.print(PlaygroundReport.started(state, dir, seconds));
+        printDemoFs();
         out.flush();
         return 0;
     }
@@ -228,6 +230,53 @@ public final class Playground {
                 throw CliFailure.local("creating the demo volume failed: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The file system for a first try; kept across down and up. Retried while the meta-services are still
+     * registering: the MDS refuses to place partitions before three zones have one.
+     */
+    private void createDemoFs() {
+        CamberClient client = mdsClient();
+        long deadline = System.nanoTime() + TOPOLOGY_RETRY.toNanos();
+        while (true) {
+            try {
+                client.post("/api/v1/fs", null, java.util.Map.of("name", PlaygroundLayout.DEMO_FS));
+                out.println("created file system " + PlaygroundLayout.DEMO_FS);
+                return;
+            } catch (CliFailure e) {
+                if (e.getMessage().startsWith("ALREADY_EXISTS")) {
+                    return;
+                }
+                boolean registering = e.getMessage().contains("meta-services in");
+                if (!(registering || retryable(e)) || System.nanoTime() > deadline) {
+                    throw CliFailure.local("creating the demo file system failed: " + e.getMessage());
+                }
+                sleep(Duration.ofSeconds(1));
+            }
+        }
+    }
+
+    /** What {@code camber fs info demo} prints, once its partitions have leaders (or after 30 s, as it is then). */
+    private void printDemoFs() {
+        CamberClient client = mdsClient();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        io.camber.common.api.FsInfo fs;
+        do {
+            fs = Json.LENIENT.readValue(client.get("/api/v1/fs/" + PlaygroundLayout.DEMO_FS, null),
+                    io.camber.common.api.FsInfo.class);
+            if (fs.partitions().stream().allMatch(p -> p.leader() != null) || System.nanoTime() > deadline) {
+                break;
+            }
+            sleep(Duration.ofMillis(500));
+        } while (true);
+        out.print("\nFile system (./camber fs info " + PlaygroundLayout.DEMO_FS + "):\n"
+                + io.camber.cli.fs.FsView.info(fs).indent(2));
+    }
+
+    private CamberClient mdsClient() {
+        ServiceSpec mds = services.stream().filter(s -> s.wave() == Wave.MDS).findFirst().orElseThrow();
+        return new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30));
     }
 
     static boolean retryable(CliFailure e) {

@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code camber playground up|status|down}: a whole cluster as local processes, for trying Camber out. */
 @Command(name = "playground",
-        description = "Run a local cluster: config-server, 1 MDS, 3 chunk services, meta-service, s3-proxy, gateway.")
+        description = "Run a local cluster: config-server, 1 MDS, 3 chunk services, 3 meta-services, s3-proxy, gateway.")
 public final class PlaygroundCommand {
 
     /** Options every playground command shares. */

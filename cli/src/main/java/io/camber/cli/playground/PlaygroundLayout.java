@@ -13,8 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shape of a playground: config-server, one MDS, three chunk services in three zones, meta-service, s3-proxy
- * and the gateway on fixed loopback ports, plus the topology applied once they are up.
+ * The shape of a playground: config-server, one MDS, three chunk services and three meta-services in three zones,
+ * s3-proxy and the gateway on fixed loopback ports, plus the topology applied once they are up.
  */
 public final class PlaygroundLayout {
 
@@ -24,6 +24,12 @@ public final class PlaygroundLayout {
     public static final int MDS_RAFT_PORT = 8101;
     public static final int CHUNK_BASE_PORT = 8200;
     public static final int META_PORT = 8300;
+    /** Meta-services (one per zone, like the chunk services): service n answers HTTP on META_PORT + n. */
+    public static final int META_SERVICES = 3;
+    /** Meta-service n serves its partitions' Raft traffic (and clients' metadata operations) on META_RAFT_BASE_PORT + n. */
+    public static final int META_RAFT_BASE_PORT = 8310;
+    /** The file system the playground creates for a first try. */
+    public static final String DEMO_FS = "demo";
     public static final int S3_PORT = 8400;
     public static final int NBD_PORT = 10809;
     public static final int NBD_HTTP_PORT = 10810;
@@ -93,8 +99,18 @@ public final class PlaygroundLayout {
                             "--camber.chunk.server=server" + n,
                             "--camber.chunk.mds=" + mdsUrl), CHUNK_HEAP));
         }
-        services.add(new ServiceSpec("meta-service", "meta-service", META_PORT, null, Wave.SERVICES,
-                List.of(configUri, "--server.port=" + META_PORT)));
+        for (int n = 1; n <= META_SERVICES; n++) {
+            // On the chunk services' servers and zones: a partition's replicas are three zones apart, as copysets.
+            services.add(new ServiceSpec("meta-service-" + n, "meta-service", META_PORT + n, META_RAFT_BASE_PORT + n,
+                    Wave.SERVICES, List.of(configUri,
+                            "--server.port=" + (META_PORT + n),
+                            "--camber.meta.data-dir=" + dir.resolve("data").resolve("meta-service-" + n),
+                            "--camber.meta.raft-port=" + (META_RAFT_BASE_PORT + n),
+                            "--camber.meta.node-id=meta" + n,
+                            "--camber.meta.zone=zone" + n,
+                            "--camber.meta.server=server" + n,
+                            "--camber.meta.mds=" + mdsUrl)));
+        }
         services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.SERVICES,
                 List.of(configUri, "--server.port=" + S3_PORT)));
         services.add(new ServiceSpec("gateway", "gateway", GATEWAY_PORT, null, Wave.GATEWAY, List.of(

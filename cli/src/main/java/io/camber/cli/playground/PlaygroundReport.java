@@ -42,6 +42,8 @@ public final class PlaygroundReport {
                 + "  ./camber volume create /demo/vol1 --size 10GiB\n"
                 + "  ./camber volume ls /demo\n"
                 + "  ./camber copyset ls --pool pool1\n"
+                + "  ./camber fs ls\n"
+                + "  ./camber fs info " + PlaygroundLayout.DEMO_FS + "\n"
                 + "  ./camber playground status" + dirFlag + "\n"
                 + "  ./camber playground down" + dirFlag + "      (add --purge to delete the data too)\n";
     }

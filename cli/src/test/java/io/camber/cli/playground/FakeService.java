@@ -32,6 +32,10 @@ public final class FakeService {
             respond(ex, "{\"applied\":true,\"changes\":[\"add physical pool pool1\",\"add logical pool pool1\"]}");
         });
         server.createContext("/api/v1/volumes", ex -> respond(ex, "{\"path\":\"/nbd-demo\",\"type\":\"VOLUME\"}"));
+        server.createContext("/api/v1/fs", ex -> respond(ex, "{\"id\":1,\"name\":\"demo\",\"pool\":\"pool1\","
+                + "\"inodesUsed\":1,\"partitions\":[{\"fsId\":1,\"partitionId\":0,\"start\":1,\"end\":1048577,"
+                + "\"metaServers\":[1],\"peerIds\":[\"meta1\"],\"addresses\":[\"127.0.0.1:8311\"],"
+                + "\"leader\":\"meta1\",\"inodesUsed\":1,\"nextIno\":2}]}"));
         server.start();
         System.out.println("fake service listening on " + port);
     }

@@ -59,16 +59,21 @@ class PlaygroundLifecycleTest {
     void upStartsEveryServiceAppliesTheTopologyAndDownStopsThemAll() throws Exception {
         assertThat(playground(SMALL_JVM).up()).isZero();
 
-        assertThat(out.toString()).contains("Camber playground is up in " + dir, "./camber volume create /demo/vol1");
+        assertThat(out.toString()).contains("Camber playground is up in " + dir, "./camber volume create /demo/vol1",
+                "created file system demo", "File system (./camber fs info demo):", "[1, 1048577)", "meta1@127.0.0.1:8311");
         PlaygroundState state = PlaygroundState.read(dir).orElseThrow();
         assertThat(state.processes()).extracting(ProcessRecord::name).containsExactly("config-server", "mds-service",
-                "chunk-service-1", "chunk-service-2", "chunk-service-3", "meta-service", "s3-proxy", "gateway", "nbd");
+                "chunk-service-1", "chunk-service-2", "chunk-service-3", "meta-service-1", "meta-service-2",
+                "meta-service-3", "s3-proxy", "gateway", "nbd");
         assertThat(state.processes()).allMatch(ServiceProcess::isAlive);
         assertThat(Files.readString(dir.resolve("data/mds-service/args.txt")))
                 .contains("--camber.mds.node-id=mds1", "--camber.mds.data-dir=" + dir.resolve("data/mds1"),
                         "--spring.cloud.config.uri=http://127.0.0.1:8888");
         assertThat(Files.readString(dir.resolve("data/chunk-service-2/args.txt")))
                 .contains("--camber.chunk.zone=zone2", "--camber.chunk.data-dir=" + dir.resolve("data/chunk-service-2"));
+        assertThat(Files.readString(dir.resolve("data/meta-service-3/args.txt")))
+                .contains("--camber.meta.zone=zone3", "--camber.meta.node-id=meta3", "--camber.meta.raft-port=8313",
+                        "--camber.meta.data-dir=" + dir.resolve("data/meta-service-3"));
         JsonNode topology = JsonMapper.builder().build()
                 .readTree(Files.readString(dir.resolve("data/mds-service/topology-applied.json")));
         assertThat(topology.at("/physicalPools/0/zones/2/servers/0/chunkServers/0/disk").asString())
@@ -84,7 +89,7 @@ class PlaygroundLifecycleTest {
         out.getBuffer().setLength(0);
         assertThat(playground(List.of()).status(true)).isZero();
         JsonNode status = JsonMapper.builder().build().readTree(out.toString());
-        assertThat(status).hasSize(9);
+        assertThat(status).hasSize(11);
         status.forEach(p -> {
             assertThat(p.get("alive").asBoolean()).isTrue();
             assertThat(p.get("health").asString()).isEqualTo("UP");
@@ -123,14 +128,14 @@ class PlaygroundLifecycleTest {
 
         out.getBuffer().setLength(0);
         assertThat(playground(List.of()).status(false)).isEqualTo(CliFailure.REFUSED);
-        assertThat(out.toString()).containsPattern("meta-service\\s+\\d+\\s+\\d+\\s+-\\s+STOPPED\\s+no")
-                .contains("8/9 processes up and healthy");
+        assertThat(out.toString()).containsPattern("meta-service-1\\s+\\d+\\s+\\d+\\s+\\d+\\s+STOPPED\\s+no")
+                .contains("10/11 processes up and healthy");
         out.getBuffer().setLength(0);
         assertThat(playground(SMALL_JVM).up()).isZero();
-        assertThat(out.toString()).contains("partly up; starting again: meta-service").contains("meta-service is UP");
+        assertThat(out.toString()).contains("partly up; starting again: meta-service-1").contains("meta-service-1 is UP");
         List<ProcessRecord> after = PlaygroundState.read(dir).orElseThrow().processes();
-        assertThat(after).hasSize(9).allMatch(ServiceProcess::isAlive);
-        assertThat(after.stream().filter(p -> p.name().equals("meta-service")).findFirst().orElseThrow().pid())
+        assertThat(after).hasSize(11).allMatch(ServiceProcess::isAlive);
+        assertThat(after.stream().filter(p -> p.name().equals("meta-service-1")).findFirst().orElseThrow().pid())
                 .isNotEqualTo(meta.pid());
         assertThat(playground(List.of()).status(false)).isZero();
     }
@@ -161,11 +166,30 @@ class PlaygroundLifecycleTest {
         return moved;
     }
 
+    /** Ports handed out so far; below Linux's ephemeral range, like MiniCluster's, for the same reason. */
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT = new java.util.concurrent.atomic
+            .AtomicInteger(12000 + (int) (ProcessHandle.current().pid() % 300) * 20);
+
+    /**
+     * A port free now, below the ephemeral range (32768-60999): a port the kernel picked could be taken meanwhile
+     * as the local port of an outgoing connection (a health probe), and a fake service then failed to bind it.
+     */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 2000; attempt++) {
+            int port = NEXT_PORT.getAndIncrement();
+            if (port >= 20000) {
+                NEXT_PORT.set(12000);
+                continue;
+            }
+            try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // in use: try the next one
+            }
         }
+        throw new IOException("no free port between 12000 and 20000 on the loopback address");
     }
+
 
     /** A manifest-only jar whose class path is this module's test classes, so java -jar runs FakeService. */
     private static void writeLauncherJar(Path jar) throws IOException {

@@ -3,6 +3,12 @@ package io.camber.client.mds;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import io.camber.common.api.CopysetInfo;
+import io.camber.common.api.CreateFsRequest;
+import io.camber.common.api.FsInfo;
+import io.camber.common.api.MetaServerHeartbeat;
+import io.camber.common.api.MetaServerInfo;
+import io.camber.common.api.MetaServerRegistration;
+import io.camber.common.api.PartitionInfo;
 import io.camber.common.api.EntryInfo;
 import io.camber.common.api.OpenMode;
 import io.camber.common.api.OpenRequest;
@@ -116,6 +122,47 @@ public final class MdsAdminClient {
         return send(get("/api/v1/copysets?pool=" + q(pool)), CopysetInfo[].class).thenApply(List::of);
     }
 
+    /** Creates a file system; pool and partitions may be null for the MDS's defaults. */
+    public CompletableFuture<FsInfo> createFs(String name, String pool, Integer partitions) {
+        return send(post("/api/v1/fs", new CreateFsRequest(name, pool, partitions)), FsInfo.class);
+    }
+
+    /** Every file system with its partitions. */
+    public CompletableFuture<List<FsInfo>> listFs() {
+        return send(get("/api/v1/fs"), FsInfo[].class).thenApply(List::of);
+    }
+
+    /** One file system with its partitions, their members, addresses and reported leaders. */
+    public CompletableFuture<FsInfo> describeFs(String name) {
+        return send(get("/api/v1/fs/" + segment(name)), FsInfo.class);
+    }
+
+    /** Deletes a file system; without force only an empty one whose partitions all reported. */
+    public CompletableFuture<Void> deleteFs(String name, boolean force) {
+        return send(new Call("DELETE", "/api/v1/fs/" + segment(name) + "?force=" + force, null), Void.class);
+    }
+
+    /** Asks for a partition after {@code fullPartition} ran out of inode ids; answers the grown file system. */
+    public CompletableFuture<FsInfo> addFsPartition(String name, int fullPartition) {
+        return send(post("/api/v1/fs/" + segment(name) + "/partitions?full=" + fullPartition, null), FsInfo.class);
+    }
+
+    /** Registers a meta-service; a known host:raftPort keeps its id. */
+    public CompletableFuture<MetaServerInfo> registerMetaServer(MetaServerRegistration registration) {
+        return send(post("/api/v1/metaservers", registration), MetaServerInfo.class);
+    }
+
+    /** A meta-service's heartbeat; answers the partitions it must host. */
+    public CompletableFuture<List<PartitionInfo>> metaServerHeartbeat(MetaServerHeartbeat heartbeat) {
+        return send(post("/api/v1/metaservers/" + heartbeat.metaServerId() + "/heartbeat", heartbeat),
+                PartitionInfo[].class).thenApply(List::of);
+    }
+
+    /** Every meta-service with its liveness. */
+    public CompletableFuture<List<MetaServerInfo>> metaServers() {
+        return send(get("/api/v1/metaservers"), MetaServerInfo[].class).thenApply(List::of);
+    }
+
     /** One request, to be built against whichever endpoint is tried. */
     private record Call(String method, String path, byte[] body) {
         HttpRequest build(String base) {
@@ -186,6 +233,10 @@ public final class MdsAdminClient {
             return new CamberException(r.statusCode() >= 500 ? ErrorCode.UNAVAILABLE : ErrorCode.INTERNAL,
                     "the MDS answered HTTP " + r.statusCode() + " for " + r.uri());
         }
+    }
+
+    private static String segment(String value) {
+        return q(value).replace("+", "%20");
     }
 
     private static String q(String value) {

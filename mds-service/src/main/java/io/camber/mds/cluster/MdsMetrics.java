@@ -30,6 +30,12 @@ public class MdsMetrics {
         Gauge.builder("camber.mds.copysets", mds,
                 m -> m.stateMachine().topology().copysets().values().stream().mapToInt(List::size).sum())
                 .register(registry);
+        Gauge.builder("camber.mds.metaservers", mds, m -> m.stateMachine().topology().metaServers().size())
+                .description("meta-services registered").register(registry);
+        Gauge.builder("camber.mds.filesystems", mds, m -> {
+            RocksStore store = m.stateMachine().store();
+            return store == null ? Double.NaN : new io.camber.mds.fs.FsStore(store).all().size();
+        }).description("file systems").register(registry);
     }
 
     private static void rocks(MeterRegistry registry, MdsReplication mds, String name, ToLongFunction<RocksStore> f,

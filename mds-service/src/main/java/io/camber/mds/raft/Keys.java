@@ -23,9 +23,13 @@ public final class Keys {
 
     /** Chunks of deleted volumes not yet deleted on their copysets: logical pool id + copyset id + chunk id. */
     public static final String GARBAGE = "garbage";
+    /** File systems: fs id. */
+    public static final String FILESYSTEMS = "filesystems";
+    /** Metadata partitions of file systems: fs id + partition id. */
+    public static final String PARTITIONS = "partitions";
 
     public static final java.util.List<String> ALL = java.util.List.of(META, TOPOLOGY, COPYSETS, DENTRIES, INODES,
-            SEGMENTS, SESSIONS, GARBAGE);
+            SEGMENTS, SESSIONS, GARBAGE, FILESYSTEMS, PARTITIONS);
 
     private Keys() {
     }

@@ -3,9 +3,12 @@ package io.camber.mds.raft;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.camber.common.api.ChunkServerRegistration;
+import io.camber.common.api.MetaServerRegistration;
 import io.camber.common.api.OpenMode;
 import io.camber.common.api.TopologySpec;
 import io.camber.mds.session.SessionTable;
+
+import java.util.List;
 
 import java.util.List;
 
@@ -29,6 +32,10 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.CloseSession.class, name = "closeSession"),
         @JsonSubTypes.Type(value = MdsCommand.ResumeSession.class, name = "resumeSession"),
         @JsonSubTypes.Type(value = MdsCommand.ExpireSessions.class, name = "expireSessions"),
+        @JsonSubTypes.Type(value = MdsCommand.RegisterMetaServer.class, name = "registerMetaServer"),
+        @JsonSubTypes.Type(value = MdsCommand.CreateFs.class, name = "createFs"),
+        @JsonSubTypes.Type(value = MdsCommand.DeleteFs.class, name = "deleteFs"),
+        @JsonSubTypes.Type(value = MdsCommand.AddFsPartition.class, name = "addFsPartition"),
 })
 public sealed interface MdsCommand {
 
@@ -113,5 +120,30 @@ public sealed interface MdsCommand {
      * entries logged before that (overdue null), those whose lease ran out before nowMillis.
      */
     record ExpireSessions(long nowMillis, List<SessionTable.Overdue> overdue) implements MdsCommand {
+    }
+
+    /** A meta-service announces itself; it keeps its id when it comes back at the same host:port. */
+    record RegisterMetaServer(MetaServerRegistration registration) implements MdsCommand {
+    }
+
+    /**
+     * Creates a file system and places its first partitions. inodesPerPartition travels in the command so a later
+     * change of the default never changes what a replayed entry does; so do the meta servers the proposer saw
+     * OFFLINE, which get no replica (null: none).
+     */
+    record CreateFs(String name, String pool, int partitions, long inodesPerPartition, long nowMillis,
+                    List<Long> offline) implements MdsCommand {
+    }
+
+    /**
+     * Deletes a file system. inodesUsed is what the proposer last heard from the meta-services (null: not every
+     * partition reported), so every replica decides the same.
+     */
+    record DeleteFs(String name, boolean force, Long inodesUsed) implements MdsCommand {
+    }
+
+    /** Adds a partition to a file system whose partition fullPartition ran out of inode ids; offline as above. */
+    record AddFsPartition(String name, int fullPartition, long inodesPerPartition, List<Long> offline)
+            implements MdsCommand {
     }
 }

@@ -3,6 +3,10 @@ package io.camber.mds.raft;
 import io.camber.common.CamberException;
 import io.camber.common.api.ApplyResult;
 import io.camber.common.api.EpochInfo;
+import io.camber.mds.fs.FileSystem;
+import io.camber.mds.fs.FsCommands;
+import io.camber.mds.fs.FsStore;
+import io.camber.mds.fs.FsViews;
 import io.camber.mds.namespace.Entry;
 import io.camber.mds.namespace.NamespaceCommands;
 import io.camber.mds.namespace.NamespaceReader;
@@ -52,7 +56,7 @@ final class MdsQueries {
             return TopologyViews.view(topology);
         } else if (query instanceof PlanTopology q) {
             return new ApplyResult(false, TopologyPlanner.plan(topology, q.spec(),
-                    id -> NamespaceCommands.poolInUse(store, id)).changes());
+                    id -> MdsStateMachine.poolInUse(store, id)).changes());
         } else if (query instanceof ListChunkServers) {
             return TopologyViews.chunkServers(topology);
         } else if (query instanceof ListPools) {
@@ -79,6 +83,17 @@ final class MdsQueries {
             return new EpochInfo(e.id(), e.epoch());
         } else if (query instanceof Counts) {
             return counts();
+        } else if (query instanceof MdsQuery.ListMetaServers) {
+            return FsViews.metaServers(topology, new FsStore(store).allPartitions());
+        } else if (query instanceof MdsQuery.ListFs) {
+            FsStore fs = new FsStore(store);
+            return fs.all().stream().map(f -> FsViews.info(f, fs.partitions(f.id()), topology)).toList();
+        } else if (query instanceof MdsQuery.GetFs q) {
+            FileSystem f = new FsCommands(store, null).get(q.name());
+            return FsViews.info(f, new FsStore(store).partitions(f.id()), topology);
+        } else if (query instanceof MdsQuery.PartitionsOf q) {
+            return new FsStore(store).allPartitions().stream().filter(p -> p.members().contains(q.metaServerId()))
+                    .map(p -> FsViews.partition(p, topology)).toList();
         }
         throw new IllegalStateException("unknown query " + query);
     }

@@ -21,6 +21,10 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.Counts.class, name = "counts"),
         @JsonSubTypes.Type(value = MdsQuery.StoredSessions.class, name = "storedSessions"),
         @JsonSubTypes.Type(value = MdsQuery.GarbageOf.class, name = "garbageOf"),
+        @JsonSubTypes.Type(value = MdsQuery.ListMetaServers.class, name = "metaServers"),
+        @JsonSubTypes.Type(value = MdsQuery.ListFs.class, name = "fsList"),
+        @JsonSubTypes.Type(value = MdsQuery.GetFs.class, name = "fs"),
+        @JsonSubTypes.Type(value = MdsQuery.PartitionsOf.class, name = "partitionsOf"),
 })
 public sealed interface MdsQuery {
 
@@ -78,5 +82,21 @@ public sealed interface MdsQuery {
 
     /** At most limit chunks of deleted volumes on copysets the chunk server is a member of. */
     record GarbageOf(long chunkServerId, int limit) implements MdsQuery {
+    }
+
+    /** Every meta server. */
+    record ListMetaServers() implements MdsQuery {
+    }
+
+    /** Every file system with its partitions. */
+    record ListFs() implements MdsQuery {
+    }
+
+    /** One file system with its partitions. */
+    record GetFs(String name) implements MdsQuery {
+    }
+
+    /** The partitions a meta server is a member of, of every file system. */
+    record PartitionsOf(long metaServerId) implements MdsQuery {
     }
 }

@@ -21,6 +21,9 @@ import io.camber.mds.raft.MdsCommand.RenewSession;
 import io.camber.mds.raft.MdsCommand.Rename;
 import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.session.SessionTable;
+import io.camber.mds.fs.FsCommands;
+import io.camber.mds.fs.FsStore;
+import io.camber.mds.fs.FsViews;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
 import io.camber.mds.topology.TopologyStore;
@@ -74,7 +77,7 @@ public final class MdsStateMachine extends RocksStateMachine {
                             long index) {
         SessionTable sessions = new SessionTable(store, batch, index);
         if (command instanceof ApplyTopology c) {
-            return changeTopology(batch, TopologyPlanner.plan(topology, c.spec(), id -> NamespaceCommands.poolInUse(store, id)));
+            return changeTopology(batch, TopologyPlanner.plan(topology, c.spec(), id -> poolInUse(store, id)));
         } else if (command instanceof RegisterChunkServer c) {
             TopologyPlanner.Plan plan = TopologyPlanner.register(topology, c.registration());
             changeTopology(batch, plan);
@@ -110,8 +113,30 @@ public final class MdsStateMachine extends RocksStateMachine {
             return new GarbageTable(store, batch).forget(c.deleted());
         } else if (command instanceof ExpireSessions c) {
             return c.overdue() != null ? sessions.expire(c.overdue()) : sessions.expire(c.nowMillis());
+        } else if (command instanceof MdsCommand.RegisterMetaServer c) {
+            TopologyPlanner.Plan plan = TopologyPlanner.registerMetaServer(topology, c.registration());
+            changeTopology(batch, plan);
+            Topology next = plan.next();
+            return FsViews.metaServer(next, next.metaServer(c.registration().host(), c.registration().raftPort())
+                    .orElseThrow(), 0);
+        } else if (command instanceof MdsCommand.CreateFs c) {
+            FsCommands.Result created = new FsCommands(store, batch).create(c.name(), c.pool(), c.partitions(),
+                    c.inodesPerPartition(), c.nowMillis(), topology, c.offline());
+            return FsViews.info(created.fs(), created.partitions(), topology);
+        } else if (command instanceof MdsCommand.DeleteFs c) {
+            new FsCommands(store, batch).delete(c.name(), c.force(), c.inodesUsed());
+            return Boolean.TRUE;
+        } else if (command instanceof MdsCommand.AddFsPartition c) {
+            FsCommands.Result grown = new FsCommands(store, batch).addPartition(c.name(), c.fullPartition(),
+                    c.inodesPerPartition(), topology, c.offline());
+            return FsViews.info(grown.fs(), grown.partitions(), topology);
         }
         throw new IllegalStateException("unknown command " + command);
+    }
+
+    /** A logical pool still holds data while volumes or file systems allocate from it. */
+    static boolean poolInUse(RocksStore store, long poolId) {
+        return NamespaceCommands.poolInUse(store, poolId) || FsStore.poolInUse(store, poolId);
     }
 
     private ApplyResult changeTopology(RocksStore.Batch batch, TopologyPlanner.Plan plan) {

@@ -15,7 +15,18 @@ import java.util.Optional;
  */
 public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone> zones, List<Server> servers,
                        List<ChunkServer> chunkServers, List<LogicalPool> logicalPools,
-                       Map<Long, List<Copyset>> copysets) {
+                       Map<Long, List<Copyset>> copysets, List<MetaServer> metaServers) {
+
+    public Topology {
+        // Documents stored before meta-services registered have no list.
+        metaServers = metaServers == null ? List.of() : metaServers;
+    }
+
+    /** A topology without meta-services, as versions before them built it. */
+    public Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone> zones, List<Server> servers,
+                    List<ChunkServer> chunkServers, List<LogicalPool> logicalPools, Map<Long, List<Copyset>> copysets) {
+        this(nextId, physicalPools, zones, servers, chunkServers, logicalPools, copysets, List.of());
+    }
 
     /** A set of machines added together; the unit of expansion. */
     public record PhysicalPool(long id, String name) {
@@ -56,6 +67,13 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
         public ChunkServer retiredOne() {
             return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, diskId, true);
         }
+    }
+
+    /**
+     * One meta-service process: hosts replicas of file-system metadata partitions. host:raftPort names it, so a
+     * restart keeps its id; peerId is its Raft peer id in every partition group.
+     */
+    public record MetaServer(long id, long serverId, String host, int raftPort, int httpPort, String peerId) {
     }
 
     /** Where volumes allocate chunks; built on one physical pool. */
@@ -105,6 +123,19 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
         return chunkServers.stream().filter(c -> c.id() == id).findFirst();
     }
 
+    public Optional<MetaServer> metaServer(String host, int raftPort) {
+        return metaServers.stream().filter(m -> m.host().equals(host) && m.raftPort() == raftPort).findFirst();
+    }
+
+    public Optional<MetaServer> metaServer(long id) {
+        return metaServers.stream().filter(m -> m.id() == id).findFirst();
+    }
+
+    /** The zone id a meta server sits in. */
+    public long zoneOf(MetaServer m) {
+        return server(m.serverId()).map(Server::zoneId).orElseThrow();
+    }
+
     public Optional<LogicalPool> logicalPool(String name) {
         return logicalPools.stream().filter(p -> p.name().equals(name)).findFirst();
     }
@@ -148,6 +179,7 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
         public final List<ChunkServer> chunkServers;
         public final List<LogicalPool> logicalPools;
         public final Map<Long, List<Copyset>> copysets;
+        public final List<MetaServer> metaServers;
 
         Draft(Topology t) {
             nextId = t.nextId;
@@ -157,6 +189,7 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
             chunkServers = new ArrayList<>(t.chunkServers);
             logicalPools = new ArrayList<>(t.logicalPools);
             copysets = new HashMap<>(t.copysets);
+            metaServers = new ArrayList<>(t.metaServers);
         }
 
         public long newId() {
@@ -165,7 +198,7 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
 
         public Topology build() {
             return new Topology(nextId, List.copyOf(physicalPools), List.copyOf(zones), List.copyOf(servers),
-                    List.copyOf(chunkServers), List.copyOf(logicalPools), Map.copyOf(copysets));
+                    List.copyOf(chunkServers), List.copyOf(logicalPools), Map.copyOf(copysets), List.copyOf(metaServers));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.camber.common.ErrorCode;
 import io.camber.common.api.ChunkServerRegistration;
 import io.camber.common.api.ChunkServerState;
 import io.camber.common.api.LogicalPoolType;
+import io.camber.common.api.MetaServerRegistration;
 import io.camber.common.api.TopologySpec;
 import io.camber.common.api.TopologySpec.ChunkServerSpec;
 import io.camber.common.api.TopologySpec.LogicalPoolSpec;
@@ -13,6 +14,7 @@ import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
 import io.camber.common.api.TopologySpec.ServerSpec;
 import io.camber.common.api.TopologySpec.ZoneSpec;
 import io.camber.mds.topology.Topology.ChunkServer;
+import io.camber.mds.topology.Topology.MetaServer;
 import io.camber.mds.topology.Topology.PhysicalPool;
 import io.camber.mds.topology.Topology.Server;
 import io.camber.mds.topology.Topology.Zone;
@@ -126,39 +128,22 @@ public final class TopologyPlanner {
                 d.chunkServers.set(i, c.withHost(host));
             }
         }
+        for (int i = 0; i < d.metaServers.size(); i++) {
+            MetaServer m = d.metaServers.get(i);
+            if (m.serverId() == server.id()) {
+                d.metaServers.set(i, new MetaServer(m.id(), m.serverId(), host, m.raftPort(), m.httpPort(), m.peerId()));
+            }
+        }
         changes.add("change host of server " + server.name() + " to " + host);
         return moved;
     }
 
     /** Registers a chunk server under an existing physical pool, creating its zone and server as needed. */
     public static Plan register(Topology current, ChunkServerRegistration reg) {
-        requireName(reg.physicalPool(), "physical pool");
-        requireName(reg.zone(), "zone");
-        requireName(reg.server(), "server");
-        requireName(reg.host(), "host");
         Topology.Draft d = current.draft();
         List<String> changes = new ArrayList<>();
-        PhysicalPool pool = current.physicalPool(reg.physicalPool()).orElseThrow(() -> CamberException.notFound(
-                "physical pool '" + reg.physicalPool() + "' does not exist: apply a topology first (camber topology apply)"));
-        Zone zone = current.zone(pool.id(), reg.zone()).orElse(null);
-        if (zone == null) {
-            zone = new Zone(d.newId(), reg.zone(), pool.id());
-            d.zones.add(zone);
-            changes.add("add zone " + pool.name() + "/" + reg.zone());
-        }
-        Server server = current.server(reg.server()).orElse(null);
-        if (server == null) {
-            server = new Server(d.newId(), reg.server(), reg.host(), zone.id());
-            d.servers.add(server);
-            changes.add("add server " + reg.server());
-        } else if (server.zoneId() != zone.id()) {
-            throw new CamberException(ErrorCode.CONFLICT, "server '" + reg.server() + "' is in another zone than '"
-                    + reg.zone() + "': fix the chunk server's zone setting");
-        } else if (!server.host().equals(reg.host())) {
-            throw new CamberException(ErrorCode.CONFLICT, "server '" + reg.server() + "' is at host " + server.host()
-                    + ", not " + reg.host() + ": fix the chunk server's host setting, or change the server's host"
-                    + " in the topology file first");
-        }
+        Server server = zoneAndServer(current, d, reg.physicalPool(), reg.zone(), reg.server(), reg.host(), changes,
+                "chunk server");
         if (reg.diskId() != null) {
             DiskIdentity.check(d, reg, changes);
         }
@@ -169,6 +154,86 @@ public final class TopologyPlanner {
             changes.add("record disk " + reg.diskId() + " of chunk server " + cs.id());
         }
         return new Plan(d.build(), changes);
+    }
+
+    /**
+     * Registers a meta-service under an existing physical pool, creating its zone and server as needed. A known
+     * host:raftPort keeps its id; a peer id already taken by another meta-service is refused, since two members of
+     * one partition group must never share a peer id.
+     */
+    public static Plan registerMetaServer(Topology current, MetaServerRegistration reg) {
+        requireName(reg.peerId(), "meta server peer id");
+        checkPort(reg.raftPort(), "meta server Raft port");
+        checkPort(reg.httpPort(), "meta server HTTP port");
+        Topology.Draft d = current.draft();
+        List<String> changes = new ArrayList<>();
+        Server server = zoneAndServer(current, d, reg.physicalPool(), reg.zone(), reg.server(), reg.host(), changes,
+                "meta server");
+        MetaServer existing = current.metaServer(reg.host(), reg.raftPort()).orElse(null);
+        current.metaServers().stream()
+                .filter(m -> m.peerId().equals(reg.peerId()) && (existing == null || m.id() != existing.id()))
+                .findFirst().ifPresent(m -> {
+                    throw new CamberException(ErrorCode.CONFLICT, "meta server peer id '" + reg.peerId()
+                            + "' is taken by " + m.host() + ":" + m.raftPort() + ": give each meta-service its own"
+                            + " camber.meta.node-id");
+                });
+        if (existing == null) {
+            d.metaServers.add(new MetaServer(d.newId(), server.id(), reg.host(), reg.raftPort(), reg.httpPort(),
+                    reg.peerId()));
+            changes.add("add meta server " + reg.host() + ":" + reg.raftPort() + " (" + reg.peerId() + ")");
+        } else if (existing.serverId() != server.id()) {
+            throw new CamberException(ErrorCode.CONFLICT, "meta server " + reg.host() + ":" + reg.raftPort()
+                    + " belongs to another server: give each meta-service a unique host:port");
+        } else if (existing.httpPort() != reg.httpPort() || !existing.peerId().equals(reg.peerId())) {
+            if (!existing.peerId().equals(reg.peerId())) {
+                // Its partition groups know it by the old peer id: a new one would make it a stranger to them.
+                throw new CamberException(ErrorCode.CONFLICT, "meta server " + reg.host() + ":" + reg.raftPort()
+                        + " is registered as peer '" + existing.peerId() + "', not '" + reg.peerId()
+                        + "': start it with camber.meta.node-id=" + existing.peerId());
+            }
+            d.metaServers.set(d.metaServers.indexOf(existing), new MetaServer(existing.id(), existing.serverId(),
+                    existing.host(), existing.raftPort(), reg.httpPort(), existing.peerId()));
+            changes.add("update meta server " + reg.host() + ":" + reg.raftPort() + " (HTTP port " + reg.httpPort()
+                    + ")");
+        }
+        return new Plan(d.build(), changes);
+    }
+
+    /** The server a registering process sits on, adding its zone and server to the draft when new. */
+    private static Server zoneAndServer(Topology current, Topology.Draft d, String poolName, String zoneName,
+                                        String serverName, String host, List<String> changes, String what) {
+        requireName(poolName, "physical pool");
+        requireName(zoneName, "zone");
+        requireName(serverName, "server");
+        requireName(host, "host");
+        PhysicalPool pool = current.physicalPool(poolName).orElseThrow(() -> CamberException.notFound(
+                "physical pool '" + poolName + "' does not exist: apply a topology first (camber topology apply)"));
+        Zone zone = current.zone(pool.id(), zoneName).orElse(null);
+        if (zone == null) {
+            zone = new Zone(d.newId(), zoneName, pool.id());
+            d.zones.add(zone);
+            changes.add("add zone " + pool.name() + "/" + zoneName);
+        }
+        Server server = current.server(serverName).orElse(null);
+        if (server == null) {
+            server = new Server(d.newId(), serverName, host, zone.id());
+            d.servers.add(server);
+            changes.add("add server " + serverName);
+        } else if (server.zoneId() != zone.id()) {
+            throw new CamberException(ErrorCode.CONFLICT, "server '" + serverName + "' is in another zone than '"
+                    + zoneName + "': fix the " + what + "'s zone setting");
+        } else if (!server.host().equals(host)) {
+            throw new CamberException(ErrorCode.CONFLICT, "server '" + serverName + "' is at host " + server.host()
+                    + ", not " + host + ": fix the " + what + "'s host setting, or change the server's host"
+                    + " in the topology file first");
+        }
+        return server;
+    }
+
+    private static void checkPort(int port, String what) {
+        if (port <= 0 || port > 65535) {
+            throw CamberException.invalid(what + " " + port + " is not a TCP port");
+        }
     }
 
     /** dataPort: null when the caller does not know it (a topology file), which keeps the registered one. */
@@ -234,6 +299,8 @@ public final class TopologyPlanner {
         }
         Set<Long> liveServers = new HashSet<>();
         d.chunkServers.forEach(c -> liveServers.add(c.serverId()));
+        // Meta-services register themselves and are not declared in topology files: their servers stay.
+        d.metaServers.forEach(m -> liveServers.add(m.serverId()));
         for (Server s : List.copyOf(d.servers)) {
             if (!declared.contains(s.id()) && !liveServers.contains(s.id())) {
                 d.servers.remove(s);

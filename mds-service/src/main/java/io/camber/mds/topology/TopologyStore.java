@@ -4,6 +4,7 @@ import io.camber.mds.raft.Keys;
 import io.camber.mds.topology.Topology.ChunkServer;
 import io.camber.mds.topology.Topology.Copyset;
 import io.camber.mds.topology.Topology.LogicalPool;
+import io.camber.mds.topology.Topology.MetaServer;
 import io.camber.mds.topology.Topology.PhysicalPool;
 import io.camber.mds.topology.Topology.Server;
 import io.camber.mds.topology.Topology.Zone;
@@ -25,9 +26,9 @@ public final class TopologyStore {
     private TopologyStore() {
     }
 
-    /** The stored form of everything but copysets. */
+    /** The stored form of everything but copysets; metaServers is null in documents stored before them. */
     record Document(long nextId, List<PhysicalPool> physicalPools, List<Zone> zones, List<Server> servers,
-                    List<ChunkServer> chunkServers, List<LogicalPool> logicalPools) {
+                    List<ChunkServer> chunkServers, List<LogicalPool> logicalPools, List<MetaServer> metaServers) {
     }
 
     /** Stored members of one copyset. */
@@ -49,13 +50,13 @@ public final class TopologyStore {
         Map<Long, List<Copyset>> frozen = new HashMap<>();
         copysets.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
         return new Topology(d.nextId(), d.physicalPools(), d.zones(), d.servers(), d.chunkServers(), d.logicalPools(),
-                Map.copyOf(frozen));
+                Map.copyOf(frozen), d.metaServers());
     }
 
     /** Writes what changed between before and after into the batch. */
     public static void save(RocksStore.Batch batch, Topology before, Topology after) {
         Document doc = new Document(after.nextId(), after.physicalPools(), after.zones(), after.servers(),
-                after.chunkServers(), after.logicalPools());
+                after.chunkServers(), after.logicalPools(), after.metaServers());
         batch.put(Keys.TOPOLOGY, DOC_KEY, Json.write(doc));
         for (Map.Entry<Long, List<Copyset>> e : before.copysets().entrySet()) {
             if (!after.copysets().containsKey(e.getKey())) {

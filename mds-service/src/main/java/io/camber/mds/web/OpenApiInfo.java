@@ -12,7 +12,7 @@ public class OpenApiInfo {
     @Bean
     OpenAPI camberAdminApi() {
         return new OpenAPI().info(new Info().title("Camber MDS admin API").version("v1")
-                .description("Topology, volume namespace, segments, sessions and epochs. Errors are RFC 9457 problem"
-                        + " documents with a stable code; see docs/api.md."));
+                .description("Topology, volume namespace, segments, sessions and epochs, file systems and"
+                        + " meta-services. Errors are RFC 9457 problem documents with a stable code; see docs/api.md."));
     }
 }

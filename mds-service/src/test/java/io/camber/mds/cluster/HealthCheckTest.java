@@ -19,7 +19,7 @@ class HealthCheckTest {
     private final Topology topology = new Topology(10, List.of(), List.of(), List.of(),
             List.of(server(1), server(2), server(3), server(4)), List.of(),
             Map.of(7L, List.of(new Topology.Copyset(7, 1, List.of(1L, 2L, 3L)),
-                    new Topology.Copyset(7, 2, List.of(2L, 3L, 4L)))));
+                    new Topology.Copyset(7, 2, List.of(2L, 3L, 4L)))), List.of());
     private final Map<Long, ChunkServerState> states = new HashMap<>();
     private final Map<Long, ChunkServerHeartbeat> latest = new HashMap<>();
 

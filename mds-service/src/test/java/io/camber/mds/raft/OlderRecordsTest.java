@@ -41,4 +41,25 @@ class OlderRecordsTest {
         MdsCommand rename = read("{\"op\":\"rename\",\"from\":\"/a\",\"to\":\"/b\"}", MdsCommand.class);
         assertThat(((MdsCommand.Rename) rename).nowMillis()).as("no busy check on replay").isNull();
     }
+
+    @Test
+    void fileSystemCommandsLoggedWithoutTheOfflineListReplayPlacingOnEveryMetaServer() {
+        MdsCommand create = read("{\"op\":\"createFs\",\"name\":\"demo\",\"partitions\":2,"
+                + "\"inodesPerPartition\":1048576,\"nowMillis\":1}", MdsCommand.class);
+        assertThat(((MdsCommand.CreateFs) create).offline()).isNull();
+        MdsCommand add = read("{\"op\":\"addFsPartition\",\"name\":\"demo\",\"fullPartition\":0,"
+                + "\"inodesPerPartition\":1048576}", MdsCommand.class);
+        assertThat(((MdsCommand.AddFsPartition) add).offline()).isNull();
+    }
+
+    @Test
+    void aStoredTopologyFromBeforeMetaServersLoadsWithNone() {
+        Topology t = new Topology(5, java.util.List.of(), java.util.List.of(), java.util.List.of(), java.util.List.of(),
+                java.util.List.of(), java.util.Map.of(), null);
+        assertThat(t.metaServers()).isEmpty();
+        // The stored document as written before: no metaServers field.
+        Object doc = read("{\"nextId\":5,\"physicalPools\":[],\"zones\":[],\"servers\":[],\"chunkServers\":[],"
+                + "\"logicalPools\":[]}", io.camber.mds.topology.Topology.class);
+        assertThat(((Topology) doc).metaServers()).isEmpty();
+    }
 }

@@ -96,6 +96,11 @@ public final class PartitionStateMachine extends RocksStateMachine {
         // Nothing cached in memory: every command reads RocksDB, so a swapped-in snapshot needs no rebuild.
     }
 
+    /** The partition's range and counters, or null before InitPartition. */
+    public io.camber.meta.protocol.PartitionStats stats() {
+        return PartitionCommands.stats(store());
+    }
+
     /** SHA-256 of the whole partition state, to compare replicas. */
     public String digest() {
         return store().digest();

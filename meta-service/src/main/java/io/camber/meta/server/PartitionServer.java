@@ -22,7 +22,7 @@ import java.util.Optional;
 /**
  * Where a meta-service process hosts its partitions: one Ratis server with one group per partition replica
  * (multi-raft). Partitions found under the data directory resume at start; new ones are added when told (by the
- * MDS once placement exists, by tests today).
+ * MDS through the heartbeat answers, by tests directly).
  */
 public final class PartitionServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PartitionServer.class);

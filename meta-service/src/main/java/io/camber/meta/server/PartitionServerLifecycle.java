@@ -12,8 +12,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 
 /**
- * Starts this process's {@link PartitionServer} with the application and closes it on shutdown. Registration
- * with the MDS and partition placement come later; partitions already on disk resume at start.
+ * Starts this process's {@link PartitionServer} with the application and closes it on shutdown; partitions already
+ * on disk resume at start, and those the MDS places here are added by the registration's heartbeats.
  */
 @Component
 @ConditionalOnProperty(name = "camber.meta.enabled", havingValue = "true", matchIfMissing = true)
@@ -58,6 +58,12 @@ public class PartitionServerLifecycle implements SmartLifecycle {
                 throw new UncheckedIOException("cannot close the partition server", e);
             }
         }
+    }
+
+    /** Before the registration with the MDS starts and after it stops (lower phases start first, stop last). */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 1;
     }
 
     @Override

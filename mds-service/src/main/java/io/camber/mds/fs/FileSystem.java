@@ -1,0 +1,8 @@
+package io.camber.mds.fs;
+
+/**
+ * A file system as stored in the MDS: its name, the logical pool its file data goes to, and when it was made.
+ * Its metadata partitions are stored beside it, one record each ({@link MetaPartition}). Ids are never reused.
+ */
+public record FileSystem(long id, String name, long logicalPoolId, long createdAtMillis) {
+}

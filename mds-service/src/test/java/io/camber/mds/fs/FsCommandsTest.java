@@ -1,0 +1,184 @@
+package io.camber.mds.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camber.common.ByteSizes;
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
+import io.camber.common.api.MetaServerRegistration;
+import io.camber.common.api.TopologySpec;
+import io.camber.common.api.TopologySpec.ChunkServerSpec;
+import io.camber.common.api.TopologySpec.LogicalPoolSpec;
+import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
+import io.camber.common.api.TopologySpec.ServerSpec;
+import io.camber.common.api.TopologySpec.ZoneSpec;
+import io.camber.mds.raft.Keys;
+import io.camber.mds.topology.Topology;
+import io.camber.mds.topology.TopologyPlanner;
+import io.camber.server.rocks.RocksStore;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** File-system commands against a real RocksStore, one committed batch per command as the state machine does. */
+class FsCommandsTest {
+    private static final long NOW = 1_700_000_000_000L;
+    private static final long M = PartitionPlacer.DEFAULT_INODES_PER_PARTITION;
+
+    @TempDir
+    Path dir;
+    private RocksStore store;
+    private Topology topology;
+    private long index;
+
+    @BeforeEach
+    void open() {
+        store = new RocksStore(dir.resolve("db"), Keys.ALL, 16 * ByteSizes.MIB);
+        topology = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        for (int z = 1; z <= 3; z++) {
+            topology = TopologyPlanner.registerMetaServer(topology, new MetaServerRegistration("pool1", "zone" + z,
+                    "server-" + z, "127.0.0.1", 8310 + z, 8300 + z, "meta" + z)).next();
+        }
+    }
+
+    @AfterEach
+    void close() {
+        store.close();
+    }
+
+    @Test
+    void createStoresTheFileSystemWithItsPartitionsOnTheThreeMetaServers() {
+        FsCommands.Result created = run(fs -> fs.create("demo", null, 2, M, NOW, topology, null));
+
+        FsStore stored = new FsStore(store);
+        assertThat(stored.byName("demo")).contains(created.fs());
+        assertThat(created.fs().logicalPoolId()).isEqualTo(topology.logicalPool("pool1").orElseThrow().id());
+        assertThat(stored.partitions(created.fs().id())).isEqualTo(created.partitions()).hasSize(2);
+        List<Long> metaIds = topology.metaServers().stream().map(Topology.MetaServer::id).toList();
+        assertThat(created.partitions()).allSatisfy(p ->
+                assertThat(p.members()).containsExactlyInAnyOrderElementsOf(metaIds));
+        assertThat(created.partitions().get(0).start()).isEqualTo(PartitionPlacer.ROOT_INO);
+    }
+
+    @Test
+    void idsAreNeverReusedAndNamesAreUnique() {
+        long first = run(fs -> fs.create("a", "pool1", 1, M, NOW, topology, null)).fs().id();
+        assertError(() -> run(fs -> fs.create("a", null, 1, M, NOW, topology, null)), ErrorCode.ALREADY_EXISTS);
+        run(fs -> fs.delete("a", false, 1L));
+        long second = run(fs -> fs.create("a", null, 1, M, NOW, topology, null)).fs().id();
+
+        assertThat(second).isGreaterThan(first);
+        assertThat(new FsStore(store).partitions(first)).as("deleted with its file system").isEmpty();
+    }
+
+    @Test
+    void badInputIsRefusedAndChangesNothing() {
+        assertError(() -> run(fs -> fs.create("a/b", null, 2, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> run(fs -> fs.create("a", "nopool", 2, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> run(fs -> fs.create("a", null, 0, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
+        Topology noMeta = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        assertError(() -> run(fs -> fs.create("a", null, 2, M, NOW, noMeta, null)), ErrorCode.INVALID_ARGUMENT)
+                .satisfies(e -> assertThat(e.getMessage()).contains("meta-services in 3 different zones"));
+
+        assertThat(new FsStore(store).all()).isEmpty();
+        assertThat(new FsStore(store).allPartitions()).isEmpty();
+        assertError(() -> run(fs -> fs.delete("missing", true, null)), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void deleteOfANonEmptyOrUnreportedFileSystemNeedsForce() {
+        run(fs -> fs.create("full", null, 2, M, NOW, topology, null));
+
+        assertError(() -> run(fs -> fs.delete("full", false, 5L)), ErrorCode.DATA_LOSS_REFUSED)
+                .satisfies(e -> assertThat(e.getMessage()).contains("4 files and directories", "--force"));
+        assertError(() -> run(fs -> fs.delete("full", false, null)), ErrorCode.UNAVAILABLE)
+                .satisfies(e -> assertThat(e.getMessage()).contains("not every partition has reported"));
+        assertThat(new FsStore(store).byName("full")).isPresent();
+
+        run(fs -> fs.delete("full", true, 5L));
+        assertThat(new FsStore(store).byName("full")).isEmpty();
+    }
+
+    @Test
+    void anEmptyFileSystemHoldsOnlyItsRootAndGoesWithoutForce() {
+        run(fs -> fs.create("empty", null, 2, M, NOW, topology, null));
+        run(fs -> fs.delete("empty", false, 1L));
+        assertThat(new FsStore(store).all()).isEmpty();
+    }
+
+    @Test
+    void aFullPartitionAddsOneMorePartitionOnceHoweverManyClientsReportIt() {
+        FsCommands.Result created = run(fs -> fs.create("grow", null, 1, M, NOW, topology, null));
+
+        FsCommands.Result grown = run(fs -> fs.addPartition("grow", 0, M, topology, null));
+        FsCommands.Result again = run(fs -> fs.addPartition("grow", 0, M, topology, null));
+
+        assertThat(grown.partitions()).hasSize(2);
+        assertThat(grown.partitions().get(1).start()).isEqualTo(created.partitions().get(0).end());
+        assertThat(again.partitions()).isEqualTo(grown.partitions());
+        assertThat(new FsStore(store).partitions(created.fs().id())).isEqualTo(grown.partitions());
+        assertError(() -> run(fs -> fs.addPartition("grow", 9, M, topology, null)), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void metaServersSeenOfflineGetNoReplicaAndWithoutThreeZonesLeftCreateIsRefused() {
+        Topology four = TopologyPlanner.registerMetaServer(topology, new MetaServerRegistration("pool1", "zone1",
+                "server-1", "127.0.0.1", 8320, 8330, "meta4")).next();
+        long spare = four.metaServer("127.0.0.1", 8320).orElseThrow().id();
+        long down = four.metaServer("127.0.0.1", 8311).orElseThrow().id();
+
+        FsCommands.Result placed = run(fs -> fs.create("live", null, 4, M, NOW, four, List.of(down)));
+
+        assertThat(placed.partitions()).allSatisfy(p -> assertThat(p.members()).doesNotContain(down).contains(spare));
+        long zone2 = four.metaServer("127.0.0.1", 8312).orElseThrow().id();
+        assertError(() -> run(fs -> fs.create("dead", null, 1, M, NOW, four, List.of(zone2))),
+                ErrorCode.INVALID_ARGUMENT).satisfies(e -> assertThat(e.getMessage()).contains("span 2 zone(s)"));
+    }
+
+    @Test
+    void aPoolHoldingAFileSystemIsInUse() {
+        long pool = topology.logicalPool("pool1").orElseThrow().id();
+        assertThat(FsStore.poolInUse(store, pool)).isFalse();
+        run(fs -> fs.create("data", null, 1, M, NOW, topology, null));
+        assertThat(FsStore.poolInUse(store, pool)).isTrue();
+    }
+
+    /** Applies one command in its own batch; a refused one commits only the index, as the state machine does. */
+    private <T> T run(Function<FsCommands, T> command) {
+        RocksStore.Batch batch = store.batch();
+        T result;
+        try {
+            result = command.apply(new FsCommands(store, batch));
+        } catch (RuntimeException e) {
+            store.commit(store.batch(), 1, ++index);
+            throw e;
+        }
+        store.commit(batch, 1, ++index);
+        return result;
+    }
+
+    private static org.assertj.core.api.ObjectAssert<CamberException> assertError(Runnable call, ErrorCode code) {
+        try {
+            call.run();
+        } catch (CamberException e) {
+            assertThat(e.code()).as(e.getMessage()).isEqualTo(code);
+            return new org.assertj.core.api.ObjectAssert<>(e);
+        }
+        throw new AssertionError("expected " + code);
+    }
+
+    private static TopologySpec spec() {
+        List<ZoneSpec> zones = new ArrayList<>();
+        for (int z = 1; z <= 3; z++) {
+            zones.add(new ZoneSpec("zone" + z, List.of(new ServerSpec("server-" + z, "127.0.0.1",
+                    List.of(new ChunkServerSpec(9200 + z, "/data/cs" + z, "100GiB"))))));
+        }
+        return new TopologySpec(List.of(new PhysicalPoolSpec("pool1", zones)),
+                List.of(new LogicalPoolSpec("pool1", "pool1", null, 3, 3, "16MiB", "64MiB")));
+    }
+}
