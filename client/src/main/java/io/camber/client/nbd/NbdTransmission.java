@@ -39,6 +39,8 @@ final class NbdTransmission {
     private final BlockDevice device;
     private final long connectionId;
     private final Duration idleTimeout;
+    /** When the client last sent a request or was last answered; idleness is measured from here. */
+    private volatile long lastActivityNanos = System.nanoTime();
     private final Semaphore requestPermits = new Semaphore(MAX_IN_FLIGHT_REQUESTS);
     private final Semaphore bytePermits = new Semaphore(MAX_IN_FLIGHT_BYTES);
     private final AtomicLong requests = new AtomicLong();
@@ -129,15 +131,19 @@ final class NbdTransmission {
 
     /**
      * The first byte of the next request; -1 at end of stream, {@link #IDLE} when the client sent nothing for the
-     * idle timeout while no request of its was in flight. A timeout with requests in flight means the client waits
-     * for us, so it keeps waiting. A read timeout that delivered no byte leaves the stream intact.
+     * idle timeout since its last request or our last reply, with no request of its in flight. A timeout with
+     * requests in flight means the client waits for us, so it keeps waiting. A read timeout that delivered no byte
+     * leaves the stream intact.
      */
     private int awaitRequest() throws IOException {
         while (true) {
             try {
-                return in.read();
+                int first = in.read();
+                lastActivityNanos = System.nanoTime();
+                return first;
             } catch (SocketTimeoutException e) {
-                if (requestPermits.availablePermits() == MAX_IN_FLIGHT_REQUESTS) {
+                boolean quiet = System.nanoTime() - lastActivityNanos >= idleTimeout.toNanos();
+                if (quiet && requestPermits.availablePermits() == MAX_IN_FLIGHT_REQUESTS) {
                     log.info("event=nbd_idle_timeout connection={} timeout={}", connectionId, idleTimeout);
                     return IDLE;
                 }
@@ -220,6 +226,7 @@ final class NbdTransmission {
 
     private Runnable release(int heldBytes) {
         return () -> {
+            lastActivityNanos = System.nanoTime(); // a reply sent: the client's silence counts from here
             bytePermits.release(heldBytes);
             requestPermits.release();
         };

@@ -144,7 +144,8 @@ class LeaderCallsTest {
             refused = "127.0.0.1:" + s.getLocalPort(); // closed again: connections are refused
         }
         ScriptedPort electing = new ScriptedPort(r -> notLeader(r, -1));
-        LeaderCalls calls = new LeaderCalls(connections, Duration.ofMillis(300), Duration.ofMillis(800));
+        // a 2 s deadline leaves room for several rounds over the members even on a loaded machine
+        LeaderCalls calls = new LeaderCalls(connections, Duration.ofMillis(300), Duration.ofMillis(2000));
         long t0 = System.nanoTime();
 
         assertThatThrownBy(() -> calls.call(copyset(refused, electing.address, refused), Kind.READ, readRequest())
@@ -153,7 +154,7 @@ class LeaderCallsTest {
                             assertThat(e.code()).isEqualTo(ErrorCode.UNAVAILABLE);
                             assertThat(e.getMessage()).contains("copyset 1/5", "majority");
                         });
-        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(4));
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(8));
         assertThat(electing.seen).as("tried again and again until the deadline").hasSizeGreaterThan(1);
     }
 

@@ -24,6 +24,11 @@ import java.util.concurrent.CompletionException;
 public class MdsReplication implements AutoCloseable {
     /** Longest a request waits for the group before it is answered NO_LEADER. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * Where requests are handed to the Ratis client: its async send may wait for a permit when many requests are
+     * outstanding (an election under load), which must never stall a WebFlux event loop and every connection on it.
+     */
+    private static final reactor.core.scheduler.Scheduler RATIS_CALLS = reactor.core.scheduler.Schedulers.boundedElastic();
 
     private final ReplicatedNode node;
     private final MdsStateMachine stateMachine;
@@ -46,6 +51,7 @@ public class MdsReplication implements AutoCloseable {
         String op = command.getClass().getSimpleName();
         Timer.Sample sample = Timer.start(meters);
         return Mono.fromFuture(() -> node.submit(Json.write(command)))
+                .subscribeOn(RATIS_CALLS)
                 .timeout(REQUEST_TIMEOUT)
                 .onErrorMap(MdsReplication::unwrap)
                 .doOnTerminate(() -> sample.stop(meters.timer("camber.mds.raft.commit", "op", op)))
@@ -57,6 +63,7 @@ public class MdsReplication implements AutoCloseable {
         String q = query.getClass().getSimpleName();
         Timer.Sample sample = Timer.start(meters);
         return Mono.fromFuture(() -> node.query(Json.write(query)))
+                .subscribeOn(RATIS_CALLS)
                 .timeout(REQUEST_TIMEOUT)
                 .onErrorMap(MdsReplication::unwrap)
                 .doOnTerminate(() -> sample.stop(meters.timer("camber.mds.raft.query", "query", q)))
