@@ -6,6 +6,7 @@ import io.camber.chunk.copyset.CopysetServer;
 import io.camber.chunk.gc.GarbageCollector;
 import io.camber.chunk.dataport.DataPortServer;
 import io.camber.chunk.dataport.DataRequestHandler;
+import io.camber.chunk.dataport.TokenGate;
 import io.camber.chunk.store.ChunkFilePool;
 import io.camber.chunk.store.ChunkFileRefiller;
 import io.camber.chunk.store.DiskSpace;
@@ -54,8 +55,9 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     });
     private volatile CopysetServer copysets;
     private volatile DataPortServer dataPort;
+    private final TokenGate tokens = new TokenGate(System::currentTimeMillis);
     private final DataRequestHandler dataRequests = new DataRequestHandler(
-            () -> copysets == null ? null : copysets.raftServer());
+            () -> copysets == null ? null : copysets.raftServer(), tokens);
     private volatile ChunkFilePool pool;
     private volatile SpaceGuard space;
     private volatile ChunkFileRefiller refiller;
@@ -65,7 +67,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
 
     public ChunkServerBootstrap(ChunkServiceProperties props) {
         this.props = props;
-        this.mds = new MdsClient(props.mds());
+        this.mds = new MdsClient(props.mds(), props.apiKey());
     }
 
     @Override
@@ -122,6 +124,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
                             + props.raftPort() + ": start this disk with its own host and port");
                 }
                 ChunkServerIdentity.write(props.dataDir(), info.id());
+                refreshTokenKeys();
                 return info.id();
             } catch (io.camber.common.CamberException e) {
                 if (e.code() == io.camber.common.ErrorCode.CONFLICT) {
@@ -156,6 +159,16 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             copysets.ensure(peersOf(wanted));
         } catch (Exception e) {
             LOG.warn("event=heartbeat-failed error={}", e.toString());
+        }
+        refreshTokenKeys();
+    }
+
+    /** Learns (again) whether data requests need tokens and the keys that sign them; a failure keeps the last. */
+    private void refreshTokenKeys() {
+        try {
+            tokens.update(mds.tokenKeys());
+        } catch (Exception e) {
+            LOG.warn("event=token_keys_fetch_failed error={}", e.toString());
         }
     }
 

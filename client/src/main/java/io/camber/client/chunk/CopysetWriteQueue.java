@@ -24,7 +24,7 @@ final class CopysetWriteQueue {
     private record Pending(ChunkRequest request, CompletableFuture<ChunkReply> reply) {
     }
 
-    private final Function<ByteBuffer[], CompletableFuture<ChunkReply>> sender;
+    private final java.util.function.BiFunction<long[], ByteBuffer[], CompletableFuture<ChunkReply>> sender;
     private final int maxInFlight;
     private final int maxBatchBytes;
     private final Deque<Pending> waiting = new ArrayDeque<>();
@@ -32,6 +32,12 @@ final class CopysetWriteQueue {
 
     /** sender replicates one entry and answers the copyset's reply. */
     CopysetWriteQueue(Function<ByteBuffer[], CompletableFuture<ChunkReply>> sender, int maxInFlight, int maxBatchBytes) {
+        this((volumes, parts) -> sender.apply(parts), maxInFlight, maxBatchBytes);
+    }
+
+    /** sender replicates one entry (touching the volumes with the given ids) and answers the copyset's reply. */
+    CopysetWriteQueue(java.util.function.BiFunction<long[], ByteBuffer[], CompletableFuture<ChunkReply>> sender,
+                      int maxInFlight, int maxBatchBytes) {
         this.sender = sender;
         this.maxInFlight = maxInFlight;
         this.maxBatchBytes = maxBatchBytes;
@@ -79,7 +85,9 @@ final class CopysetWriteQueue {
     private void send(List<Pending> batch) {
         CompletableFuture<ChunkReply> sent;
         try {
-            sent = sender.apply(encode(batch.stream().map(Pending::request).toList()));
+            List<ChunkRequest> requests = batch.stream().map(Pending::request).toList();
+            sent = sender.apply(requests.stream().mapToLong(ChunkRequest::volumeId).distinct().toArray(),
+                    encode(requests));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

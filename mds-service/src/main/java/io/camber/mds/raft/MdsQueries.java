@@ -79,6 +79,10 @@ final class MdsQueries {
             return new EpochInfo(e.id(), e.epoch());
         } else if (query instanceof Counts) {
             return counts();
+        } else if (query instanceof MdsQuery.ListApiKeys) {
+            return io.camber.mds.auth.AuthState.load(store).apiKeys().values().stream()
+                    .sorted(java.util.Comparator.comparing(io.camber.mds.auth.ApiKeyRecord::createdAtMillis)
+                            .thenComparing(io.camber.mds.auth.ApiKeyRecord::id)).toList();
         }
         throw new IllegalStateException("unknown query " + query);
     }

@@ -21,6 +21,7 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.Counts.class, name = "counts"),
         @JsonSubTypes.Type(value = MdsQuery.StoredSessions.class, name = "storedSessions"),
         @JsonSubTypes.Type(value = MdsQuery.GarbageOf.class, name = "garbageOf"),
+        @JsonSubTypes.Type(value = MdsQuery.ListApiKeys.class, name = "apiKeys"),
 })
 public sealed interface MdsQuery {
 
@@ -66,6 +67,10 @@ public sealed interface MdsQuery {
 
     /** A volume's newest epoch. */
     record GetEpoch(long volumeId) implements MdsQuery {
+    }
+
+    /** Every stored API key (hashes included: the web layer leaves them out). */
+    record ListApiKeys() implements MdsQuery {
     }
 
     /** Counts for the cluster status. */

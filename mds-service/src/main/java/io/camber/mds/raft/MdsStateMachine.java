@@ -3,6 +3,7 @@ package io.camber.mds.raft;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import io.camber.common.api.ApplyResult;
+import io.camber.mds.auth.AuthState;
 import io.camber.mds.namespace.Entry;
 import io.camber.mds.namespace.NamespaceCommands;
 import io.camber.mds.namespace.NamespaceReader;
@@ -42,6 +43,7 @@ public final class MdsStateMachine extends RocksStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(MdsStateMachine.class);
 
     private volatile Topology topology = Topology.empty();
+    private volatile AuthState auth = AuthState.empty();
 
     public MdsStateMachine(Path dataDir, long memoryBudget) {
         super(dataDir, Keys.ALL, memoryBudget);
@@ -52,9 +54,15 @@ public final class MdsStateMachine extends RocksStateMachine {
         return topology;
     }
 
+    /** The API and signing keys as this replica has applied them. */
+    public AuthState auth() {
+        return auth;
+    }
+
     @Override
     protected void loaded(RocksStore store) {
         topology = TopologyStore.load(store);
+        auth = AuthState.load(store);
     }
 
     @Override
@@ -110,8 +118,25 @@ public final class MdsStateMachine extends RocksStateMachine {
             return new GarbageTable(store, batch).forget(c.deleted());
         } else if (command instanceof ExpireSessions c) {
             return c.overdue() != null ? sessions.expire(c.overdue()) : sessions.expire(c.nowMillis());
+        } else if (command instanceof MdsCommand.CreateApiKey c) {
+            return changeAuth(batch, auth.withApiKey(batch, c.key()));
+        } else if (command instanceof MdsCommand.DeleteApiKey c) {
+            if (!auth.apiKeys().containsKey(c.id())) {
+                throw CamberException.notFound("no stored API key with id " + c.id() + " (`camber auth ls` lists them)");
+            }
+            return changeAuth(batch, auth.withoutApiKey(batch, c.id()));
+        } else if (command instanceof MdsCommand.InstallSigningKey c) {
+            if (c.onlyIfNone() && !auth.signingKeys().isEmpty()) {
+                return Boolean.FALSE;
+            }
+            return changeAuth(batch, auth.withSigningKey(batch, c.key()));
         }
         throw new IllegalStateException("unknown command " + command);
+    }
+
+    private Boolean changeAuth(RocksStore.Batch batch, AuthState next) {
+        batch.afterCommit(() -> auth = next);
+        return Boolean.TRUE;
     }
 
     private ApplyResult changeTopology(RocksStore.Batch batch, TopologyPlanner.Plan plan) {

@@ -1,0 +1,155 @@
+package io.camber.chunk.dataport;
+
+import io.camber.common.CamberException;
+import io.camber.common.api.TokenKeysInfo;
+import io.camber.common.auth.VolumeToken;
+import io.camber.common.chunk.ChunkRequest;
+import io.camber.common.chunk.DataFrame.Status;
+
+import java.nio.ByteBuffer;
+import java.security.PublicKey;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Decides whether a data request may go to a copyset: it needs a token the MDS signed for its volume, presented
+ * earlier on the same connection. A token's signature is checked once (and remembered, across connections, until
+ * it expires), so the per-request cost is a map lookup and a few comparisons, not a signature check per 4 KiB.
+ * Writes, deletes and fences must carry the token's epoch, so no client can invent an epoch; the copyset's epoch
+ * fence still refuses an older one. Until the MDS has told this chunk server its keys, requests get RETRY.
+ */
+public final class TokenGate {
+    private static final int CACHE_LIMIT = 16_384;
+
+    private final LongSupplier clock;
+    private final Map<ByteBuffer, VolumeToken> verified = new ConcurrentHashMap<>();
+    private volatile Map<Integer, PublicKey> keys = Map.of();
+    private volatile Boolean required;
+
+    /** clock: wall-clock milliseconds, compared with the MDS's expiry times. */
+    public TokenGate(LongSupplier clock) {
+        this.clock = clock;
+    }
+
+    /** A gate that lets everything through (authentication off, or tests of other things). */
+    public static TokenGate open() {
+        TokenGate g = new TokenGate(System::currentTimeMillis);
+        g.required = false;
+        return g;
+    }
+
+    /** Takes the MDS's current answer: whether tokens are required and the keys that sign them. */
+    public void update(TokenKeysInfo info) {
+        Map<Integer, PublicKey> next = new HashMap<>();
+        for (TokenKeysInfo.PublicKeyInfo k : info.keys()) {
+            next.put(k.keyId(), VolumeToken.publicKey(Base64.getDecoder().decode(k.publicKey())));
+        }
+        keys = Map.copyOf(next);
+        required = info.required();
+    }
+
+    /** Whether requests need tokens (false until the MDS said so only when it said they do not). */
+    public boolean required() {
+        return !Boolean.FALSE.equals(required);
+    }
+
+    /** A refusal: the status and message a request is answered with. */
+    public record Refusal(Status status, String message) {
+    }
+
+    /** Checks a presented token and, when it holds, records it in the connection's grants; null when accepted. */
+    public Refusal present(byte[] token, Map<Long, VolumeToken> grants) {
+        if (required == null || (required && keys.isEmpty())) {
+            return new Refusal(Status.RETRY, "chunk server has not fetched the MDS's token keys yet");
+        }
+        ByteBuffer cacheKey = ByteBuffer.wrap(token);
+        VolumeToken t = verified.get(cacheKey);
+        if (t == null) {
+            t = VolumeToken.verify(token, keys::get).orElse(null);
+            if (t == null) {
+                return new Refusal(Status.DENIED, "data token refused: not signed by this cluster's MDS");
+            }
+            remember(cacheKey, t);
+        }
+        if (t.expiresAtMillis() <= clock.getAsLong()) {
+            return new Refusal(Status.DENIED, "data token for volume " + t.volumeId() + " expired: renew the session");
+        }
+        VolumeToken held = grants.get(t.volumeId());
+        if (held == null || t.supersedes(held)) {
+            grants.put(t.volumeId(), t);
+        }
+        return null;
+    }
+
+    /** Whether a connection holding grants may send body (an encoded chunk request); null when it may. */
+    public Refusal check(ByteBuffer body, Map<Long, VolumeToken> grants) {
+        if (!required()) {
+            return required == null ? new Refusal(Status.RETRY, "chunk server has not heard from the MDS yet") : null;
+        }
+        ChunkRequest r;
+        try {
+            r = ChunkRequest.decode(body);
+        } catch (CamberException e) {
+            return new Refusal(Status.FAILED, e.getMessage());
+        }
+        if (r.op() == ChunkRequest.Op.BATCH) {
+            try {
+                for (ChunkRequest one : r.batch()) {
+                    Refusal no = checkOne(one, grants);
+                    if (no != null) {
+                        return no;
+                    }
+                }
+                return null;
+            } catch (CamberException e) {
+                return new Refusal(Status.FAILED, e.getMessage());
+            }
+        }
+        return checkOne(r, grants);
+    }
+
+    private Refusal checkOne(ChunkRequest r, Map<Long, VolumeToken> grants) {
+        long now = clock.getAsLong();
+        VolumeToken t = grants.get(r.volumeId());
+        if (t == null || t.expiresAtMillis() <= now) {
+            VolumeToken any = grants.get(VolumeToken.ANY_VOLUME);
+            if (any != null && any.expiresAtMillis() > now) {
+                return null; // a cluster token: any volume, any epoch; the copyset's fence still applies
+            }
+            return new Refusal(Status.DENIED, (t == null ? "no data token for volume " + r.volumeId()
+                    : "the data token for volume " + r.volumeId() + " expired") + " on this connection: open the"
+                    + " volume through the MDS (or renew its session) and present the token it answers");
+        }
+        if (r.isLogged()) {
+            if (!t.readWrite()) {
+                return new Refusal(Status.DENIED, "the data token for volume " + r.volumeId() + " is read-only: "
+                        + r.op() + " needs a read-write open");
+            }
+            if (r.epoch() != t.epoch()) {
+                return new Refusal(Status.DENIED, r.op() + " of volume " + r.volumeId() + " carries epoch " + r.epoch()
+                        + " but its token was issued for epoch " + t.epoch() + ": only epochs the MDS handed out are"
+                        + " accepted");
+            }
+        }
+        return null;
+    }
+
+    private void remember(ByteBuffer key, VolumeToken t) {
+        if (verified.size() >= CACHE_LIMIT) {
+            long now = clock.getAsLong();
+            verified.values().removeIf(v -> v.expiresAtMillis() <= now);
+            if (verified.size() >= CACHE_LIMIT) {
+                verified.clear(); // a flood of distinct tokens: checking again costs CPU, not correctness
+            }
+        }
+        verified.put(key, t);
+    }
+
+    /** Tokens whose signature is remembered; for tests. */
+    int cached() {
+        return verified.size();
+    }
+}
