@@ -51,7 +51,7 @@ public final class TokenGate {
         required = info.required();
     }
 
-    /** Whether requests need tokens (false until the MDS said so only when it said they do not). */
+    /** Whether requests need tokens: true unless the MDS said they do not. */
     public boolean required() {
         return !Boolean.FALSE.equals(required);
     }
@@ -86,8 +86,12 @@ public final class TokenGate {
 
     /** Whether a connection holding grants may send body (an encoded chunk request); null when it may. */
     public Refusal check(ByteBuffer body, Map<Long, VolumeToken> grants) {
-        if (!required()) {
-            return required == null ? new Refusal(Status.RETRY, "chunk server has not heard from the MDS yet") : null;
+        Boolean need = required;
+        if (need == null) {
+            return new Refusal(Status.RETRY, "chunk server has not fetched the MDS's token keys yet");
+        }
+        if (!need) {
+            return null;
         }
         ChunkRequest r;
         try {

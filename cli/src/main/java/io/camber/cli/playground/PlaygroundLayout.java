@@ -81,7 +81,8 @@ public final class PlaygroundLayout {
                 "--camber.mds.node-id=mds1",
                 "--camber.mds.raft-address=127.0.0.1:" + MDS_RAFT_PORT,
                 "--camber.mds.peers=mds1=127.0.0.1:" + MDS_RAFT_PORT,
-                "--camber.mds.data-dir=" + dir.resolve("data").resolve("mds1"))));
+                "--camber.mds.data-dir=" + dir.resolve("data").resolve("mds1"),
+                secrets(PlaygroundCredentials.mdsProperties(dir)))));
         for (int n = 1; n <= CHUNK_SERVICES; n++) {
             services.add(new ServiceSpec("chunk-service-" + n, "chunk-service", CHUNK_BASE_PORT + n, null, Wave.SERVICES,
                     List.of(configUri,
@@ -91,7 +92,8 @@ public final class PlaygroundLayout {
                             "--camber.chunk.data-port=" + (CHUNK_DATA_BASE_PORT + n),
                             "--camber.chunk.zone=zone" + n,
                             "--camber.chunk.server=server" + n,
-                            "--camber.chunk.mds=" + mdsUrl), CHUNK_HEAP));
+                            "--camber.chunk.mds=" + mdsUrl,
+                            secrets(PlaygroundCredentials.chunkProperties(dir))), CHUNK_HEAP));
         }
         services.add(new ServiceSpec("meta-service", "meta-service", META_PORT, null, Wave.SERVICES,
                 List.of(configUri, "--server.port=" + META_PORT)));
@@ -105,8 +107,14 @@ public final class PlaygroundLayout {
         // knows the MDS as well as the gateway, so its writers keep their sessions while the gateway is down.
         services.add(new ServiceSpec("nbd", "cli", NBD_HTTP_PORT, null, Wave.FRONTENDS, List.of(
                 "nbd", "serve", "--listen=127.0.0.1:" + NBD_PORT, "--http=127.0.0.1:" + NBD_HTTP_PORT,
-                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT + ",http://127.0.0.1:" + MDS_PORT), NBD_HEAP));
+                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT + ",http://127.0.0.1:" + MDS_PORT,
+                "--api-key-file=" + PlaygroundCredentials.serviceFile(dir)), NBD_HEAP));
         return services;
+    }
+
+    /** Spring reads the keys from a file PlaygroundCredentials wrote; command lines would show them to ps. */
+    private static String secrets(Path file) {
+        return "--spring.config.additional-location=optional:file:" + file;
     }
 
     public static Path chunkDisk(Path dir, int n) {
