@@ -18,12 +18,9 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import io.camber.common.auth.VolumeToken;
 import io.netty.util.AttributeKey;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
@@ -38,7 +35,7 @@ import java.util.function.Supplier;
 public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(DataRequestHandler.class);
 
-    private static final AttributeKey<Map<Long, VolumeToken>> GRANTS = AttributeKey.valueOf("camber.data.grants");
+    private static final AttributeKey<TokenGate.Grants> GRANTS = AttributeKey.valueOf("camber.data.grants");
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 
     private final Supplier<RaftServer> server;
@@ -81,9 +78,9 @@ public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBu
         }
         // Frames of one connection are read one after another on its event loop: a TOKEN is in the grants before
         // the next request of that connection is checked, and a plain map suffices.
-        Map<Long, VolumeToken> grants = ctx.channel().attr(GRANTS).get();
+        TokenGate.Grants grants = ctx.channel().attr(GRANTS).get();
         if (grants == null) {
-            grants = new HashMap<>();
+            grants = new TokenGate.Grants();
             ctx.channel().attr(GRANTS).set(grants);
         }
         TokenGate.Refusal refused = request.kind() == Kind.TOKEN

@@ -61,7 +61,7 @@ public final class TokenGate {
     }
 
     /** Checks a presented token and, when it holds, records it in the connection's grants; null when accepted. */
-    public Refusal present(byte[] token, Map<Long, VolumeToken> grants) {
+    public Refusal present(byte[] token, Grants grants) {
         if (required == null || (required && keys.isEmpty())) {
             return new Refusal(Status.RETRY, "chunk server has not fetched the MDS's token keys yet");
         }
@@ -77,15 +77,12 @@ public final class TokenGate {
         if (t.expiresAtMillis() <= clock.getAsLong()) {
             return new Refusal(Status.DENIED, "data token for volume " + t.volumeId() + " expired: renew the session");
         }
-        VolumeToken held = grants.get(t.volumeId());
-        if (held == null || t.supersedes(held)) {
-            grants.put(t.volumeId(), t);
-        }
+        grants.add(t);
         return null;
     }
 
     /** Whether a connection holding grants may send body (an encoded chunk request); null when it may. */
-    public Refusal check(ByteBuffer body, Map<Long, VolumeToken> grants) {
+    public Refusal check(ByteBuffer body, Grants grants) {
         Boolean need = required;
         if (need == null) {
             return new Refusal(Status.RETRY, "chunk server has not fetched the MDS's token keys yet");
@@ -115,30 +112,78 @@ public final class TokenGate {
         return checkOne(r, grants);
     }
 
-    private Refusal checkOne(ChunkRequest r, Map<Long, VolumeToken> grants) {
+    private Refusal checkOne(ChunkRequest r, Grants grants) {
         long now = clock.getAsLong();
-        VolumeToken t = grants.get(r.volumeId());
-        if (t == null || t.expiresAtMillis() <= now) {
-            VolumeToken any = grants.get(VolumeToken.ANY_VOLUME);
-            if (any != null && any.expiresAtMillis() > now) {
-                return null; // a cluster token: any volume, any epoch; the copyset's fence still applies
-            }
-            return new Refusal(Status.DENIED, (t == null ? "no data token for volume " + r.volumeId()
-                    : "the data token for volume " + r.volumeId() + " expired") + " on this connection: open the"
-                    + " volume through the MDS (or renew its session) and present the token it answers");
+        if (grants.newest(VolumeToken.ANY_VOLUME, now) != null) {
+            return null; // a cluster token: any volume, any epoch; the copyset's fence still applies
         }
-        if (r.isLogged()) {
-            if (!t.readWrite()) {
-                return new Refusal(Status.DENIED, "the data token for volume " + r.volumeId() + " is read-only: "
-                        + r.op() + " needs a read-write open");
-            }
-            if (r.epoch() != t.epoch()) {
-                return new Refusal(Status.DENIED, r.op() + " of volume " + r.volumeId() + " carries epoch " + r.epoch()
-                        + " but its token was issued for epoch " + t.epoch() + ": only epochs the MDS handed out are"
-                        + " accepted");
-            }
+        VolumeToken newest = grants.newest(r.volumeId(), now);
+        if (newest == null) {
+            return new Refusal(Status.DENIED, "no valid data token for volume " + r.volumeId() + " on this connection"
+                    + " (none, or expired): open the volume through the MDS (or renew its session) and present the"
+                    + " token it answers");
+        }
+        if (!r.isLogged()) {
+            return null; // reads: any token of the volume, read-only included
+        }
+        VolumeToken t = grants.at(r.volumeId(), r.epoch(), now);
+        if (t == null) {
+            return new Refusal(Status.DENIED, r.op() + " of volume " + r.volumeId() + " carries epoch " + r.epoch()
+                    + " but no token of this connection was issued for it (newest: epoch " + newest.epoch() + "):"
+                    + " only epochs the MDS handed out are accepted");
+        }
+        if (!t.readWrite()) {
+            return new Refusal(Status.DENIED, "the data token for volume " + r.volumeId() + " is read-only: "
+                    + r.op() + " needs a read-write open");
         }
         return null;
+    }
+
+    /**
+     * The tokens one connection presented, per volume and epoch: a client may hold a fenced writer and its successor
+     * of one volume, and the fenced one's requests must reach the copyset (whose fence answers FENCED). Only the
+     * connection's event loop touches it.
+     */
+    public static final class Grants {
+        private static final int PER_VOLUME = 8;
+        private final Map<Long, java.util.TreeMap<Long, VolumeToken>> byVolume = new HashMap<>();
+
+        void add(VolumeToken t) {
+            java.util.TreeMap<Long, VolumeToken> epochs = byVolume.computeIfAbsent(t.volumeId(),
+                    v -> new java.util.TreeMap<>());
+            VolumeToken held = epochs.get(t.epoch());
+            if (held == null || t.supersedes(held)) {
+                epochs.put(t.epoch(), t);
+            }
+            while (epochs.size() > PER_VOLUME) {
+                epochs.pollFirstEntry();
+            }
+        }
+
+        /** The unexpired token of the volume at exactly epoch (read-write preferred), or null. */
+        VolumeToken at(long volume, long epoch, long now) {
+            java.util.TreeMap<Long, VolumeToken> epochs = byVolume.get(volume);
+            VolumeToken t = epochs == null ? null : epochs.get(epoch);
+            return t != null && t.expiresAtMillis() > now ? t : null;
+        }
+
+        /** The unexpired token of the volume with the newest epoch, or null. */
+        VolumeToken newest(long volume, long now) {
+            java.util.TreeMap<Long, VolumeToken> epochs = byVolume.get(volume);
+            if (epochs == null) {
+                return null;
+            }
+            for (VolumeToken t : epochs.descendingMap().values()) {
+                if (t.expiresAtMillis() > now) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        boolean isEmpty() {
+            return byVolume.isEmpty();
+        }
     }
 
     private void remember(ByteBuffer key, VolumeToken t) {

@@ -10,9 +10,7 @@ import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.security.KeyPair;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,7 +19,7 @@ class TokenGateTest {
     private static final KeyPair MDS = VolumeToken.newKeyPair();
     private final AtomicLong now = new AtomicLong(1_000);
     private final TokenGate gate = new TokenGate(now::get);
-    private final Map<Long, VolumeToken> grants = new HashMap<>();
+    private final TokenGate.Grants grants = new TokenGate.Grants();
 
     @BeforeEach
     void keys() {
@@ -102,7 +100,7 @@ class TokenGateTest {
         byte[] forged = new VolumeToken(1, 5, 3, true, 2_000).sign(VolumeToken.newKeyPair().getPrivate());
         assertThat(gate.present(forged, grants).status()).isEqualTo(Status.DENIED);
         assertThat(gate.present(token(5, 3, true, 1_000), grants).status()).as("expired").isEqualTo(Status.DENIED);
-        assertThat(grants).isEmpty();
+        assertThat(grants.isEmpty()).isTrue();
 
         gate.present(token(5, 3, true, 1_500), grants);
         assertThat(gate.check(write(5, 3), grants)).isNull();
@@ -114,7 +112,7 @@ class TokenGateTest {
     void aSignatureIsCheckedOnceAndARenewedTokenExtendsTheGrant() {
         byte[] t = token(5, 3, true, 2_000);
         gate.present(t, grants);
-        gate.present(t.clone(), new HashMap<>());
+        gate.present(t.clone(), new TokenGate.Grants());
         assertThat(gate.cached()).as("same token on two connections: one verification").isEqualTo(1);
 
         gate.present(token(5, 3, true, 5_000), grants);
@@ -123,6 +121,15 @@ class TokenGateTest {
         gate.present(token(5, 3, true, 4_000), grants); // a late answer of an older renewal
         now.set(4_500);
         assertThat(gate.check(write(5, 3), grants)).as("the later expiry is kept").isNull();
+    }
+
+    @Test
+    void aFencedWriterAndItsSuccessorOnOneConnectionEachWriteAtTheirOwnEpoch() {
+        gate.present(token(5, 3, true, 2_000), grants);
+        gate.present(token(5, 4, true, 2_000), grants);
+        assertThat(gate.check(write(5, 3), grants)).as("reaches the copyset, whose fence answers FENCED").isNull();
+        assertThat(gate.check(write(5, 4), grants)).isNull();
+        assertThat(gate.check(write(5, 5), grants).status()).isEqualTo(Status.DENIED);
     }
 
     @Test

@@ -103,7 +103,7 @@ public final class ChunkClient implements AutoCloseable {
         // The volume id travels so the chunk server can check the token; reads ignore it otherwise.
         ByteBuffer request = new ChunkRequest(ChunkRequest.Op.READ, volumeId, 0, chunkId, offset, length, null)
                 .encodeHeader();
-        return bounded(length, () -> calls.call(copyset, Kind.READ, new long[] {volumeId}, request))
+        return bounded(length, () -> calls.call(copyset, Kind.READ, new long[] {volumeId, DataTokens.ANY_EPOCH}, request))
                 .thenApply(r -> r.orThrow().data());
     }
 

@@ -35,7 +35,10 @@ final class CopysetWriteQueue {
         this((volumes, parts) -> sender.apply(parts), maxInFlight, maxBatchBytes);
     }
 
-    /** sender replicates one entry (touching the volumes with the given ids) and answers the copyset's reply. */
+    /**
+     * sender replicates one entry (touching the given (volume id, epoch) pairs, laid out one after another) and
+     * answers the copyset's reply.
+     */
     CopysetWriteQueue(java.util.function.BiFunction<long[], ByteBuffer[], CompletableFuture<ChunkReply>> sender,
                       int maxInFlight, int maxBatchBytes) {
         this.sender = sender;
@@ -86,8 +89,12 @@ final class CopysetWriteQueue {
         CompletableFuture<ChunkReply> sent;
         try {
             List<ChunkRequest> requests = batch.stream().map(Pending::request).toList();
-            sent = sender.apply(requests.stream().mapToLong(ChunkRequest::volumeId).distinct().toArray(),
-                    encode(requests));
+            long[] volumeEpochs = new long[2 * requests.size()];
+            for (int i = 0; i < requests.size(); i++) {
+                volumeEpochs[2 * i] = requests.get(i).volumeId();
+                volumeEpochs[2 * i + 1] = requests.get(i).epoch();
+            }
+            sent = sender.apply(volumeEpochs, encode(requests));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

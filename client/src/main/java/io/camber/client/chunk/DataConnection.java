@@ -29,8 +29,8 @@ final class DataConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private final AtomicLong tags = new AtomicLong();
     private final String address;
     private volatile Channel channel;
-    /** The token last presented per volume on this connection (the server remembers it for the connection). */
-    private final Map<Long, byte[]> presented = new java.util.HashMap<>();
+    /** Tokens presented on this connection (the server remembers them for the connection), by identity. */
+    private final java.util.Set<byte[]> presented = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     DataConnection(String address) {
         this.address = address;
@@ -66,10 +66,11 @@ final class DataConnection extends SimpleChannelInboundHandler<ByteBuf> {
         }
         synchronized (presented) {
             Channel ch = channel;
+            if (presented.size() > 1024) {
+                presented.clear(); // renewals add a token every few seconds; presenting one again costs little
+            }
             for (byte[] token : tokens) {
-                long volume = io.camber.common.auth.VolumeToken.volumeIdOf(token);
-                if (ch != null && presented.get(volume) != token) {
-                    presented.put(volume, token);
+                if (ch != null && presented.add(token)) {
                     ch.write(Unpooled.wrappedBuffer(DataFrame.requestHeader(tags.incrementAndGet(),
                             DataFrame.Kind.TOKEN, ZERO, ZERO, 0), ByteBuffer.wrap(token)));
                 }

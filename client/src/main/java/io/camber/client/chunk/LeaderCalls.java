@@ -52,15 +52,15 @@ final class LeaderCalls {
     }
 
     /**
-     * Sends body (the encoded chunk request, in parts, touching the volumes with these ids) to the copyset's leader;
-     * completes with its reply.
+     * Sends body (the encoded chunk request, in parts) to the copyset's leader; completes with its reply.
+     * volumeEpochs: the (volume id, epoch) pairs it touches, one after another, whose tokens it needs.
      */
-    CompletableFuture<ChunkReply> call(CopysetInfo copyset, Kind kind, long[] volumes, ByteBuffer... body) {
+    CompletableFuture<ChunkReply> call(CopysetInfo copyset, Kind kind, long[] volumeEpochs, ByteBuffer... body) {
         if (copyset.dataAddresses() == null || copyset.dataAddresses().size() != copyset.chunkServers().size()) {
             return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "copyset "
                     + copyset.copysetId() + " has no data addresses: its chunk servers have not registered a data port"));
         }
-        Call call = new Call(copyset, kind, volumes, body, callIds.incrementAndGet(),
+        Call call = new Call(copyset, kind, volumeEpochs, body, callIds.incrementAndGet(),
                 System.nanoTime() + deadline.toNanos());
         call.attempt(leaders.getOrDefault(call.group, 0));
         return call.result;
@@ -97,7 +97,7 @@ final class LeaderCalls {
                 return;
             }
             // Looked up at every attempt: a retry after a renewal carries the renewed token.
-            connections.send(address, tokens.forVolumes(volumes), tag -> DataFrame.requestHeader(tag, kind, group, clientId, callId), body,
+            connections.send(address, tokens.forRequests(volumes), tag -> DataFrame.requestHeader(tag, kind, group, clientId, callId), body,
                     attemptTimeout).whenComplete((reply, error) -> {
                         if (error != null) {
                             lastError = address + ": " + rootMessage(error);
