@@ -37,10 +37,13 @@ class AuthIT {
     private static final long CHUNK = 1024 * 1024;
     private static MiniCluster cluster;
     private static MdsAdminClient mds;
+    private static java.nio.file.Path bootstrapFile;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(2).start();
+        bootstrapFile = java.nio.file.Files.createTempDirectory("camber-auth-it").resolve("admin-credentials");
+        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(2)
+                .mdsProperty("camber.auth.bootstrap-credentials-file", bootstrapFile.toString()).start();
         AdminHttp.Response r = new AdminHttp(cluster.url()).post("/api/v1/volumes",
                 Map.of("path", "/auth", "size", 64 * CHUNK + ""));
         assertThat(r.status()).as(r.raw()).isEqualTo(201);
@@ -63,6 +66,22 @@ class AuthIT {
         assertThat(unknown.status()).isEqualTo(401);
         AdminHttp.Response garbage = new AdminHttp(cluster.url(), "hunter2").get("/api/v1/topology");
         assertThat(garbage.status()).isEqualTo(401);
+    }
+
+    @Test
+    void onFirstStartTheMdsWritesAnAdminKeyOwnerOnlyThatWorks() throws Exception {
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!java.nio.file.Files.exists(bootstrapFile) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(bootstrapFile))).isEqualTo("rw-------");
+        String key = java.nio.file.Files.readAllLines(bootstrapFile).stream().filter(l -> l.startsWith("api-key="))
+                .findFirst().orElseThrow().substring("api-key=".length());
+        AdminHttp bootstrap = new AdminHttp(cluster.url(), key);
+        AdminHttp.Response listed = bootstrap.get("/api/v1/auth/keys");
+        assertThat(listed.status()).as(listed.raw()).isEqualTo(200);
+        assertThat(listed.raw()).contains("bootstrap admin").contains(key.substring(7, 23));
     }
 
     @Test
