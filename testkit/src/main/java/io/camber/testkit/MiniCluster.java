@@ -384,6 +384,22 @@ public final class MiniCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Raft over mutual TLS for every MDS and chunk server, with one certificate (IP SAN 127.0.0.1) of a throwaway
+         * CA made with keytool.
+         */
+        public Builder raftTls() throws IOException {
+            io.camber.common.tls.DevCertificates.Member m = new io.camber.common.tls.DevCertificates(
+                    Files.createTempDirectory("camber-raft-tls")).member("member");
+            for (String[] svc : new String[][] {{"camber.mds.raft-tls.", "mds"}, {"camber.chunk.raft-tls.", "chunk"}}) {
+                Map<String, Object> target = svc[1].equals("mds") ? properties : chunkProperties;
+                target.put(svc[0] + "cert-file", m.certFile().toString());
+                target.put(svc[0] + "key-file", m.keyFile().toString());
+                target.put(svc[0] + "trust-file", m.trustFile().toString());
+            }
+            return this;
+        }
+
         public MiniCluster start() throws IOException {
             return new MiniCluster(this);
         }

@@ -31,7 +31,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Authentication end to end on a real cluster: the admin API refuses requests without a known key (401) and
  * writes by a read-only key (403); chunk servers refuse data requests without a token the MDS signed, with a forged
- * one, or with an epoch the token does not name, on every replica, and accept a valid one.
+ * one, or with an epoch the token does not name, on every replica, and accept a valid one. The cluster's Raft
+ * traffic (MDS and copysets) runs over mutual TLS.
  */
 class AuthIT {
     private static final long CHUNK = 1024 * 1024;
@@ -42,7 +43,8 @@ class AuthIT {
     @BeforeAll
     static void start() throws Exception {
         bootstrapFile = java.nio.file.Files.createTempDirectory("camber-auth-it").resolve("admin-credentials");
-        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(2)
+        // Raft over mutual TLS too, so the data path below runs through TLS-protected copysets.
+        cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(2).raftTls()
                 .mdsProperty("camber.auth.bootstrap-credentials-file", bootstrapFile.toString()).start();
         AdminHttp.Response r = new AdminHttp(cluster.url()).post("/api/v1/volumes",
                 Map.of("path", "/auth", "size", 64 * CHUNK + ""));
@@ -82,6 +84,29 @@ class AuthIT {
         AdminHttp.Response listed = bootstrap.get("/api/v1/auth/keys");
         assertThat(listed.status()).as(listed.raw()).isEqualTo(200);
         assertThat(listed.raw()).contains("bootstrap admin").contains(key.substring(7, 23));
+    }
+
+    @Test
+    void raftPortsSpeakTlsNotPlainHttp2() throws Exception {
+        List<Integer> ports = new ArrayList<>();
+        cluster.mds().forEach(n -> ports.add(n.raftPort));
+        cluster.chunkServers().forEach(n -> ports.add(n.raftPort));
+        for (int port : ports) {
+            try (Socket s = new Socket("127.0.0.1", port)) {
+                s.setSoTimeout(5000);
+                s.getOutputStream().write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().write(new byte[] {0, 0, 0, 4, 0, 0, 0, 0, 0}); // an empty SETTINGS frame
+                s.getOutputStream().flush();
+                byte[] head = new byte[4];
+                int n = s.getInputStream().readNBytes(head, 0, 4);
+                // A plain-text gRPC server answers with its SETTINGS frame (type 4 in the 4th byte); a TLS server
+                // closes or sends an alert record (type 21).
+                assertThat(n < 4 || head[0] == 21 || head[3] != 4).as("port " + port + " answered plain HTTP/2")
+                        .isTrue();
+            } catch (java.net.SocketException reset) {
+                // closed by the TLS server: what we expect
+            }
+        }
     }
 
     @Test

@@ -87,7 +87,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             dataPort = new DataPortServer(props.host(), props.dataPort(), dataRequests, 2);
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.host(), props.raftPort(), props.dataDir(), pool,
-                    props.chunkSize().toBytes(), space, props.raft());
+                    props.chunkSize().toBytes(), space, props.raft(), props.raftTls());
             garbage = new GarbageCollector(chunkServerId, mds, copysets);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
