@@ -130,6 +130,12 @@ public class ChunkServerBootstrap implements SmartLifecycle {
                 if (e.code() == io.camber.common.ErrorCode.CONFLICT) {
                     throw e; // this disk is not who it claims to be: retrying cannot help, the message says what to do
                 }
+                if (e.code() == io.camber.common.ErrorCode.UNAUTHENTICATED
+                        || e.code() == io.camber.common.ErrorCode.FORBIDDEN) {
+                    // Waiting will not help either: the key is missing, unknown or of the wrong role.
+                    throw new IllegalStateException("the MDS refused this chunk server's credential (" + e.getMessage()
+                            + "): set camber.chunk.api-key to a service key (camber auth create-key --role service)", e);
+                }
                 if (attempt >= 120) {
                     throw new IOException(e.getMessage(), e);
                 }
@@ -167,6 +173,16 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     private void refreshTokenKeys() {
         try {
             tokens.update(mds.tokenKeys());
+        } catch (io.camber.common.CamberException e) {
+            if (e.code() == io.camber.common.ErrorCode.NOT_FOUND) {
+                // An MDS of a version without authentication (chunk services upgraded first): serve as before
+                // rather than answer RETRY for ever; the next heartbeat after the MDS upgrade turns tokens on.
+                tokens.update(new io.camber.common.api.TokenKeysInfo(false, List.of()));
+                LOG.warn("event=token_keys_unsupported detail=\"the MDS has no /api/v1/auth/token-keys: data tokens"
+                        + " are not checked until it is upgraded\"");
+            } else {
+                LOG.warn("event=token_keys_fetch_failed error={}", e.toString());
+            }
         } catch (Exception e) {
             LOG.warn("event=token_keys_fetch_failed error={}", e.toString());
         }
