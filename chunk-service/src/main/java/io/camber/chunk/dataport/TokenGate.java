@@ -63,6 +63,9 @@ public final class TokenGate {
     /** Checks a presented token and, when it holds, records it in the connection's grants; null when accepted. */
     public Refusal present(byte[] token, Grants grants) {
         if (required == null || (required && keys.isEmpty())) {
+            // Kept and checked once the keys are here: the client does not present a token twice on a connection
+            // (seen right after a chunk server restarted: its data port is up before it has talked to the MDS).
+            grants.defer(token);
             return new Refusal(Status.RETRY, "chunk server has not fetched the MDS's token keys yet");
         }
         ByteBuffer cacheKey = ByteBuffer.wrap(token);
@@ -89,6 +92,9 @@ public final class TokenGate {
         }
         if (!need) {
             return null;
+        }
+        for (byte[] token : grants.takeDeferred()) {
+            present(token, grants); // a refusal shows as the request's own refusal below
         }
         ChunkRequest r;
         try {
@@ -146,7 +152,26 @@ public final class TokenGate {
      */
     public static final class Grants {
         private static final int PER_VOLUME = 8;
+        private static final int DEFERRED = 64;
         private final Map<Long, java.util.TreeMap<Long, VolumeToken>> byVolume = new HashMap<>();
+        private java.util.List<byte[]> deferred = java.util.List.of();
+
+        /** Keeps a token presented before the keys to check it were known (a bounded few). */
+        void defer(byte[] token) {
+            if (deferred.isEmpty()) {
+                deferred = new java.util.ArrayList<>();
+            }
+            if (deferred.size() < DEFERRED) {
+                deferred.add(token);
+            }
+        }
+
+        /** The deferred tokens, now to be checked; empties the list. */
+        java.util.List<byte[]> takeDeferred() {
+            java.util.List<byte[]> out = deferred;
+            deferred = java.util.List.of();
+            return out;
+        }
 
         void add(VolumeToken t) {
             java.util.TreeMap<Long, VolumeToken> epochs = byVolume.computeIfAbsent(t.volumeId(),

@@ -51,6 +51,17 @@ class TokenGateTest {
     }
 
     @Test
+    void aTokenPresentedBeforeTheKeysArrivedCountsOnceTheyDo() {
+        TokenGate fresh = new TokenGate(now::get);
+        assertThat(fresh.present(token(5, 1, true, 2_000), grants).status()).isEqualTo(Status.RETRY);
+        assertThat(fresh.check(write(5, 1), grants).status()).isEqualTo(Status.RETRY);
+        fresh.update(new TokenKeysInfo(true, List.of(new TokenKeysInfo.PublicKeyInfo(1,
+                Base64.getEncoder().encodeToString(MDS.getPublic().getEncoded())))));
+        assertThat(fresh.check(write(5, 1), grants)).isNull();
+        assertThat(fresh.check(write(5, 2), grants).status()).isEqualTo(Status.DENIED);
+    }
+
+    @Test
     void withoutATokenNothingPasses() {
         assertThat(gate.check(write(5, 1), grants).status()).isEqualTo(Status.DENIED);
         assertThat(gate.check(read(5), grants).status()).isEqualTo(Status.DENIED);
