@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 /** Runs every case of a plan against the copyset leaders and measures each one. */
 final class ChunkBench {
 
-    /** Volume 0 is unfenced, so the bench needs no volume and no epoch. */
+    /** Volume 0 is unfenced, so the bench needs no volume and no epoch; a cluster data token lets it through. */
     private static final long VOLUME = 0;
     private static final long EPOCH = 0;
     /** Device writes below this per poll count as background noise (logs, heartbeats) when waiting for quiet. */
