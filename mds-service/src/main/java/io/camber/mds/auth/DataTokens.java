@@ -11,7 +11,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 
 /**
  * Signs data-plane tokens with the MDS's newest signing key, after a session's command committed: the epoch in the
@@ -66,10 +65,5 @@ public class DataTokens {
 
     private long expiry(Duration ttl) {
         return clock.millis() + ttl.toMillis();
-    }
-
-    /** For logs and tests: a public key as base64. */
-    static String base64(byte[] b) {
-        return Base64.getEncoder().encodeToString(b);
     }
 }
