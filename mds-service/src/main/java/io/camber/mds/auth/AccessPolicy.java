@@ -14,6 +14,7 @@ public final class AccessPolicy {
     public static final List<String> SERVICE_WRITES = List.of(
             "POST /api/v1/chunkservers",
             "POST /api/v1/chunkservers/*/heartbeat",
+            "POST /api/v1/chunkservers/*/garbage/deleted",
             "POST /api/v1/metaservers",
             "POST /api/v1/metaservers/*/heartbeat",
             "POST /api/v1/sessions",

@@ -31,6 +31,8 @@ class AccessPolicyTest {
     void serviceKeysMayMakeTheWritesOfClusterMembersOnly() {
         assertThat(policy.allows(ApiRole.SERVICE, "POST", "/api/v1/chunkservers")).isTrue();
         assertThat(policy.allows(ApiRole.SERVICE, "POST", "/api/v1/chunkservers/7/heartbeat")).isTrue();
+        assertThat(policy.allows(ApiRole.SERVICE, "POST", "/api/v1/chunkservers/7/garbage/deleted")).isTrue();
+        assertThat(policy.allows(ApiRole.SERVICE, "GET", "/api/v1/chunkservers/7/garbage")).isTrue();
         assertThat(policy.allows(ApiRole.SERVICE, "POST", "/api/v1/sessions")).isTrue();
         assertThat(policy.allows(ApiRole.SERVICE, "POST", "/api/v1/sessions/abc/renew")).isTrue();
         assertThat(policy.allows(ApiRole.SERVICE, "DELETE", "/api/v1/sessions/abc")).isTrue();
