@@ -27,6 +27,9 @@ import java.util.List;
  *                          meta files, and deletes; below it writes are refused with NO_SPACE
  * @param heartbeatInterval how often the MDS hears from this chunk server
  * @param raft              Ratis settings shared by every copyset of this chunk server
+ * @param raftTls           mutual TLS for the copysets' Raft traffic (cert-file, key-file, trust-file; unset: off)
+ * @param apiKey            the service key this chunk server calls the MDS with (role service); empty when the MDS
+ *                          runs without authentication
  */
 @ConfigurationProperties("camber.chunk")
 public record ChunkServiceProperties(
@@ -43,7 +46,9 @@ public record ChunkServiceProperties(
         @DefaultValue("16") int poolSize,
         @DefaultValue("256MB") DataSize reservedSpace,
         @DefaultValue("5s") Duration heartbeatInterval,
-        @DefaultValue RaftSettings raft) {
+        @DefaultValue RaftSettings raft,
+        @DefaultValue("") String apiKey,
+        @DefaultValue io.camber.server.raft.RaftTls raftTls) {
 
     /** The server name, or one derived from the zone when none is set. */
     public String serverName() {

@@ -88,6 +88,8 @@ class ChunkKillIT {
         dir = playground.dir;
         copysets = fetchCopysets(Duration.ofSeconds(60));
         client = new ChunkClient(64L << 20);
+        client.authorize(new io.camber.client.mds.MdsAdminClient("http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT,
+                io.camber.cli.playground.PlaygroundCredentials.adminKey(dir)).clusterDataToken().join());
     }
 
     @AfterAll
@@ -175,7 +177,9 @@ class ChunkKillIT {
     private static List<CopysetInfo> fetchCopysets(Duration timeout) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT
-                + "/api/v1/copysets")).timeout(Duration.ofSeconds(10)).GET().build();
+                + "/api/v1/copysets")).timeout(Duration.ofSeconds(10))
+                .header("Authorization", "Bearer " + io.camber.cli.playground.PlaygroundCredentials.adminKey(dir))
+                .GET().build();
         long deadline = System.nanoTime() + timeout.toNanos();
         String last = "";
         while (System.nanoTime() < deadline) {

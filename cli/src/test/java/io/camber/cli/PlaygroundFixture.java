@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
 /** A real playground (service processes on the default ports, in a temp dir) for the ITs that need one. */
 final class PlaygroundFixture implements AutoCloseable {
     static final String GATEWAY = "--endpoint=http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT;
+    /** The directory of the playground up right now: API calls through the gateway send its admin key. */
+    private static volatile Path current;
 
     final Path home;
     final Path dir;
@@ -34,6 +36,7 @@ final class PlaygroundFixture implements AutoCloseable {
     private PlaygroundFixture(Path home, Path dir, String extraJvmOptions) {
         this.home = home;
         this.dir = dir;
+        current = dir;
         this.extraJvmOptions = extraJvmOptions;
     }
 
@@ -102,6 +105,12 @@ final class PlaygroundFixture implements AutoCloseable {
 
     /** Runs the CLI in this JVM, as an operator would from a shell. */
     static Result cli(String... args) {
+        if (current != null && java.util.Arrays.asList(args).contains(GATEWAY)) {
+            // The playground is not in ./playground here, where the CLI would find its key by itself.
+            args = java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.stream.Stream.of(
+                    "--api-key-file=" + io.camber.cli.playground.PlaygroundCredentials.adminFile(current)))
+                    .toArray(String[]::new);
+        }
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), args);

@@ -3,6 +3,10 @@ package io.camber.common;
 /** The one error vocabulary of Camber, each code mapped once to an HTTP status. */
 public enum ErrorCode {
     INVALID_ARGUMENT(400),
+    /** No credential, or one the cluster does not know (or an expired data-plane token): send a valid one. */
+    UNAUTHENTICATED(401),
+    /** The credential is valid but its role may not do this; use a key with a role that may. */
+    FORBIDDEN(403),
     MALFORMED_REQUEST(400),
     NOT_FOUND(404),
     ALREADY_EXISTS(409),

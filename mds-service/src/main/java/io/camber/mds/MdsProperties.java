@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param raft              the Ratis settings of the MDS group (election timeout, snapshots, log)
  * @param chunkserverUnstableAfter heartbeat silence after which a chunk server is UNSTABLE
  * @param chunkserverOfflineAfter  heartbeat silence after which a chunk server is OFFLINE
+ * @param raftTls           mutual TLS for the MDS group's Raft traffic (cert-file, key-file, trust-file; unset: off)
  */
 @ConfigurationProperties("camber.mds")
 public record MdsProperties(
@@ -33,7 +34,8 @@ public record MdsProperties(
         @DefaultValue("5s") Duration expiryInterval,
         @DefaultValue RaftSettings raft,
         @DefaultValue("30s") Duration chunkserverUnstableAfter,
-        @DefaultValue("2m") Duration chunkserverOfflineAfter) {
+        @DefaultValue("2m") Duration chunkserverOfflineAfter,
+        @DefaultValue io.camber.server.raft.RaftTls raftTls) {
 
     /** The peers setting, or this replica alone when it is empty. */
     public String effectivePeers() {

@@ -24,6 +24,7 @@ import java.util.List;
  * @param zone               failure domain (rack) it sits in: a partition's replicas are in three different zones
  * @param server             name of its host in the topology (default: derived from the zone)
  * @param heartbeatInterval  how often the MDS hears from it, and how soon it starts partitions placed on it
+ * @param apiKey             the service key it calls the MDS with (role service); empty when the MDS requires none
  */
 @ConfigurationProperties("camber.meta")
 public record MetaServiceProperties(
@@ -37,7 +38,8 @@ public record MetaServiceProperties(
         @DefaultValue("pool1") String physicalPool,
         @DefaultValue("zone1") String zone,
         @DefaultValue("") String server,
-        @DefaultValue("3s") Duration heartbeatInterval) {
+        @DefaultValue("3s") Duration heartbeatInterval,
+        @DefaultValue("") String apiKey) {
 
     public MetaServiceProperties {
         if (nodeId == null || nodeId.isBlank()) {

@@ -16,10 +16,21 @@ public final class AdminHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+    /** The admin key a MiniCluster accepts; sent unless another key (or none) is asked for. */
+    public static final String DEFAULT_KEY =
+            "camber_00000000000000a1_ad0000000000000000000000000000000000000000000000000000000000000a";
     private final String base;
+    private final String apiKey;
 
+    /** A caller with the MiniCluster's admin key. */
     public AdminHttp(String base) {
+        this(base, DEFAULT_KEY);
+    }
+
+    /** A caller sending apiKey (null: no credential at all). */
+    public AdminHttp(String base, String apiKey) {
         this.base = base;
+        this.apiKey = apiKey;
     }
 
     /** A status code with the parsed JSON body (or null when there is none). */
@@ -48,6 +59,9 @@ public final class AdminHttp {
     }
 
     private Response send(HttpRequest.Builder request) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
         try {
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());

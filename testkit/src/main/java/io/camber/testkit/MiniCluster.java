@@ -46,6 +46,12 @@ public final class MiniCluster implements AutoCloseable {
     private final Map<String, Object> extraProperties;
     private final Map<String, Object> chunkProperties;
 
+    /** The admin key every MiniCluster accepts (from config), which {@link AdminHttp} sends by default. */
+    public static final String ADMIN_KEY = AdminHttp.DEFAULT_KEY;
+    /** The service key chunk servers use. */
+    public static final String SERVICE_KEY =
+            "camber_00000000000005e1_5e1ce0000000000000000000000000000000000000000000000000000000000e";
+
     private MiniCluster(Builder b) throws IOException {
         this.ownsBaseDir = b.baseDir == null;
         this.baseDir = ownsBaseDir ? Files.createTempDirectory("camber-minicluster") : b.baseDir;
@@ -147,6 +153,7 @@ public final class MiniCluster implements AutoCloseable {
         p.put("camber.chunk.reserved-space", "16MB");
         p.put("camber.chunk.heartbeat-interval", "500ms");
         p.put("camber.chunk.raft.snapshot-threshold", 200);
+        p.put("camber.chunk.api-key", SERVICE_KEY);
         p.putAll(commonProperties());
         // Replaced, not repeated: Spring joins a repeated command-line option into one "a,b" value.
         p.putAll(chunkProperties);
@@ -245,6 +252,7 @@ public final class MiniCluster implements AutoCloseable {
         p.put("camber.meta.data-dir", n.dataDir);
         p.put("camber.meta.raft-port", n.raftPort);
         p.put("camber.meta.node-id", n.peerId());
+        p.put("camber.meta.api-key", SERVICE_KEY);
         p.put("camber.meta.zone", "zone" + n.index);
         p.put("camber.meta.server", "server-" + n.index + "-1");
         p.put("camber.meta.mds", mds.stream().map(MdsNode::url).collect(Collectors.joining(",")));
@@ -289,6 +297,8 @@ public final class MiniCluster implements AutoCloseable {
         p.put("camber.mds.peers", peers);
         p.put("camber.mds.data-dir", n.dataDir.toString());
         p.put("camber.mds.raft.election-timeout", "500ms");
+        p.put("camber.auth.admin-key", ADMIN_KEY);
+        p.put("camber.auth.service-key", SERVICE_KEY);
         p.putAll(extraProperties);
         // As command-line arguments: builder properties would rank below the service's application.yml.
         String[] args = p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new);
@@ -307,6 +317,29 @@ public final class MiniCluster implements AutoCloseable {
     /** The base URL of the first running MDS. */
     public String url() {
         return mds.stream().filter(MdsNode::running).findFirst().orElseThrow().url();
+    }
+
+    /**
+     * A cluster data token (any volume, read-write) for tests that drive chunk servers with a bare ChunkClient:
+     * {@code client.authorize(cluster.clusterDataToken())}. Waits for the MDS's signing key.
+     */
+    public String clusterDataToken() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            AdminHttp.Response r = new AdminHttp(url()).post("/api/v1/auth/data-tokens", "{}");
+            if (r.ok()) {
+                return r.body().get("token").asString();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no cluster data token: " + r.raw());
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     /** The replica that leads right now, waiting up to the timeout for an election. */
@@ -458,6 +491,22 @@ public final class MiniCluster implements AutoCloseable {
         /** Sets a Spring property on every chunk service (for example its Raft settings). */
         public Builder chunkProperty(String key, Object value) {
             chunkProperties.put(key, value);
+            return this;
+        }
+
+        /**
+         * Raft over mutual TLS for every MDS and chunk server, with one certificate (IP SAN 127.0.0.1) of a throwaway
+         * CA made with keytool.
+         */
+        public Builder raftTls() throws IOException {
+            io.camber.common.tls.DevCertificates.Member m = new io.camber.common.tls.DevCertificates(
+                    Files.createTempDirectory("camber-raft-tls")).member("member");
+            for (String[] svc : new String[][] {{"camber.mds.raft-tls.", "mds"}, {"camber.chunk.raft-tls.", "chunk"}}) {
+                Map<String, Object> target = svc[1].equals("mds") ? properties : chunkProperties;
+                target.put(svc[0] + "cert-file", m.certFile().toString());
+                target.put(svc[0] + "key-file", m.keyFile().toString());
+                target.put(svc[0] + "trust-file", m.trustFile().toString());
+            }
             return this;
         }
 

@@ -95,6 +95,7 @@ class ChunkDiskFullIT {
         assertThat(copysets).hasSize(COPYSETS);
         awaitCopysets();
         client = new ChunkClient(16L << 20);
+        client.authorize(cluster.clusterDataToken());
         // A replica still catching up when the disk fills would later need space no leader counted on.
         for (CopysetInfo c : copysets) {
             assertThat(write(c, 1, 0, page(1))).isNull();

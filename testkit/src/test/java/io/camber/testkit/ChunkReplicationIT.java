@@ -43,6 +43,7 @@ class ChunkReplicationIT {
         assertThat(copysets).hasSize(12);
         awaitCopysets(Duration.ofSeconds(60));
         client = new ChunkClient(64L << 20);
+        client.authorize(cluster.clusterDataToken());
     }
 
     /** Waits until every chunk server hosts every copyset and each copyset has a leader. */
@@ -128,6 +129,7 @@ class ChunkReplicationIT {
         CopysetInfo unknown = new CopysetInfo(c.logicalPoolId(), 9999, c.chunkServers(), c.addresses(),
                 c.dataAddresses(), CHUNK);
         try (ChunkClient impatient = new ChunkClient(1 << 20, Duration.ofSeconds(2))) {
+            impatient.authorize(cluster.clusterDataToken());
             assertCode(() -> impatient.read(unknown, 1, 0, 4096).join(), ErrorCode.UNAVAILABLE);
         }
     }
@@ -150,6 +152,7 @@ class ChunkReplicationIT {
 
         // The old leader appends B to its log; without a majority it can never commit it.
         ChunkClient doomed = new ChunkClient(1 << 20);
+        doomed.authorize(cluster.clusterDataToken());
         CompletableFuture<Void> uncommitted = doomed.write(c, 0, 0, chunkId, 0, page('B'));
         CopysetStateMachine oldLeader = leader.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId())
                 .orElseThrow();
@@ -161,6 +164,7 @@ class ChunkReplicationIT {
         // Its lease ran out with no majority behind it: it must not answer reads any more (the others could have
         // elected a leader and committed newer writes meanwhile).
         try (ChunkClient reader = new ChunkClient(1 << 20, Duration.ofSeconds(3))) {
+            reader.authorize(cluster.clusterDataToken());
             assertCode(() -> reader.read(c, chunkId, 0, 4096).join(), ErrorCode.UNAVAILABLE);
         }
         cluster.stop(leader);

@@ -74,6 +74,7 @@ class ChunkWorkloadIT {
         assertThat(copysets).hasSize(COPYSETS);
         awaitCopysets(Duration.ofSeconds(60));
         client = new ChunkClient(128L << 20);
+        client.authorize(cluster.clusterDataToken());
     }
 
     @AfterAll

@@ -52,7 +52,7 @@ class FsControlIT {
         // Chunk servers declared, not started: file systems need a logical pool, these tests need no data plane.
         assertThat(fresh().post("/api/v1/topology/apply", Topologies.pool(3, 1, 3)).status()).isEqualTo(200);
         cluster.awaitMetaServersRegistered(WAIT);
-        mds = new MdsAdminClient(cluster.url());
+        mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
     }
 
     @AfterAll

@@ -54,7 +54,8 @@ class NbdToolsIT {
     }
 
     private static NbdServer server(boolean readOnly) {
-        VolumeExports exports = new VolumeExports(new MdsAdminClient(cluster.url()), chunks, new SimpleMeterRegistry(),
+        VolumeExports exports = new VolumeExports(new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY), chunks,
+                new SimpleMeterRegistry(),
                 readOnly, "nbd-it");
         NbdServer s = new NbdServer(exports, new InetSocketAddress("127.0.0.1", 0), true, readOnly);
         s.start();

@@ -44,7 +44,7 @@ class QuorumLossIT {
         // silent chunk servers count as down after 3 s, so health follows the stops quickly
         cluster = MiniCluster.builder().mds(1).chunkServers(6).chunkSize(CHUNK).copysets(COPYSETS)
                 .mdsProperty("camber.mds.chunkserver-unstable-after", "3s").start();
-        mds = new MdsAdminClient(cluster.url());
+        mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
         chunks = new ChunkClient(64L << 20);
     }
 

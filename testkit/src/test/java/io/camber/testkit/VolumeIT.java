@@ -42,7 +42,7 @@ class VolumeIT {
             AdminHttp.Response r = http.post("/api/v1/volumes", Map.of("path", name, "size", VOLUME + ""));
             assertThat(r.status()).as(r.raw()).isEqualTo(201);
         }
-        mds = new MdsAdminClient(cluster.url());
+        mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
         chunks = new ChunkClient(64L << 20);
     }
 

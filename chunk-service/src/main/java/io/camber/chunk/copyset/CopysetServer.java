@@ -35,10 +35,16 @@ public final class CopysetServer implements AutoCloseable {
     /** Starts the Ratis server of this chunk server, resuming the copysets found under dataDir. */
     public CopysetServer(long chunkServerId, String host, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
                          SpaceGuard space, RaftSettings raft) throws IOException {
+        this(chunkServerId, host, port, dataDir, pool, chunkSize, space, raft, io.camber.server.raft.RaftTls.NONE);
+    }
+
+    /** As above; with tls enabled, copyset Raft traffic between chunk servers is mutual TLS. */
+    public CopysetServer(long chunkServerId, String host, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
+                         SpaceGuard space, RaftSettings raft, io.camber.server.raft.RaftTls tls) throws IOException {
         this.copysetsDir = dataDir.resolve("copysets");
         // Bound to the address the chunk server registers (127.0.0.1 by default), not to every interface.
         this.server = new GroupServer(CopysetPeers.peerId(chunkServerId),
-                RatisProperties.server(raft, host, port, dataDir.resolve("raft")),
+                RatisProperties.server(raft, host, port, dataDir.resolve("raft")), tls,
                 gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space), null);
     }
 

@@ -9,6 +9,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.AttributeKey;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -33,12 +34,22 @@ import java.util.function.Supplier;
 public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBuf> {
     private static final Logger LOG = LoggerFactory.getLogger(DataRequestHandler.class);
 
+    private static final AttributeKey<TokenGate.Grants> GRANTS = AttributeKey.valueOf("camber.data.grants");
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
     private final Supplier<RaftServer> server;
+    private final TokenGate gate;
     private final LongAdder[][] answered = new LongAdder[Kind.values().length][Status.values().length];
 
-    /** server: the chunk server's Raft server, or null while it is still starting. */
+    /** server: the chunk server's Raft server, or null while it is still starting; no token checks. */
     public DataRequestHandler(Supplier<RaftServer> server) {
+        this(server, TokenGate.open());
+    }
+
+    /** server as above; gate decides which requests need which token. */
+    public DataRequestHandler(Supplier<RaftServer> server, TokenGate gate) {
         this.server = server;
+        this.gate = gate;
         for (LongAdder[] row : answered) {
             for (int i = 0; i < row.length; i++) {
                 row[i] = new LongAdder();
@@ -64,11 +75,38 @@ public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBu
             ctx.close();
             return;
         }
+        // Frames of one connection are read one after another on its event loop: a TOKEN is in the grants before
+        // the next request of that connection is checked, and a plain map suffices.
+        TokenGate.Grants grants = ctx.channel().attr(GRANTS).get();
+        if (grants == null) {
+            grants = new TokenGate.Grants();
+            ctx.channel().attr(GRANTS).set(grants);
+        }
+        TokenGate.Refusal refused = request.kind() == Kind.TOKEN
+                ? gate.present(bytesOf(request.body()), grants)
+                : gate.check(request.body(), grants);
+        if (refused != null || request.kind() == Kind.TOKEN) {
+            DataReplies.Outcome o = refused == null ? new DataReplies.Outcome(Status.OK, EMPTY)
+                    : new DataReplies.Outcome(refused.status(), DataFrame.messageBody(refused.message()));
+            if (refused != null && refused.status() == Status.DENIED) {
+                LOG.info("event=data_request_denied remote={} kind={} reason=\"{}\"", ctx.channel().remoteAddress(),
+                        request.kind(), refused.message());
+            }
+            answered[request.kind().ordinal()][o.status().ordinal()].increment();
+            ctx.writeAndFlush(Unpooled.wrappedBuffer(DataFrame.replyHeader(request.tag(), o.status()), o.body()));
+            return;
+        }
         submit(request).whenComplete((outcome, e) -> {
             DataReplies.Outcome o = e != null ? DataReplies.of(e) : outcome;
             answered[request.kind().ordinal()][o.status().ordinal()].increment();
             ctx.writeAndFlush(Unpooled.wrappedBuffer(DataFrame.replyHeader(request.tag(), o.status()), o.body()));
         });
+    }
+
+    private static byte[] bytesOf(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
     }
 
     private CompletableFuture<DataReplies.Outcome> submit(DataFrame.Request r) {

@@ -6,6 +6,7 @@ import io.camber.chunk.copyset.CopysetServer;
 import io.camber.chunk.gc.GarbageCollector;
 import io.camber.chunk.dataport.DataPortServer;
 import io.camber.chunk.dataport.DataRequestHandler;
+import io.camber.chunk.dataport.TokenGate;
 import io.camber.chunk.store.ChunkFilePool;
 import io.camber.chunk.store.ChunkFileRefiller;
 import io.camber.chunk.store.DiskSpace;
@@ -54,8 +55,9 @@ public class ChunkServerBootstrap implements SmartLifecycle {
     });
     private volatile CopysetServer copysets;
     private volatile DataPortServer dataPort;
+    private final TokenGate tokens = new TokenGate(System::currentTimeMillis);
     private final DataRequestHandler dataRequests = new DataRequestHandler(
-            () -> copysets == null ? null : copysets.raftServer());
+            () -> copysets == null ? null : copysets.raftServer(), tokens);
     private volatile ChunkFilePool pool;
     private volatile SpaceGuard space;
     private volatile ChunkFileRefiller refiller;
@@ -65,7 +67,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
 
     public ChunkServerBootstrap(ChunkServiceProperties props) {
         this.props = props;
-        this.mds = new MdsClient(props.mds());
+        this.mds = new MdsClient(props.mds(), props.apiKey());
     }
 
     @Override
@@ -85,7 +87,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             dataPort = new DataPortServer(props.host(), props.dataPort(), dataRequests, 2);
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.host(), props.raftPort(), props.dataDir(), pool,
-                    props.chunkSize().toBytes(), space, props.raft());
+                    props.chunkSize().toBytes(), space, props.raft(), props.raftTls());
             garbage = new GarbageCollector(chunkServerId, mds, copysets);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -122,10 +124,17 @@ public class ChunkServerBootstrap implements SmartLifecycle {
                             + props.raftPort() + ": start this disk with its own host and port");
                 }
                 ChunkServerIdentity.write(props.dataDir(), info.id());
+                refreshTokenKeys();
                 return info.id();
             } catch (io.camber.common.CamberException e) {
                 if (e.code() == io.camber.common.ErrorCode.CONFLICT) {
                     throw e; // this disk is not who it claims to be: retrying cannot help, the message says what to do
+                }
+                if (e.code() == io.camber.common.ErrorCode.UNAUTHENTICATED
+                        || e.code() == io.camber.common.ErrorCode.FORBIDDEN) {
+                    // Waiting will not help either: the key is missing, unknown or of the wrong role.
+                    throw new IllegalStateException("the MDS refused this chunk server's credential (" + e.getMessage()
+                            + "): set camber.chunk.api-key to a service key (camber auth create-key --role service)", e);
                 }
                 if (attempt >= 120) {
                     throw new IOException(e.getMessage(), e);
@@ -156,6 +165,26 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             copysets.ensure(peersOf(wanted));
         } catch (Exception e) {
             LOG.warn("event=heartbeat-failed error={}", e.toString());
+        }
+        refreshTokenKeys();
+    }
+
+    /** Learns (again) whether data requests need tokens and the keys that sign them; a failure keeps the last. */
+    private void refreshTokenKeys() {
+        try {
+            tokens.update(mds.tokenKeys());
+        } catch (io.camber.common.CamberException e) {
+            if (e.code() == io.camber.common.ErrorCode.NOT_FOUND) {
+                // An MDS of a version without authentication (chunk services upgraded first): serve as before
+                // rather than answer RETRY for ever; the next heartbeat after the MDS upgrade turns tokens on.
+                tokens.update(new io.camber.common.api.TokenKeysInfo(false, List.of()));
+                LOG.warn("event=token_keys_unsupported detail=\"the MDS has no /api/v1/auth/token-keys: data tokens"
+                        + " are not checked until it is upgraded\"");
+            } else {
+                LOG.warn("event=token_keys_fetch_failed error={}", e.toString());
+            }
+        } catch (Exception e) {
+            LOG.warn("event=token_keys_fetch_failed error={}", e.toString());
         }
     }
 

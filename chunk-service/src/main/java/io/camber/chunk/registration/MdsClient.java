@@ -7,6 +7,7 @@ import io.camber.common.api.ChunkServerHeartbeat;
 import io.camber.common.api.ChunkServerInfo;
 import io.camber.common.api.ChunkServerRegistration;
 import io.camber.common.api.CopysetInfo;
+import io.camber.common.api.TokenKeysInfo;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,9 +25,25 @@ public final class MdsClient {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
     private final List<String> mdsUrls;
+    private final String apiKey;
 
-    public MdsClient(List<String> mdsUrls) {
+    /** apiKey: this chunk server's service key (camber.chunk.api-key), sent with every call; blank for none. */
+    public MdsClient(List<String> mdsUrls, String apiKey) {
         this.mdsUrls = List.copyOf(mdsUrls);
+        this.apiKey = apiKey == null ? "" : apiKey.strip();
+    }
+
+    /** The MDS's data-token keys, from the first MDS that answers. */
+    public TokenKeysInfo tokenKeys() throws IOException {
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                return send(request(url + "/api/v1/auth/token-keys").GET().build(), TokenKeysInfo.class);
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
     }
 
     /** Registers with the first MDS that answers; a known host:port keeps its id. */
@@ -68,8 +85,8 @@ public final class MdsClient {
         IOException last = null;
         for (String url : mdsUrls) {
             try {
-                HttpRequest request = HttpRequest.newBuilder(URI.create(url + "/api/v1/chunkservers/" + chunkServerId
-                        + "/garbage?limit=" + limit)).timeout(Duration.ofSeconds(10)).GET().build();
+                HttpRequest request = request(url + "/api/v1/chunkservers/" + chunkServerId + "/garbage?limit="
+                        + limit).GET().build();
                 return List.of(send(request, ChunkGarbage[].class));
             } catch (IOException e) {
                 last = e;
@@ -93,10 +110,13 @@ public final class MdsClient {
     }
 
     private <T> T post(String url, Object body, Class<T> type) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build();
-        return send(request, type);
+        return send(request(url).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body))).build(), type);
+    }
+
+    private HttpRequest.Builder request(String url) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        return apiKey.isEmpty() ? b : b.header("Authorization", "Bearer " + apiKey);
     }
 
     private <T> T send(HttpRequest request, Class<T> type) throws IOException {

@@ -50,7 +50,8 @@ public final class BenchCommand {
             err.println("bench: disk bytes from /sys/block/" + String.join(",", disk.deviceNames())
                     + "/stat: every writer on that disk counts, so keep other IO off it while measuring");
         }
-        List<BenchRow> rows = new ChunkBench(plan, copysets, options.chunks(), disk, cpu, err).run(options.keep());
+        List<BenchRow> rows = new ChunkBench(plan, copysets, options.chunks(), disk, cpu, err,
+                dataToken(api)).run(options.keep());
         String json = Json.LENIENT.writerWithDefaultPrettyPrinter().writeValueAsString(rows);
         return api.print(json, () -> BenchTable.render(rows));
     }
@@ -75,5 +76,11 @@ public final class BenchCommand {
                     + ": CPU per request will be n/a (pass --dir of the playground)");
         }
         return pids;
+    }
+
+    /** A cluster data token: the bench addresses chunks directly, outside any volume (needs an admin key). */
+    private static String dataToken(ApiOptions api) {
+        String body = api.client().post("/api/v1/auth/data-tokens", null, java.util.Map.of());
+        return io.camber.cli.http.Json.LENIENT.readTree(body).path("token").asString();
     }
 }

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 /** Runs every case of a plan against the copyset leaders and measures each one. */
 final class ChunkBench {
 
-    /** Volume 0 is unfenced, so the bench needs no volume and no epoch. */
+    /** Volume 0 is unfenced, so the bench needs no volume and no epoch; a cluster data token lets it through. */
     private static final long VOLUME = 0;
     private static final long EPOCH = 0;
     /** Device writes below this per poll count as background noise (logs, heartbeats) when waiting for quiet. */
@@ -35,9 +35,12 @@ final class ChunkBench {
     /** Every 4KiB block of every write carries the same bytes, so any aligned read of written data can be checked. */
     private final byte[] block = new byte[BenchPlan.ALIGNMENT];
     private boolean stuck;
+    private final String dataToken;
 
+    /** dataToken: a cluster data token from the MDS (chunk servers refuse requests without one); null for none. */
     ChunkBench(BenchPlan plan, List<CopysetInfo> copysets, int chunks, DiskWrites disk, ProcessCpu cpu,
-               PrintWriter progress) {
+               PrintWriter progress, String dataToken) {
+        this.dataToken = dataToken;
         this.plan = plan;
         this.copysets = copysets;
         this.chunks = chunks;
@@ -56,6 +59,7 @@ final class ChunkBench {
         });
         List<BenchRow> rows = new ArrayList<>();
         ChunkClient client = new ChunkClient(inFlight);
+        client.authorize(dataToken);
         try {
             for (BenchPlan.CopysetMode mode : plan.modes()) {
                 BenchTargets targets = BenchTargets.of(mode, copysets, chunks);

@@ -27,8 +27,16 @@ public final class CamberClient {
     private final URI endpoint;
     private final Duration timeout;
     private final HttpClient http;
+    private final String apiKey;
 
+    /** A client without a credential (only actuator and API docs will answer). */
     public CamberClient(URI endpoint, Duration timeout) {
+        this(endpoint, timeout, null);
+    }
+
+    /** A client sending apiKey (camber_<id>_<secret>; null or blank for none) with every request. */
+    public CamberClient(URI endpoint, Duration timeout, String apiKey) {
+        this.apiKey = apiKey == null ? "" : apiKey.strip();
         this.endpoint = endpoint;
         this.timeout = timeout;
         // HTTP/1.1 only: the JDK's h2c upgrade attempt on plain http buys nothing for admin calls
@@ -78,9 +86,10 @@ public final class CamberClient {
             });
         }
         String base = endpoint.toString().replaceAll("/+$", "");
-        return HttpRequest.newBuilder(URI.create(base + path + qs))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path + qs))
                 .timeout(timeout)
                 .header("Accept", "application/json");
+        return apiKey.isEmpty() ? b : b.header("Authorization", "Bearer " + apiKey);
     }
 
     private String send(HttpRequest.Builder builder) {

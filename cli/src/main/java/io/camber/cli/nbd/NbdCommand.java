@@ -58,7 +58,7 @@ public final class NbdCommand {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MdsAdminClient mds = new MdsAdminClient(api.endpoint());
+        MdsAdminClient mds = new MdsAdminClient(api.endpoint(), api.apiKey());
         try (ChunkClient chunks = new ChunkClient(256L << 20)) {
             VolumeExports exports = new VolumeExports(mds, chunks, registry, readOnly, "nbd@" + listen);
             NbdServer server = new NbdServer(exports, address(listen), true, readOnly, limits);

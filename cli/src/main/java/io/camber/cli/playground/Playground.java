@@ -66,6 +66,7 @@ public final class Playground {
         checkPortsFree(services);
         long startNanos = System.nanoTime();
         createDirectories(dir);
+        PlaygroundCredentials.ensure(dir);
         state = new PlaygroundState(dir.toString(), System.currentTimeMillis(), List.of());
         state.write(dir);
         try {
@@ -142,6 +143,7 @@ public final class Playground {
 
     /** Starts again the processes of a partly-up playground that died (crashed or killed), from their data. */
     private int restart(PlaygroundState current, java.util.Set<String> dead) {
+        PlaygroundCredentials.ensure(dir); // a playground from before authentication gets its keys now
         List<ServiceSpec> again = services.stream().filter(s -> dead.contains(s.name())).toList();
         out.println("the playground in " + dir + " is partly up; starting again: " + String.join(", ", dead));
         checkJars(again);
@@ -199,7 +201,8 @@ public final class Playground {
     private void applyTopology() {
         ServiceSpec mds = services.stream().filter(s -> s.wave() == Wave.MDS).findFirst()
                 .orElseThrow(() -> CliFailure.local("the playground layout has no MDS"));
-        CamberClient client = new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30));
+        CamberClient client = new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30),
+                PlaygroundCredentials.adminKey(dir));
         long deadline = System.nanoTime() + TOPOLOGY_RETRY.toNanos();
         while (true) {
             try {
@@ -221,7 +224,8 @@ public final class Playground {
     /** The volume the NBD server offers for a first try; kept across down and up. */
     private void createDemoVolume() {
         ServiceSpec mds = services.stream().filter(s -> s.wave() == Wave.MDS).findFirst().orElseThrow();
-        CamberClient client = new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30));
+        CamberClient client = new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30),
+                PlaygroundCredentials.adminKey(dir));
         try {
             client.post("/api/v1/volumes", null, java.util.Map.of("path", PlaygroundLayout.DEMO_VOLUME, "size", "10GiB"));
             out.println("created demo volume " + PlaygroundLayout.DEMO_VOLUME + " (10GiB)");

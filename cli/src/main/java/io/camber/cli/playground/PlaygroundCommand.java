@@ -63,7 +63,13 @@ public final class PlaygroundCommand {
            String jvmOpts,
            @Option(names = "--health-timeout", paramLabel = "SECONDS", defaultValue = "120",
                    description = "how long each service may take to report UP (default: ${DEFAULT-VALUE})")
-           int healthTimeout) {
+           int healthTimeout,
+           @Option(names = "--raft-tls", description = "run Raft (MDS, copysets) over mutual TLS with certificates"
+                   + " made under DIR/tls; kept for later ups until DIR/tls is deleted")
+           boolean raftTls) {
+        if (raftTls) {
+            PlaygroundLayout.makeRaftCertificates(where.dir());
+        }
         List<String> options = Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         return playground(where, options, Duration.ofSeconds(healthTimeout)).up();
     }

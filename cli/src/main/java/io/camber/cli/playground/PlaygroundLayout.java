@@ -81,23 +81,26 @@ public final class PlaygroundLayout {
         services.add(new ServiceSpec("config-server", "config-server", CONFIG_PORT, null, Wave.CONFIG, List.of(
                 "--server.port=" + CONFIG_PORT,
                 "--camber.config.dir=file:" + repo.resolve("config") + "/")));
-        services.add(new ServiceSpec("mds-service", "mds-service", MDS_PORT, MDS_RAFT_PORT, Wave.MDS, List.of(
+        services.add(new ServiceSpec("mds-service", "mds-service", MDS_PORT, MDS_RAFT_PORT, Wave.MDS, concat(List.of(
                 configUri,
                 "--server.port=" + MDS_PORT,
                 "--camber.mds.node-id=mds1",
                 "--camber.mds.raft-address=127.0.0.1:" + MDS_RAFT_PORT,
                 "--camber.mds.peers=mds1=127.0.0.1:" + MDS_RAFT_PORT,
-                "--camber.mds.data-dir=" + dir.resolve("data").resolve("mds1"))));
+                "--camber.mds.data-dir=" + dir.resolve("data").resolve("mds1"),
+                secrets(PlaygroundCredentials.mdsProperties(dir))), raftTls(dir, "camber.mds"))));
         for (int n = 1; n <= CHUNK_SERVICES; n++) {
             services.add(new ServiceSpec("chunk-service-" + n, "chunk-service", CHUNK_BASE_PORT + n, null, Wave.SERVICES,
-                    List.of(configUri,
+                    concat(List.of(configUri,
                             "--server.port=" + (CHUNK_BASE_PORT + n),
                             "--camber.chunk.data-dir=" + chunkDisk(dir, n),
                             "--camber.chunk.raft-port=" + (CHUNK_RAFT_BASE_PORT + n),
                             "--camber.chunk.data-port=" + (CHUNK_DATA_BASE_PORT + n),
                             "--camber.chunk.zone=zone" + n,
                             "--camber.chunk.server=server" + n,
-                            "--camber.chunk.mds=" + mdsUrl), CHUNK_HEAP));
+                            "--camber.chunk.mds=" + mdsUrl,
+                            secrets(PlaygroundCredentials.chunkProperties(dir))), raftTls(dir, "camber.chunk")),
+                    CHUNK_HEAP));
         }
         for (int n = 1; n <= META_SERVICES; n++) {
             // On the chunk services' servers and zones: a partition's replicas are three zones apart, as copysets.
@@ -109,7 +112,8 @@ public final class PlaygroundLayout {
                             "--camber.meta.node-id=meta" + n,
                             "--camber.meta.zone=zone" + n,
                             "--camber.meta.server=server" + n,
-                            "--camber.meta.mds=" + mdsUrl)));
+                            "--camber.meta.mds=" + mdsUrl,
+                            secrets(PlaygroundCredentials.metaProperties(dir)))));
         }
         services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.SERVICES,
                 List.of(configUri, "--server.port=" + S3_PORT)));
@@ -121,8 +125,49 @@ public final class PlaygroundLayout {
         // knows the MDS as well as the gateway, so its writers keep their sessions while the gateway is down.
         services.add(new ServiceSpec("nbd", "cli", NBD_HTTP_PORT, null, Wave.FRONTENDS, List.of(
                 "nbd", "serve", "--listen=127.0.0.1:" + NBD_PORT, "--http=127.0.0.1:" + NBD_HTTP_PORT,
-                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT + ",http://127.0.0.1:" + MDS_PORT), NBD_HEAP));
+                "--endpoint=http://127.0.0.1:" + GATEWAY_PORT + ",http://127.0.0.1:" + MDS_PORT,
+                "--api-key-file=" + PlaygroundCredentials.serviceFile(dir)), NBD_HEAP));
         return services;
+    }
+
+    /** Where `up --raft-tls` keeps the playground's CA and member certificate. */
+    public static Path tlsDir(Path dir) {
+        return dir.resolve("tls");
+    }
+
+    /** Makes the CA and the one member certificate every Raft member uses (all on 127.0.0.1), with keytool. */
+    public static void makeRaftCertificates(Path dir) {
+        try {
+            new io.camber.common.tls.DevCertificates(tlsDir(dir)).member("member");
+        } catch (java.io.IOException e) {
+            throw io.camber.cli.CliFailure.local("cannot make the Raft TLS certificates in " + tlsDir(dir) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /**
+     * The Raft TLS arguments for a service's settings prefix (camber.mds, camber.chunk) when DIR/tls holds the
+     * certificates, none otherwise: a playground made with --raft-tls stays TLS across restarts.
+     */
+    static List<String> raftTls(Path dir, String prefix) {
+        Path tls = tlsDir(dir);
+        if (!java.nio.file.Files.exists(tls.resolve("member.crt"))) {
+            return List.of();
+        }
+        return List.of("--" + prefix + ".raft-tls.cert-file=" + tls.resolve("member.crt"),
+                "--" + prefix + ".raft-tls.key-file=" + tls.resolve("member.key"),
+                "--" + prefix + ".raft-tls.trust-file=" + tls.resolve("ca.crt"));
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    /** Spring reads the keys from a file PlaygroundCredentials wrote; command lines would show them to ps. */
+    private static String secrets(Path file) {
+        return "--spring.config.additional-location=optional:file:" + file;
     }
 
     public static Path chunkDisk(Path dir, int n) {

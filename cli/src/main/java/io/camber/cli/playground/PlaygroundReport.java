@@ -35,6 +35,10 @@ public final class PlaygroundReport {
                         .orElse("")
                 + "Data:  " + dir.resolve("data") + "/<service>\n"
                 + "Logs:  " + dir.resolve("logs") + "/<service>.log\n"
+                + "Key:   " + PlaygroundCredentials.adminFile(dir) + " (admin API key; "
+                + (dirFlag.isEmpty() ? "the CLI finds it by itself)\n"
+                        : "export CAMBER_API_KEY=\"$(sed -n 's/^api-key=//p' " + PlaygroundCredentials.adminFile(dir)
+                        + ")\" for the commands below)\n")
                 + "\nTry:\n"
                 + "  ./camber cluster status\n"
                 + "  ./camber chunkserver ls\n"

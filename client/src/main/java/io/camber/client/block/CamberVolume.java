@@ -96,6 +96,7 @@ public final class CamberVolume implements BlockDevice {
             throw CamberException.invalid(path + " is a directory, not a volume");
         }
         SessionInfo session = mds.open(path, mode, client).join();
+        chunks.authorize(session.token()); // before any IO: chunk servers refuse requests without it
         List<CopysetInfo> copysets = mds.copysets(entry.pool()).join();
         CamberVolume volume = new CamberVolume(mds, chunks, entry, session, copysets,
                 new VolumeMetrics(registry, path));
@@ -167,7 +168,13 @@ public final class CamberVolume implements BlockDevice {
             return;
         }
         mds.renew(session.sessionId())
-                .handle((renewed, e) -> e == null ? CompletableFuture.<Void>completedFuture(null) : recover(cause(e)))
+                .handle((renewed, e) -> {
+                    if (e == null) {
+                        chunks.authorize(renewed.token()); // a token with a later expiry
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    return recover(cause(e));
+                })
                 .thenCompose(f -> f)
                 .whenComplete((x, e) -> renewing.set(false));
     }
@@ -185,6 +192,7 @@ public final class CamberVolume implements BlockDevice {
         return mds.resume(session.sessionId(), session.mode(), session.epoch(), session.client())
                 .handle((resumed, e) -> {
                     if (e == null) {
+                        chunks.authorize(resumed.token());
                         LOG.info("event=session-resumed path={} epoch={} session={}", entry.path(), session.epoch(),
                                 session.sessionId());
                     } else if (cause(e) instanceof CamberException ce
@@ -264,7 +272,8 @@ public final class CamberVolume implements BlockDevice {
         // A writer reads a copyset only once fenced there, so no earlier writer's write can land after its read.
         CompletableFuture<Void> ready = session.mode() == OpenMode.READ_WRITE ? fenced(loc.copysetId())
                 : CompletableFuture.completedFuture(null);
-        return ready.thenCompose(f -> chunks.read(copyset(loc.copysetId()), loc.chunkId(), start, (int) (end - start)))
+        return ready.thenCompose(f -> chunks.read(copyset(loc.copysetId()), entry.id(), loc.chunkId(), start,
+                        (int) (end - start)))
                 .thenApply(b -> b.position((int) (p.offsetInChunk() - start)).slice());
     }
 
@@ -302,7 +311,7 @@ public final class CamberVolume implements BlockDevice {
             // A sub-page write: read the whole pages, patch them, write them back (pages are ordered above).
             long start = first * VolumeLayout.PAGE;
             int span = (int) ((last + 1) * VolumeLayout.PAGE - start);
-            return chunks.read(c, loc.chunkId(), start, span).thenCompose(old -> {
+            return chunks.read(c, entry.id(), loc.chunkId(), start, span).thenCompose(old -> {
                 ByteBuffer page = ByteBuffer.allocate(span).put(old);
                 page.put((int) (p.offsetInChunk() - start), data, data.position(), p.length());
                 return chunkWrite(c, loc.chunkId(), start, page.flip());

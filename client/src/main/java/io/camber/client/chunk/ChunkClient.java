@@ -30,6 +30,7 @@ public final class ChunkClient implements AutoCloseable {
     private final DataConnections connections;
     private final LeaderCalls calls;
     private final InFlightBudget budget;
+    private final DataTokens tokens = new DataTokens();
 
     /** A client that keeps at most inFlightBytes of payload outstanding. */
     public ChunkClient(long inFlightBytes) {
@@ -42,8 +43,16 @@ public final class ChunkClient implements AutoCloseable {
      */
     public ChunkClient(long inFlightBytes, Duration deadline) {
         this.connections = new DataConnections(2, Duration.ofSeconds(2));
-        this.calls = new LeaderCalls(connections, Duration.ofSeconds(5), deadline);
+        this.calls = new LeaderCalls(connections, tokens, Duration.ofSeconds(5), deadline);
         this.budget = new InFlightBudget(Math.max(1 << 20, inFlightBytes));
+    }
+
+    /**
+     * Hands over the data-plane token the MDS issued for a volume (base64url, from its session; null is ignored):
+     * requests of that volume carry it from now on. A cluster token (any volume) covers every request.
+     */
+    public void authorize(String token) {
+        tokens.put(token);
     }
 
     /** Largest payload of one chunk write, and of one batch entry: bounded to keep copyset memory small. */
@@ -67,14 +76,20 @@ public final class ChunkClient implements AutoCloseable {
     /** Largest read in one request; longer reads are split, so every reply fits one data frame. */
     public static final int MAX_READ = ChunkRequest.MAX_READ;
 
-    /** Reads length bytes at offset of a chunk; never-written ranges are zeros. */
+    /** Reads length bytes at offset of a chunk, with a cluster token (see {@link #authorize}); zeros if unwritten. */
     public CompletableFuture<ByteBuffer> read(CopysetInfo copyset, long chunkId, long offset, int length) {
+        return read(copyset, 0, chunkId, offset, length);
+    }
+
+    /** Reads length bytes at offset of a chunk of the volume; never-written ranges are zeros. */
+    public CompletableFuture<ByteBuffer> read(CopysetInfo copyset, long volumeId, long chunkId, long offset,
+                                              int length) {
         if (length <= MAX_READ) {
-            return readPiece(copyset, chunkId, offset, length);
+            return readPiece(copyset, volumeId, chunkId, offset, length);
         }
         List<CompletableFuture<ByteBuffer>> pieces = new ArrayList<>();
         for (int done = 0; done < length; done += MAX_READ) {
-            pieces.add(readPiece(copyset, chunkId, offset + done, Math.min(MAX_READ, length - done)));
+            pieces.add(readPiece(copyset, volumeId, chunkId, offset + done, Math.min(MAX_READ, length - done)));
         }
         return CompletableFuture.allOf(pieces.toArray(CompletableFuture[]::new)).thenApply(x -> {
             ByteBuffer all = ByteBuffer.allocate(length);
@@ -83,9 +98,13 @@ public final class ChunkClient implements AutoCloseable {
         });
     }
 
-    private CompletableFuture<ByteBuffer> readPiece(CopysetInfo copyset, long chunkId, long offset, int length) {
-        ByteBuffer request = ChunkRequest.read(chunkId, offset, length).encodeHeader();
-        return bounded(length, () -> calls.call(copyset, Kind.READ, request)).thenApply(r -> r.orThrow().data());
+    private CompletableFuture<ByteBuffer> readPiece(CopysetInfo copyset, long volumeId, long chunkId, long offset,
+                                                    int length) {
+        // The volume id travels so the chunk server can check the token; reads ignore it otherwise.
+        ByteBuffer request = new ChunkRequest(ChunkRequest.Op.READ, volumeId, 0, chunkId, offset, length, null)
+                .encodeHeader();
+        return bounded(length, () -> calls.call(copyset, Kind.READ, new long[] {volumeId, DataTokens.ANY_EPOCH}, request))
+                .thenApply(r -> r.orThrow().data());
     }
 
     /** Makes a copyset refuse writes of the volume older than epoch; completes once committed. */
@@ -119,7 +138,8 @@ public final class ChunkClient implements AutoCloseable {
 
     private CopysetWriteQueue queue(CopysetInfo c) {
         return queues.computeIfAbsent(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()),
-                g -> new CopysetWriteQueue(parts -> calls.call(c, Kind.WRITE, parts), ENTRIES_IN_FLIGHT, MAX_WRITE));
+                g -> new CopysetWriteQueue((volumes, parts) -> calls.call(c, Kind.WRITE, volumes, parts),
+                        ENTRIES_IN_FLIGHT, MAX_WRITE));
     }
 
     @Override

@@ -24,7 +24,7 @@ final class CopysetWriteQueue {
     private record Pending(ChunkRequest request, CompletableFuture<ChunkReply> reply) {
     }
 
-    private final Function<ByteBuffer[], CompletableFuture<ChunkReply>> sender;
+    private final java.util.function.BiFunction<long[], ByteBuffer[], CompletableFuture<ChunkReply>> sender;
     private final int maxInFlight;
     private final int maxBatchBytes;
     private final Deque<Pending> waiting = new ArrayDeque<>();
@@ -32,6 +32,15 @@ final class CopysetWriteQueue {
 
     /** sender replicates one entry and answers the copyset's reply. */
     CopysetWriteQueue(Function<ByteBuffer[], CompletableFuture<ChunkReply>> sender, int maxInFlight, int maxBatchBytes) {
+        this((volumes, parts) -> sender.apply(parts), maxInFlight, maxBatchBytes);
+    }
+
+    /**
+     * sender replicates one entry (touching the given (volume id, epoch) pairs, laid out one after another) and
+     * answers the copyset's reply.
+     */
+    CopysetWriteQueue(java.util.function.BiFunction<long[], ByteBuffer[], CompletableFuture<ChunkReply>> sender,
+                      int maxInFlight, int maxBatchBytes) {
         this.sender = sender;
         this.maxInFlight = maxInFlight;
         this.maxBatchBytes = maxBatchBytes;
@@ -79,7 +88,13 @@ final class CopysetWriteQueue {
     private void send(List<Pending> batch) {
         CompletableFuture<ChunkReply> sent;
         try {
-            sent = sender.apply(encode(batch.stream().map(Pending::request).toList()));
+            List<ChunkRequest> requests = batch.stream().map(Pending::request).toList();
+            long[] volumeEpochs = new long[2 * requests.size()];
+            for (int i = 0; i < requests.size(); i++) {
+                volumeEpochs[2 * i] = requests.get(i).volumeId();
+                volumeEpochs[2 * i + 1] = requests.get(i).epoch();
+            }
+            sent = sender.apply(volumeEpochs, encode(requests));
         } catch (RuntimeException e) {
             sent = CompletableFuture.failedFuture(e);
         }

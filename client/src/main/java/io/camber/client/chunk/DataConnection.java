@@ -29,6 +29,8 @@ final class DataConnection extends SimpleChannelInboundHandler<ByteBuf> {
     private final AtomicLong tags = new AtomicLong();
     private final String address;
     private volatile Channel channel;
+    /** Tokens presented on this connection (the server remembers them for the connection), by identity. */
+    private final java.util.Set<byte[]> presented = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     DataConnection(String address) {
         this.address = address;
@@ -49,6 +51,38 @@ final class DataConnection extends SimpleChannelInboundHandler<ByteBuf> {
      */
     CompletableFuture<DataFrame.Reply> send(java.util.function.LongFunction<ByteBuffer> header, ByteBuffer[] body,
                                             Duration timeout) {
+        return send(java.util.List.of(), header, body, timeout);
+    }
+
+    /**
+     * As above, first presenting each of tokens this connection has not presented yet (a TOKEN frame, whose reply
+     * nobody waits for: a refused token shows as the request's DENIED). Token and request are written under one
+     * lock, so no request of another thread can overtake the token it relies on.
+     */
+    CompletableFuture<DataFrame.Reply> send(java.util.List<byte[]> tokens, java.util.function.LongFunction<ByteBuffer> header,
+                                            ByteBuffer[] body, Duration timeout) {
+        if (tokens.isEmpty()) {
+            return sendRequest(header, body, timeout);
+        }
+        synchronized (presented) {
+            Channel ch = channel;
+            if (presented.size() > 1024) {
+                presented.clear(); // renewals add a token every few seconds; presenting one again costs little
+            }
+            for (byte[] token : tokens) {
+                if (ch != null && presented.add(token)) {
+                    ch.write(Unpooled.wrappedBuffer(DataFrame.requestHeader(tags.incrementAndGet(),
+                            DataFrame.Kind.TOKEN, ZERO, ZERO, 0), ByteBuffer.wrap(token)));
+                }
+            }
+            return sendRequest(header, body, timeout);
+        }
+    }
+
+    private static final java.util.UUID ZERO = new java.util.UUID(0, 0);
+
+    private CompletableFuture<DataFrame.Reply> sendRequest(java.util.function.LongFunction<ByteBuffer> header,
+                                                           ByteBuffer[] body, Duration timeout) {
         long tag = tags.incrementAndGet();
         CompletableFuture<DataFrame.Reply> reply = new CompletableFuture<>();
         Channel ch = channel;

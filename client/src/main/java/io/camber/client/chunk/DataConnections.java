@@ -40,9 +40,9 @@ final class DataConnections implements AutoCloseable {
     }
 
     /** Sends one request to address; see {@link DataConnection#send}. */
-    CompletableFuture<DataFrame.Reply> send(String address, LongFunction<ByteBuffer> header, ByteBuffer[] body,
-                                            Duration timeout) {
-        return connection(address).thenCompose(c -> c.send(header, body, timeout));
+    CompletableFuture<DataFrame.Reply> send(String address, java.util.List<byte[]> tokens,
+                                            LongFunction<ByteBuffer> header, ByteBuffer[] body, Duration timeout) {
+        return connection(address).thenCompose(c -> c.send(tokens, header, body, timeout));
     }
 
     /** Runs a task after a delay on one of the connection threads (never blocks a caller for a retry). */

@@ -32,19 +32,36 @@ final class LeaderCalls {
     private final Duration attemptTimeout;
     private final Duration deadline;
 
+    private final DataTokens tokens;
+
+    /** Calls that carry no data-plane tokens (a cluster without authentication). */
     LeaderCalls(DataConnections connections, Duration attemptTimeout, Duration deadline) {
+        this(connections, new DataTokens(), attemptTimeout, deadline);
+    }
+
+    LeaderCalls(DataConnections connections, DataTokens tokens, Duration attemptTimeout, Duration deadline) {
         this.connections = connections;
+        this.tokens = tokens;
         this.attemptTimeout = attemptTimeout;
         this.deadline = deadline;
     }
 
-    /** Sends body (the encoded chunk request, in parts) to the copyset's leader; completes with its reply. */
+    /** Sends body to the copyset's leader with no volume's token; see below. */
     CompletableFuture<ChunkReply> call(CopysetInfo copyset, Kind kind, ByteBuffer... body) {
+        return call(copyset, kind, new long[0], body);
+    }
+
+    /**
+     * Sends body (the encoded chunk request, in parts) to the copyset's leader; completes with its reply.
+     * volumeEpochs: the (volume id, epoch) pairs it touches, one after another, whose tokens it needs.
+     */
+    CompletableFuture<ChunkReply> call(CopysetInfo copyset, Kind kind, long[] volumeEpochs, ByteBuffer... body) {
         if (copyset.dataAddresses() == null || copyset.dataAddresses().size() != copyset.chunkServers().size()) {
             return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "copyset "
                     + copyset.copysetId() + " has no data addresses: its chunk servers have not registered a data port"));
         }
-        Call call = new Call(copyset, kind, body, callIds.incrementAndGet(), System.nanoTime() + deadline.toNanos());
+        Call call = new Call(copyset, kind, volumeEpochs, body, callIds.incrementAndGet(),
+                System.nanoTime() + deadline.toNanos());
         call.attempt(leaders.getOrDefault(call.group, 0));
         return call.result;
     }
@@ -53,6 +70,7 @@ final class LeaderCalls {
     private final class Call {
         final CopysetInfo copyset;
         final Kind kind;
+        final long[] volumes;
         final ByteBuffer[] body;
         final long callId;
         final long deadlineNanos;
@@ -61,9 +79,10 @@ final class LeaderCalls {
         String lastError = "no attempt";
         int redirects;
 
-        Call(CopysetInfo copyset, Kind kind, ByteBuffer[] body, long callId, long deadlineNanos) {
+        Call(CopysetInfo copyset, Kind kind, long[] volumes, ByteBuffer[] body, long callId, long deadlineNanos) {
             this.copyset = copyset;
             this.kind = kind;
+            this.volumes = volumes;
             this.body = body;
             this.callId = callId;
             this.deadlineNanos = deadlineNanos;
@@ -77,7 +96,8 @@ final class LeaderCalls {
                 later(next(member));
                 return;
             }
-            connections.send(address, tag -> DataFrame.requestHeader(tag, kind, group, clientId, callId), body,
+            // Looked up at every attempt: a retry after a renewal carries the renewed token.
+            connections.send(address, tokens.forRequests(volumes), tag -> DataFrame.requestHeader(tag, kind, group, clientId, callId), body,
                     attemptTimeout).whenComplete((reply, error) -> {
                         if (error != null) {
                             lastError = address + ": " + rootMessage(error);
@@ -109,6 +129,9 @@ final class LeaderCalls {
                 }
                 case FAILED -> result.completeExceptionally(new CamberException(ErrorCode.INVALID_ARGUMENT,
                         "copyset " + copyset.copysetId() + " refused the request: " + reply.message()));
+                case DENIED -> result.completeExceptionally(new CamberException(ErrorCode.FORBIDDEN,
+                        "chunk server " + address + " refused the request to copyset " + copyset.copysetId() + ": "
+                                + reply.message()));
             }
         }
 

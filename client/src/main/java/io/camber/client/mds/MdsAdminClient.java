@@ -47,9 +47,16 @@ public final class MdsAdminClient {
             .connectTimeout(Duration.ofSeconds(3)).build();
     private final List<String> endpoints;
     private final AtomicInteger preferred = new AtomicInteger();
+    private final String apiKey;
 
-    /** baseUrls: one URL or several separated by commas, tried in order. */
+    /** baseUrls: one URL or several separated by commas, tried in order; the API key from env CAMBER_API_KEY. */
     public MdsAdminClient(String baseUrls) {
+        this(baseUrls, System.getenv("CAMBER_API_KEY"));
+    }
+
+    /** baseUrls as above; apiKey (camber_<id>_<secret>, null or blank for none) goes with every call. */
+    public MdsAdminClient(String baseUrls, String apiKey) {
+        this.apiKey = apiKey == null ? "" : apiKey.strip();
         List<String> urls = new java.util.ArrayList<>();
         for (String url : baseUrls.split(",")) {
             String u = url.strip();
@@ -118,6 +125,12 @@ public final class MdsAdminClient {
                 + "&limit=" + limit), SegmentInfo[].class).thenApply(List::of);
     }
 
+    /** A cluster data token (any volume; admin keys only), for tools that address chunks directly. */
+    public CompletableFuture<String> clusterDataToken() {
+        return send(post("/api/v1/auth/data-tokens", java.util.Map.of()), JsonNode.class)
+                .thenApply(n -> n.path("token").asString());
+    }
+
     public CompletableFuture<List<CopysetInfo>> copysets(String pool) {
         return send(get("/api/v1/copysets?pool=" + q(pool)), CopysetInfo[].class).thenApply(List::of);
     }
@@ -165,8 +178,11 @@ public final class MdsAdminClient {
 
     /** One request, to be built against whichever endpoint is tried. */
     private record Call(String method, String path, byte[] body) {
-        HttpRequest build(String base) {
+        HttpRequest build(String base, String apiKey) {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT);
+            if (!apiKey.isEmpty()) {
+                b.header("Authorization", "Bearer " + apiKey);
+            }
             if (body == null) {
                 return b.method(method, HttpRequest.BodyPublishers.noBody()).build();
             }
@@ -197,7 +213,7 @@ public final class MdsAdminClient {
     private CompletableFuture<HttpResponse<byte[]>> attempt(Call call, int first, int tried, StringBuilder why) {
         int index = (first + tried) % endpoints.size();
         String base = endpoints.get(index);
-        return http.sendAsync(call.build(base), HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
+        return http.sendAsync(call.build(base, apiKey), HttpResponse.BodyHandlers.ofByteArray()).handle((r, e) -> {
             boolean unreachable = e != null || r.statusCode() == 502 || r.statusCode() == 503 || r.statusCode() == 504;
             if (!unreachable) {
                 preferred.set(index);

@@ -13,8 +13,13 @@ import java.util.UUID;
  * <pre>
  * request: tag u64 | kind u8 | group uuid (2 x u64) | client uuid (2 x u64) | call id u64 | chunk request
  * reply:   tag u64 | status u8 | body (OK: chunk reply; NOT_LEADER: leader's chunk-server id u64, -1 unknown;
- *                                       RETRY, FAILED: UTF-8 message)
+ *                                       RETRY, FAILED, DENIED: UTF-8 message)
  * </pre>
+ *
+ * A TOKEN request (group, client and call id zero) carries a data-plane token ({@link
+ * io.camber.common.auth.VolumeToken}) instead of a chunk request: the server checks it once and remembers it for
+ * the connection, so later requests of that volume carry no token and cost no signature check. Its reply is OK
+ * (empty body) or DENIED.
  */
 public final class DataFrame {
     /** Bytes before a request's chunk request. */
@@ -29,7 +34,7 @@ public final class DataFrame {
     }
 
     /** What the leader does with a request: replicate it (write) or answer it from its state (read). */
-    public enum Kind { WRITE, READ }
+    public enum Kind { WRITE, READ, TOKEN }
 
     /** How a request ended on the server. */
     public enum Status {
@@ -40,7 +45,12 @@ public final class DataFrame {
         /** Transient: no leader yet, group starting or closing, lease lost. Retry, on another server if need be. */
         RETRY,
         /** The request can never succeed as sent. */
-        FAILED
+        FAILED,
+        /**
+         * No valid data-plane token of this connection allows the request (none for the volume, expired, forged,
+         * read-only, or another epoch): the same on every replica, so not retried elsewhere. Reopen or renew.
+         */
+        DENIED
     }
 
     public record Request(long tag, Kind kind, UUID group, UUID client, long callId, ByteBuffer body) {
@@ -52,7 +62,7 @@ public final class DataFrame {
             return status == Status.NOT_LEADER && body.remaining() >= 8 ? body.getLong(body.position()) : -1;
         }
 
-        /** The message of a RETRY or FAILED reply. */
+        /** The message of a RETRY, FAILED or DENIED reply. */
         public String message() {
             return StandardCharsets.UTF_8.decode(body.duplicate()).toString();
         }

@@ -20,6 +20,8 @@ public final class Keys {
     public static final String SEGMENTS = "segments";
     /** Open sessions: volume id + session uuid. */
     public static final String SESSIONS = "sessions";
+    /** API keys (hashed) and the data-token signing keys: "apikey/" + id, "signing/" + key id. */
+    public static final String AUTH = "auth";
 
     /** Chunks of deleted volumes not yet deleted on their copysets: logical pool id + copyset id + chunk id. */
     public static final String GARBAGE = "garbage";
@@ -29,7 +31,7 @@ public final class Keys {
     public static final String PARTITIONS = "partitions";
 
     public static final java.util.List<String> ALL = java.util.List.of(META, TOPOLOGY, COPYSETS, DENTRIES, INODES,
-            SEGMENTS, SESSIONS, GARBAGE, FILESYSTEMS, PARTITIONS);
+            SEGMENTS, SESSIONS, GARBAGE, FILESYSTEMS, PARTITIONS, AUTH);
 
     private Keys() {
     }

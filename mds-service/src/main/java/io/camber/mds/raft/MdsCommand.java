@@ -36,6 +36,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.CreateFs.class, name = "createFs"),
         @JsonSubTypes.Type(value = MdsCommand.DeleteFs.class, name = "deleteFs"),
         @JsonSubTypes.Type(value = MdsCommand.AddFsPartition.class, name = "addFsPartition"),
+        @JsonSubTypes.Type(value = MdsCommand.CreateApiKey.class, name = "createApiKey"),
+        @JsonSubTypes.Type(value = MdsCommand.DeleteApiKey.class, name = "deleteApiKey"),
+        @JsonSubTypes.Type(value = MdsCommand.InstallSigningKey.class, name = "installSigningKey"),
 })
 public sealed interface MdsCommand {
 
@@ -113,6 +116,21 @@ public sealed interface MdsCommand {
 
     /** Ends a session. */
     record CloseSession(String sessionId) implements MdsCommand {
+    }
+
+    /** Stores an API key (its hash; the proposer generated it). */
+    record CreateApiKey(io.camber.mds.auth.ApiKeyRecord key) implements MdsCommand {
+    }
+
+    /** Removes an API key; NOT_FOUND if there is none with this id. */
+    record DeleteApiKey(String id) implements MdsCommand {
+    }
+
+    /**
+     * Adds the first data-token signing key. Every replica proposes one at start while it sees none; only the first
+     * applied is kept (onlyIfNone), so all replicas end with the same key.
+     */
+    record InstallSigningKey(io.camber.mds.auth.SigningKeyRecord key, boolean onlyIfNone) implements MdsCommand {
     }
 
     /**

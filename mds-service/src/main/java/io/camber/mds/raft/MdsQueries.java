@@ -94,6 +94,10 @@ final class MdsQueries {
         } else if (query instanceof MdsQuery.PartitionsOf q) {
             return new FsStore(store).allPartitions().stream().filter(p -> p.members().contains(q.metaServerId()))
                     .map(p -> FsViews.partition(p, topology)).toList();
+        } else if (query instanceof MdsQuery.ListApiKeys) {
+            return io.camber.mds.auth.AuthState.load(store).apiKeys().values().stream()
+                    .sorted(java.util.Comparator.comparing(io.camber.mds.auth.ApiKeyRecord::createdAtMillis)
+                            .thenComparing(io.camber.mds.auth.ApiKeyRecord::id)).toList();
         }
         throw new IllegalStateException("unknown query " + query);
     }

@@ -25,6 +25,7 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.ListFs.class, name = "fsList"),
         @JsonSubTypes.Type(value = MdsQuery.GetFs.class, name = "fs"),
         @JsonSubTypes.Type(value = MdsQuery.PartitionsOf.class, name = "partitionsOf"),
+        @JsonSubTypes.Type(value = MdsQuery.ListApiKeys.class, name = "apiKeys"),
 })
 public sealed interface MdsQuery {
 
@@ -70,6 +71,10 @@ public sealed interface MdsQuery {
 
     /** A volume's newest epoch. */
     record GetEpoch(long volumeId) implements MdsQuery {
+    }
+
+    /** Every stored API key (hashes included: the web layer leaves them out). */
+    record ListApiKeys() implements MdsQuery {
     }
 
     /** Counts for the cluster status. */

@@ -40,7 +40,7 @@ public class MdsReplication implements AutoCloseable {
         RaftNodeConfig config = new RaftNodeConfig(props.nodeId(), RaftNodeConfig.parsePeers(props.effectivePeers()),
                 props.dataDir(), props.raft());
         try {
-            this.node = new ReplicatedNode("camber-mds", config, stateMachine);
+            this.node = new ReplicatedNode("camber-mds", config, stateMachine, props.raftTls());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the MDS Raft server in " + props.dataDir(), e);
         }

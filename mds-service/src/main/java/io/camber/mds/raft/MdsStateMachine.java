@@ -3,6 +3,7 @@ package io.camber.mds.raft;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import io.camber.common.api.ApplyResult;
+import io.camber.mds.auth.AuthState;
 import io.camber.mds.namespace.Entry;
 import io.camber.mds.namespace.NamespaceCommands;
 import io.camber.mds.namespace.NamespaceReader;
@@ -45,6 +46,7 @@ public final class MdsStateMachine extends RocksStateMachine {
     private static final Logger LOG = LoggerFactory.getLogger(MdsStateMachine.class);
 
     private volatile Topology topology = Topology.empty();
+    private volatile AuthState auth = AuthState.empty();
 
     public MdsStateMachine(Path dataDir, long memoryBudget) {
         super(dataDir, Keys.ALL, memoryBudget);
@@ -55,9 +57,15 @@ public final class MdsStateMachine extends RocksStateMachine {
         return topology;
     }
 
+    /** The API and signing keys as this replica has applied them. */
+    public AuthState auth() {
+        return auth;
+    }
+
     @Override
     protected void loaded(RocksStore store) {
         topology = TopologyStore.load(store);
+        auth = AuthState.load(store);
     }
 
     @Override
@@ -130,6 +138,18 @@ public final class MdsStateMachine extends RocksStateMachine {
             FsCommands.Result grown = new FsCommands(store, batch).addPartition(c.name(), c.fullPartition(),
                     c.inodesPerPartition(), topology, c.offline());
             return FsViews.info(grown.fs(), grown.partitions(), topology);
+        } else if (command instanceof MdsCommand.CreateApiKey c) {
+            return changeAuth(batch, auth.withApiKey(batch, c.key()));
+        } else if (command instanceof MdsCommand.DeleteApiKey c) {
+            if (!auth.apiKeys().containsKey(c.id())) {
+                throw CamberException.notFound("no stored API key with id " + c.id() + " (`camber auth ls` lists them)");
+            }
+            return changeAuth(batch, auth.withoutApiKey(batch, c.id()));
+        } else if (command instanceof MdsCommand.InstallSigningKey c) {
+            if (c.onlyIfNone() && !auth.signingKeys().isEmpty()) {
+                return Boolean.FALSE;
+            }
+            return changeAuth(batch, auth.withSigningKey(batch, c.key()));
         }
         throw new IllegalStateException("unknown command " + command);
     }
@@ -137,6 +157,11 @@ public final class MdsStateMachine extends RocksStateMachine {
     /** A logical pool still holds data while volumes or file systems allocate from it. */
     static boolean poolInUse(RocksStore store, long poolId) {
         return NamespaceCommands.poolInUse(store, poolId) || FsStore.poolInUse(store, poolId);
+    }
+
+    private Boolean changeAuth(RocksStore.Batch batch, AuthState next) {
+        batch.afterCommit(() -> auth = next);
+        return Boolean.TRUE;
     }
 
     private ApplyResult changeTopology(RocksStore.Batch batch, TopologyPlanner.Plan plan) {

@@ -62,4 +62,21 @@ class OlderRecordsTest {
                 + "\"logicalPools\":[]}", io.camber.mds.topology.Topology.class);
         assertThat(((Topology) doc).metaServers()).isEmpty();
     }
+
+    @Test
+    void aSessionAnsweredByAnMdsWithoutTokensReadsWithNoToken() {
+        io.camber.common.api.SessionInfo s = read("{\"sessionId\":\"s\",\"volumeId\":3,\"path\":\"/a\","
+                + "\"mode\":\"READ_WRITE\",\"client\":\"c\",\"epoch\":2,\"leaseMillis\":20000,"
+                + "\"expiresAtMillis\":5,\"fenced\":false}", io.camber.common.api.SessionInfo.class);
+        assertThat(s.token()).isNull();
+        assertThat(s.epoch()).isEqualTo(2);
+    }
+
+    @Test
+    void logEntriesOfEveryEarlierCommandStillParseNextToTheAuthCommands() {
+        assertThat(read("{\"op\":\"closeSession\",\"sessionId\":\"s\"}", MdsCommand.class))
+                .isInstanceOf(MdsCommand.CloseSession.class);
+        assertThat(read("{\"op\":\"deleteApiKey\",\"id\":\"00000000000000a1\"}", MdsCommand.class))
+                .isEqualTo(new MdsCommand.DeleteApiKey("00000000000000a1"));
+    }
 }

@@ -51,7 +51,8 @@ public class MetaServerBootstrap implements SmartLifecycle {
         this.partitions = partitions;
         this.httpPort = httpPort;
         // One client per MDS: each MDS keeps its own view of heartbeats, so every one of them hears from us.
-        this.mds = props.mds().stream().filter(u -> !u.isBlank()).map(MdsAdminClient::new).toList();
+        this.mds = props.mds().stream().filter(u -> !u.isBlank()).map(u -> new MdsAdminClient(u, props.apiKey()))
+                .toList();
     }
 
     @Override

@@ -30,12 +30,21 @@ public final class GroupServer implements AutoCloseable {
     /** Starts the server; initialGroup (may be null) is created or resumed along with those on disk. */
     public GroupServer(String peerId, RaftProperties props, StateMachine.Registry registry, RaftGroup initialGroup)
             throws IOException {
+        this(peerId, props, RaftTls.NONE, registry, initialGroup);
+    }
+
+    /** As above, over mutual TLS when tls is enabled. */
+    public GroupServer(String peerId, RaftProperties props, RaftTls tls, StateMachine.Registry registry,
+                       RaftGroup initialGroup) throws IOException {
         this.self = RaftPeerId.valueOf(peerId);
         RaftServer.Builder builder = RaftServer.newBuilder()
                 .setServerId(self)
                 .setProperties(props)
                 .setOption(RaftStorage.StartupOption.RECOVER)
                 .setStateMachineRegistry(registry);
+        if (tls.enabled()) {
+            builder.setParameters(tls.parameters());
+        }
         if (initialGroup != null) {
             builder.setGroup(initialGroup);
         }

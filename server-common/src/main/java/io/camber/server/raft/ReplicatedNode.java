@@ -38,6 +38,12 @@ public final class ReplicatedNode implements AutoCloseable {
 
     /** Starts the member; a data directory that holds a log resumes from it. */
     public ReplicatedNode(String groupName, RaftNodeConfig config, RocksStateMachine stateMachine) throws IOException {
+        this(groupName, config, stateMachine, RaftTls.NONE);
+    }
+
+    /** As above; with tls enabled, the member's server and its client speak mutual TLS. */
+    public ReplicatedNode(String groupName, RaftNodeConfig config, RocksStateMachine stateMachine, RaftTls tls)
+            throws IOException {
         this.config = config;
         this.stateMachine = stateMachine;
         RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(groupName.getBytes(StandardCharsets.UTF_8)));
@@ -50,8 +56,12 @@ public final class ReplicatedNode implements AutoCloseable {
         // Listens only on the address its peers know it by (127.0.0.1 in the playground), not on every interface.
         RaftProperties props = RatisProperties.server(config.raft(), config.address().substring(0, colon), port,
                 config.dataDir().resolve("raft"));
-        this.server = new GroupServer(config.nodeId(), props, gid -> stateMachine, group);
-        this.client = RaftClient.newBuilder()
+        this.server = new GroupServer(config.nodeId(), props, tls, gid -> stateMachine, group);
+        RaftClient.Builder clientBuilder = RaftClient.newBuilder();
+        if (tls.enabled()) {
+            clientBuilder.setParameters(tls.parameters());
+        }
+        this.client = clientBuilder
                 .setProperties(RatisProperties.client(config.raft(), Duration.ofSeconds(3)))
                 .setRaftGroup(group)
                 .setLeaderId(null)

@@ -6,6 +6,7 @@ import io.camber.common.api.OpenRequest;
 import io.camber.common.api.ResumeRequest;
 import io.camber.common.api.SessionInfo;
 import io.camber.mds.MdsProperties;
+import io.camber.mds.auth.DataTokens;
 import io.camber.mds.raft.MdsCommand;
 import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
@@ -33,9 +34,11 @@ public class SessionController {
     private final MdsReplication mds;
     private final Clock clock;
     private final long leaseMillis;
+    private final DataTokens tokens;
 
-    public SessionController(MdsReplication mds, Clock clock, MdsProperties props) {
+    public SessionController(MdsReplication mds, Clock clock, MdsProperties props, DataTokens tokens) {
         this.mds = mds;
+        this.tokens = tokens;
         this.clock = clock;
         this.leaseMillis = props.sessionLease().toMillis();
     }
@@ -48,12 +51,12 @@ public class SessionController {
             throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
         }
         return mds.submit(new MdsCommand.OpenSession(path, r.mode(), r.client(), UUID.randomUUID().toString(),
-                clock.millis(), leaseMillis), SessionInfo.class);
+                clock.millis(), leaseMillis), SessionInfo.class).map(tokens::attach);
     }
 
     @PostMapping("/sessions/{id}/renew")
     public Mono<SessionInfo> renew(@PathVariable String id) {
-        return mds.submit(new MdsCommand.RenewSession(id, clock.millis(), true), SessionInfo.class);
+        return mds.submit(new MdsCommand.RenewSession(id, clock.millis(), true), SessionInfo.class).map(tokens::attach);
     }
 
     /** Takes back an expired session with its epoch while no other writer opened the volume (else FENCED). */
@@ -61,7 +64,7 @@ public class SessionController {
     public Mono<SessionInfo> resume(@PathVariable String id, @RequestBody ResumeRequest r) {
         Requests.body(r);
         return mds.submit(new MdsCommand.ResumeSession(id, r.mode(), r.epoch(), r.client(), clock.millis(),
-                leaseMillis, true), SessionInfo.class);
+                leaseMillis, true), SessionInfo.class).map(tokens::attach);
     }
 
     @DeleteMapping("/sessions/{id}")
