@@ -14,8 +14,7 @@ import java.time.Duration;
 /** A plain HTTP/JSON caller of the admin API for tests: raw status and body, nothing hidden. */
 public final class AdminHttp {
     private static final JsonMapper JSON = JsonMapper.builder().build();
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
     /** The admin key a MiniCluster accepts; sent unless another key (or none) is asked for. */
     public static final String DEFAULT_KEY =
             "camber_00000000000000a1_ad0000000000000000000000000000000000000000000000000000000000000a";
@@ -63,6 +62,11 @@ public final class AdminHttp {
             request.header("Authorization", "Bearer " + apiKey);
         }
         try {
+            // A fresh client, so a fresh connection, per call: requests on a kept-alive connection to the MDS were
+            // occasionally left unanswered for 30 s (MdsApiIT, FsControlIT; none with fresh connections). The
+            // product's clients time out and fail over instead; the cause is still open (docs/operations.md).
+            HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5)).build();
             HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofString());
             boolean json = r.headers().firstValue("Content-Type").map(t -> t.contains("json")).orElse(false);

@@ -280,7 +280,8 @@ public final class Playground {
 
     private CamberClient mdsClient() {
         ServiceSpec mds = services.stream().filter(s -> s.wave() == Wave.MDS).findFirst().orElseThrow();
-        return new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30));
+        return new CamberClient(URI.create(mds.baseUrl()), Duration.ofSeconds(30),
+                PlaygroundCredentials.adminKey(dir));
     }
 
     static boolean retryable(CliFailure e) {
