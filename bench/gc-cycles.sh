@@ -15,7 +15,7 @@ dir="$(realpath -m "${PLAYGROUND_DIR:-playground}")"
 nbd="nbd://127.0.0.1:10809"
 
 usage() {
-  du -sb "$dir"/data/chunk-service-* | awk '{s += $1} END {print s}'
+  du -csb "$dir"/data/chunk-service-* | tail -1 | cut -f1
 }
 
 pending() {
@@ -35,7 +35,7 @@ wait_freed
 sleep 5 # followers apply the last deletes a moment after the leaders
 base=$(usage)
 printf '%-8s %14s %10s\n' cycle "bytes" "vs base"
-printf '%-8s %14d %9.1f%%\n' base "$base" 0
+printf '%-8s %14s %9.1f%%\n' base "$base" 0
 for c in $(seq 1 "$cycles"); do
   vol="/gc-bench-$c"
   ./camber volume create "$vol" --size 1GiB > /dev/null
@@ -44,8 +44,8 @@ for c in $(seq 1 "$cycles"); do
   ./camber volume rm "$vol" > /dev/null
   wait_freed
   now=$(usage)
-  printf '%-8s %14d %9.1f%%\n' "$c" "$now" "$(python3 -c "print(($now - $base) * 100 / $base)")"
+  printf '%-8s %14s %9.1f%%\n' "$c" "$now" "$(python3 -c "print(($now - $base) * 100 / $base)")"
 done
 sleep 5
 end=$(usage)
-printf '%-8s %14d %9.1f%%\n' end "$end" "$(python3 -c "print(($end - $base) * 100 / $base)")"
+printf '%-8s %14s %9.1f%%\n' end "$end" "$(python3 -c "print(($end - $base) * 100 / $base)")"
