@@ -44,7 +44,7 @@ public final class FsCommands {
             throw new CamberException(ErrorCode.ALREADY_EXISTS, "file system '" + name + "' already exists;"
                     + " pick another name or remove it first (camber fs rm " + name + ")");
         }
-        LogicalPool pool = choosePool(poolName, topology);
+        LogicalPool pool = topology.logicalPoolOrOnly(poolName);
         long id = fs.nextId();
         FileSystem created = new FileSystem(id, name, pool.id(), nowMillis);
         List<MetaPartition> placed = PartitionPlacer.place(id, List.of(), members(), slots(topology, offline),
@@ -134,16 +134,4 @@ public final class FsCommands {
                 .map(m -> new PlacementSlot(m.id(), topology.zoneOf(m))).toList();
     }
 
-    private static LogicalPool choosePool(String name, Topology topology) {
-        if (name == null || name.isBlank()) {
-            if (topology.logicalPools().size() == 1) {
-                return topology.logicalPools().get(0);
-            }
-            throw CamberException.invalid(topology.logicalPools().isEmpty()
-                    ? "there is no logical pool yet: apply a topology with a logical pool first"
-                    : "name a logical pool (--pool): there are " + topology.logicalPools().size());
-        }
-        return topology.logicalPool(name).orElseThrow(() -> CamberException.invalid(
-                "logical pool '" + name + "' does not exist; see camber topology show"));
-    }
 }

@@ -39,7 +39,7 @@ public final class NamespaceCommands {
     }
 
     public Entry create(String path, long size, String poolName, String owner, long now, Topology topology) {
-        LogicalPool pool = choosePool(poolName, topology);
+        LogicalPool pool = topology.logicalPoolOrOnly(poolName);
         checkSize(size, pool.segmentSize());
         if (topology.copysetsOf(pool.id()).isEmpty()) {
             throw new CamberException(ErrorCode.CONFLICT, "logical pool '" + pool.name() + "' has no copysets yet:"
@@ -192,18 +192,6 @@ public final class NamespaceCommands {
         return new Parent(parent, name);
     }
 
-    private static LogicalPool choosePool(String name, Topology topology) {
-        if (name == null || name.isBlank()) {
-            if (topology.logicalPools().size() == 1) {
-                return topology.logicalPools().get(0);
-            }
-            throw CamberException.invalid(topology.logicalPools().isEmpty()
-                    ? "there is no logical pool yet: apply a topology with a logical pool first"
-                    : "name a logical pool (--pool): there are " + topology.logicalPools().size());
-        }
-        return topology.logicalPool(name).orElseThrow(() -> CamberException.invalid(
-                "logical pool '" + name + "' does not exist; see camber topology show"));
-    }
 
     private static void checkSize(long size, long segmentSize) {
         if (size <= 0 || size % segmentSize != 0) {

@@ -19,9 +19,7 @@ final class DiskIdentity {
 
     /** Checks a registration that carries a disk identity against the draft, retiring a wiped disk's predecessor. */
     static void check(Topology.Draft d, ChunkServerRegistration reg, List<String> changes) {
-        ChunkServer atAddress = d.chunkServers.stream()
-                .filter(c -> !c.retired() && c.host().equals(reg.host()) && c.port() == reg.port())
-                .findFirst().orElse(null);
+        ChunkServer atAddress = d.liveChunkServer(reg.host(), reg.port()).orElse(null);
         String address = reg.host() + ":" + reg.port();
         if (reg.knownId() == null) {
             if (atAddress != null && atAddress.diskId() != null && atAddress.diskId().equals(reg.diskId())) {

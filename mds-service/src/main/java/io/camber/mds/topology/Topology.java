@@ -113,6 +113,23 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
         return servers.stream().filter(s -> s.id() == id).findFirst();
     }
 
+    /**
+     * The logical pool named, or the only one when no name is given: what volumes and file systems allocate from.
+     * Refused (INVALID_ARGUMENT) when the name is unknown, or when none is given and there is not exactly one pool.
+     */
+    public LogicalPool logicalPoolOrOnly(String name) {
+        if (name == null || name.isBlank()) {
+            if (logicalPools.size() == 1) {
+                return logicalPools.get(0);
+            }
+            throw io.camber.common.CamberException.invalid(logicalPools.isEmpty()
+                    ? "there is no logical pool yet: apply a topology with a logical pool first"
+                    : "name a logical pool (--pool): there are " + logicalPools.size());
+        }
+        return logicalPool(name).orElseThrow(() -> io.camber.common.CamberException.invalid(
+                "logical pool '" + name + "' does not exist; see camber topology show"));
+    }
+
     /** The chunk server serving host:port now (a retired one that served it before is not it). */
     public Optional<ChunkServer> chunkServer(String host, int port) {
         return chunkServers.stream().filter(c -> !c.retired() && c.host().equals(host) && c.port() == port)
@@ -194,6 +211,12 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
 
         public long newId() {
             return nextId++;
+        }
+
+        /** The chunk server serving host:port in this draft (a retired one that served it before is not it). */
+        public Optional<ChunkServer> liveChunkServer(String host, int port) {
+            return chunkServers.stream().filter(c -> !c.retired() && c.host().equals(host) && c.port() == port)
+                    .findFirst();
         }
 
         public Topology build() {

@@ -250,9 +250,7 @@ public final class TopologyPlanner {
         if (capacity <= 0) {
             throw CamberException.invalid("chunk server capacity must be positive, e.g. 100GiB");
         }
-        ChunkServer existing = d.chunkServers.stream()
-                .filter(c -> !c.retired() && c.host().equals(server.host()) && c.port() == port)
-                .findFirst().orElse(null);
+        ChunkServer existing = d.liveChunkServer(server.host(), port).orElse(null);
         if (existing == null) {
             ChunkServer cs = new ChunkServer(d.newId(), server.id(), server.host(), port,
                     dataPort == null ? 0 : dataPort, disk, capacity, ChunkServerState.REGISTERED);
