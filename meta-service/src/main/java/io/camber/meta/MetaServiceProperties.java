@@ -25,6 +25,7 @@ import java.util.List;
  * @param server             name of its host in the topology (default: derived from the zone)
  * @param heartbeatInterval  how often the MDS hears from it, and how soon it starts partitions placed on it
  * @param apiKey             the service key it calls the MDS with (role service); empty when the MDS requires none
+ * @param gc                 how partition leaders return the space of deleted and truncated files
  */
 @ConfigurationProperties("camber.meta")
 public record MetaServiceProperties(
@@ -39,7 +40,8 @@ public record MetaServiceProperties(
         @DefaultValue("zone1") String zone,
         @DefaultValue("") String server,
         @DefaultValue("3s") Duration heartbeatInterval,
-        @DefaultValue("") String apiKey) {
+        @DefaultValue("") String apiKey,
+        @DefaultValue SpaceGc gc) {
 
     public MetaServiceProperties {
         if (nodeId == null || nodeId.isBlank()) {
@@ -48,6 +50,35 @@ public record MetaServiceProperties(
         if (memoryPerPartition == null || memoryPerPartition.toBytes() < 1 << 20) {
             throw new IllegalArgumentException("camber.meta.memory-per-partition is " + memoryPerPartition
                     + " but must be at least 1MB");
+        }
+    }
+
+    /**
+     * The space GC of the partitions this process leads ({@code camber.meta.gc.*}).
+     *
+     * @param enabled        off only to keep freed space untouched (forensics); the space is then never reused
+     * @param interval       pause between two passes over the partitions led here
+     * @param recordsPerPass GC records (deleted inodes, cut extents) one pass handles per partition: with the pause,
+     *                       bounds the trim traffic GC adds to the chunk services
+     * @param orphanGrace    how long a file whose last name went keeps its space, for handles still open on it (there
+     *                       are no open-file records yet, so this is a grace period, not a guarantee)
+     * @param trimTimeout    longest one trim call (up to 64 MiB of a record) may take before the pass gives up on the
+     *                       record (the next pass tries it again)
+     */
+    public record SpaceGc(@DefaultValue("true") boolean enabled,
+                          @DefaultValue("2s") Duration interval,
+                          @DefaultValue("100") int recordsPerPass,
+                          @DefaultValue("60s") Duration orphanGrace,
+                          @DefaultValue("60s") Duration trimTimeout) {
+        public SpaceGc {
+            if (recordsPerPass < 1 || recordsPerPass > 10_000) {
+                throw new IllegalArgumentException("camber.meta.gc.records-per-pass is " + recordsPerPass
+                        + " but must be 1 to 10000");
+            }
+            if (interval.isNegative() || interval.isZero() || orphanGrace.isNegative() || trimTimeout.isNegative()
+                    || trimTimeout.isZero()) {
+                throw new IllegalArgumentException("camber.meta.gc durations must be positive (orphan-grace may be 0)");
+            }
         }
     }
 

@@ -45,6 +45,7 @@ public final class MiniCluster implements AutoCloseable {
     private final String peers;
     private final Map<String, Object> extraProperties;
     private final Map<String, Object> chunkProperties;
+    private final Map<String, Object> metaProperties;
 
     /** The admin key every MiniCluster accepts (from config), which {@link AdminHttp} sends by default. */
     public static final String ADMIN_KEY = AdminHttp.DEFAULT_KEY;
@@ -57,6 +58,7 @@ public final class MiniCluster implements AutoCloseable {
         this.baseDir = ownsBaseDir ? Files.createTempDirectory("camber-minicluster") : b.baseDir;
         this.extraProperties = b.properties;
         this.chunkProperties = b.chunkProperties;
+        this.metaProperties = b.metaProperties;
         for (int i = 1; i <= b.mdsCount; i++) {
             mds.add(new MdsNode("mds" + i, freePort(), freePort(), baseDir.resolve("mds" + i)));
         }
@@ -257,6 +259,7 @@ public final class MiniCluster implements AutoCloseable {
         p.put("camber.meta.server", "server-" + n.index + "-1");
         p.put("camber.meta.mds", mds.stream().map(MdsNode::url).collect(Collectors.joining(",")));
         p.put("camber.meta.heartbeat-interval", "500ms");
+        p.putAll(metaProperties);
         n.context = new SpringApplicationBuilder(MetaServiceApplication.class, PrivateNettyResources.class)
                 .run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new));
     }
@@ -441,6 +444,7 @@ public final class MiniCluster implements AutoCloseable {
         private Path chunkDir;
         private final Map<String, Object> properties = new HashMap<>();
         private final Map<String, Object> chunkProperties = new LinkedHashMap<>();
+        private final Map<String, Object> metaProperties = new LinkedHashMap<>();
 
         public Builder mds(int count) {
             this.mdsCount = count;
@@ -491,6 +495,12 @@ public final class MiniCluster implements AutoCloseable {
         /** Sets a Spring property on every chunk service (for example its Raft settings). */
         public Builder chunkProperty(String key, Object value) {
             chunkProperties.put(key, value);
+            return this;
+        }
+
+        /** Sets a Spring property on every meta-service (for example its GC settings). */
+        public Builder metaProperty(String key, Object value) {
+            metaProperties.put(key, value);
             return this;
         }
 

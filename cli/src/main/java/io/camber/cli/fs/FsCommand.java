@@ -16,7 +16,8 @@ import picocli.CommandLine.Parameters;
 import tools.jackson.core.type.TypeReference;
 
 /** {@code camber fs ...}: file systems kept by the MDS, their metadata partitions and the meta-services. */
-@Command(name = "fs", description = "Create, list, describe and remove file systems.")
+@Command(name = "fs", description = "Create, list, describe, remove, mount and unmount file systems.",
+        subcommands = {FsMountCommand.class, FsUmountCommand.class})
 public final class FsCommand {
 
     private static final String FS = "/api/v1/fs";

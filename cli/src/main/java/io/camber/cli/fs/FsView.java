@@ -30,8 +30,9 @@ public final class FsView {
     /** The name on the first line, its attributes, then one line per partition. */
     public static String info(FsInfo f) {
         StringBuilder out = new StringBuilder(f.name()).append('\n');
-        Table.keyValues("id", f.id(), "pool", f.pool(), "inodes", known(f.inodesUsed()), "partitions",
-                f.partitions().size(), "created", time(f.createdAtMillis()))
+        Table.keyValues("id", f.id(), "pool", f.pool(), "data volume", f.dataVolume(), "pool capacity",
+                bytes(f.capacityBytes()), "pool used", bytes(f.usedBytes()), "inodes", known(f.inodesUsed()),
+                "partitions", f.partitions().size(), "created", time(f.createdAtMillis()))
                 .lines().forEach(l -> out.append("  ").append(l).append('\n'));
         Table partitions = new Table("PARTITION", "INODE RANGE", "USED", "NEXT", "LEADER", "MEMBERS");
         for (PartitionInfo p : f.partitions()) {
@@ -59,6 +60,10 @@ public final class FsView {
             sb.append(i == 0 ? "" : ",").append(p.peerIds().get(i)).append('@').append(p.addresses().get(i));
         }
         return sb.toString();
+    }
+
+    private static String bytes(long value) {
+        return value < 0 ? null : io.camber.common.ByteSizes.format(value);
     }
 
     /** Heartbeat-reported numbers are -1 until reported: shown as "-". */

@@ -88,10 +88,25 @@ public final class Playground {
             throw e;
         }
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        out.print(PlaygroundReport.started(state, dir, seconds));
+        out.print(PlaygroundReport.started(state, dir, seconds, demoMountDir()));
         printDemoFs();
         out.flush();
         return 0;
+    }
+
+    /**
+     * Makes the demo file system's mount point, so the printed mount command works as printed; one that is already
+     * there (maybe mounted from an earlier up) is left alone.
+     */
+    private Path demoMountDir() {
+        boolean root = "root".equals(System.getProperty("user.name"));
+        Path mountDir = PlaygroundLayout.demoMountDir(root, System.getProperty("user.name"));
+        try {
+            Files.createDirectories(mountDir);
+        } catch (IOException | RuntimeException e) {
+            // already there (a directory, or a mount left from an earlier up); else mount says what is wrong
+        }
+        return mountDir;
     }
 
     /** Stops the recorded processes (SIGTERM, then SIGKILL after the grace period) and keeps data unless purged. */
@@ -238,7 +253,8 @@ public final class Playground {
 
     /**
      * The file system for a first try; kept across down and up. Retried while the meta-services are still
-     * registering: the MDS refuses to place partitions before three zones have one.
+     * registering (the MDS refuses to place partitions before three zones have one) and while the pool has no
+     * copysets yet (its data volume would have nowhere to go).
      */
     private void createDemoFs() {
         CamberClient client = mdsClient();
@@ -252,7 +268,8 @@ public final class Playground {
                 if (e.getMessage().startsWith("ALREADY_EXISTS")) {
                     return;
                 }
-                boolean registering = e.getMessage().contains("meta-services in");
+                boolean registering = e.getMessage().contains("meta-services in")
+                        || e.getMessage().contains("has no copysets yet");
                 if (!(registering || retryable(e)) || System.nanoTime() > deadline) {
                     throw CliFailure.local("creating the demo file system failed: " + e.getMessage());
                 }

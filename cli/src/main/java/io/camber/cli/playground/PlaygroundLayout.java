@@ -30,6 +30,8 @@ public final class PlaygroundLayout {
     public static final int META_RAFT_BASE_PORT = 8310;
     /** The file system the playground creates for a first try. */
     public static final String DEMO_FS = "demo";
+    /** Where the playground suggests mounting it when run as root; others get a directory under /tmp. */
+    public static final Path DEMO_MOUNT_ROOT = Path.of("/mnt/camber-demo");
     public static final int S3_PORT = 8400;
     public static final int NBD_PORT = 10809;
     public static final int NBD_HTTP_PORT = 10810;
@@ -185,5 +187,10 @@ public final class PlaygroundLayout {
         return new TopologySpec(
                 List.of(new PhysicalPoolSpec("pool1", zones)),
                 List.of(new LogicalPoolSpec("pool1", "pool1", LogicalPoolType.REPLICATED, 3, COPYSETS, "16MiB", "1GiB")));
+    }
+
+    /** The demo file system's mount point: /mnt/camber-demo for root, /tmp/camber-demo-USER for anyone else. */
+    public static Path demoMountDir(boolean root, String user) {
+        return root ? DEMO_MOUNT_ROOT : Path.of("/tmp", "camber-demo-" + user);
     }
 }

@@ -14,7 +14,7 @@ public final class PlaygroundReport {
     }
 
     /** Endpoints, metrics, data and log locations, and commands to try next. */
-    public static String started(PlaygroundState state, Path dir, double seconds) {
+    public static String started(PlaygroundState state, Path dir, double seconds, Path demoMount) {
         Table table = new Table("SERVICE", "PID", "URL", "RAFT", "PROMETHEUS");
         for (ProcessRecord r : state.processes()) {
             String url = "http://127.0.0.1:" + r.httpPort();
@@ -48,6 +48,9 @@ public final class PlaygroundReport {
                 + "  ./camber copyset ls --pool pool1\n"
                 + "  ./camber fs ls\n"
                 + "  ./camber fs info " + PlaygroundLayout.DEMO_FS + "\n"
+                + "  ./camber fs mount " + PlaygroundLayout.DEMO_FS + " " + demoMount + " --daemon\n"
+                + "  ls -la " + demoMount + "\n"
+                + "  ./camber fs umount " + demoMount + "      (before playground down)\n"
                 + "  ./camber playground status" + dirFlag + "\n"
                 + "  ./camber playground down" + dirFlag + "      (add --purge to delete the data too)\n";
     }

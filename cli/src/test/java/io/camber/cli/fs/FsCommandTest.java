@@ -77,7 +77,7 @@ class FsCommandTest {
                 .isEqualTo("{\"name\":\"demo\",\"pool\":\"pool1\",\"partitions\":2}");
         List<String> lines = r.out.lines().toList();
         assertThat(lines.get(0)).isEqualTo("created file system demo");
-        assertThat(r.out).contains("pool:", "pool1", "inodes:", "partitions: 2");
+        assertThat(r.out).contains("pool:", "pool1", "inodes:", "partitions:    2");
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("0", "[1, 1048577)", "meta2",
                 "meta1@127.0.0.1:8311,meta2@127.0.0.1:8312,meta3@127.0.0.1:8313"));
         assertThat(lines).anySatisfy(l -> assertThat(l).contains("1", "[1048577, 2097153)", "-"));

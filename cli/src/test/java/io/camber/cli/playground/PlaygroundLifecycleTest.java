@@ -61,6 +61,11 @@ class PlaygroundLifecycleTest {
 
         assertThat(out.toString()).contains("Camber playground is up in " + dir, "./camber volume create /demo/vol1",
                 "created file system demo", "File system (./camber fs info demo):", "[1, 1048577)", "meta1@127.0.0.1:8311");
+        String user = System.getProperty("user.name");
+        Path mountDir = PlaygroundLayout.demoMountDir(user.equals("root"), user);
+        assertThat(out.toString()).contains("./camber fs mount demo " + mountDir + " --daemon",
+                "./camber fs umount " + mountDir);
+        assertThat(mountDir).as("the printed mount command's directory exists").isDirectory();
         PlaygroundState state = PlaygroundState.read(dir).orElseThrow();
         assertThat(state.processes()).extracting(ProcessRecord::name).containsExactly("config-server", "mds-service",
                 "chunk-service-1", "chunk-service-2", "chunk-service-3", "meta-service-1", "meta-service-2",

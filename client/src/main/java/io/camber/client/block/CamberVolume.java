@@ -26,7 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An open Camber volume: a session with the MDS (renewed in the background; read-write sessions
+ * An open Camber volume: a session with the MDS (renewed in the background; read-write and shared sessions
  * carry the volume's epoch), IO split by chunk and sent straight to copyset leaders in parallel.
  * Segments are asked of the MDS on first touch and cached. Once the session is lost or fenced by a
  * newer writer, every further write fails with FENCED instead of hanging.
@@ -79,7 +79,9 @@ public final class CamberVolume implements BlockDevice {
     }
 
     /**
-     * Opens a volume: a read-write open takes a new epoch and fences every earlier writer.
+     * Opens a volume: a read-write open takes a new epoch and fences every earlier writer. A SHARED open (a file
+     * system's data volume only) reads and writes at the volume's epoch without fencing anyone; the file system's
+     * metadata hands each file its own 4 KiB blocks, so shared writers never touch the same page.
      *
      * <p>The fence: this writer reads, writes or deletes on a copyset only once its new epoch is committed there,
      * so an earlier writer's writes on that copyset land before any IO of this one or are refused. The open sends
@@ -146,15 +148,19 @@ public final class CamberVolume implements BlockDevice {
 
     /**
      * Completes once this writer's epoch is committed on the copyset (at most one FENCE per copyset and open; a
-     * failed one is tried again by the next write there).
+     * failed one is tried again by the next write there). A shared open fences nothing: it carries the volume's
+     * epoch unchanged, like every other shared open of the file system's data volume, and must not stop them.
      */
     private CompletableFuture<Void> fenced(int copysetId) {
+        if (session.mode() == OpenMode.SHARED) {
+            return CompletableFuture.completedFuture(null);
+        }
         return fences.get(copysetId, () -> chunks.fence(copyset(copysetId), entry.id(), session.epoch()));
     }
 
     /** The epoch a writer shows the MDS with its segment lookups; null for a reader. */
     private Long writerEpoch() {
-        return session.mode() == OpenMode.READ_WRITE ? session.epoch() : null;
+        return session.mode() == OpenMode.READ_ONLY ? null : session.epoch();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.camber.client.nbd.ExportInfo;
 import io.camber.client.nbd.ExportResolver;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
+import io.camber.common.FsDataVolumes;
 import io.camber.common.api.EntryInfo;
 import io.camber.common.api.EntryType;
 import io.camber.common.api.OpenMode;
@@ -146,8 +147,14 @@ public final class VolumeExports implements ExportResolver {
         }
     }
 
+    /** The volume path of an export; file systems' data volumes are not exports (they open SHARED only). */
     private static String pathOf(String exportName) {
-        return exportName.startsWith("/") ? exportName : "/" + exportName;
+        String path = exportName.startsWith("/") ? exportName : "/" + exportName;
+        if (FsDataVolumes.isReserved(path)) {
+            throw new CamberException(ErrorCode.FORBIDDEN, path + " is a file system's data volume, not an export:"
+                    + " mount the file system instead");
+        }
+        return path;
     }
 
     private void release(String key, Shared shared) {
@@ -174,6 +181,9 @@ public final class VolumeExports implements ExportResolver {
             return;
         }
         for (EntryInfo e : mds.list(dir).join()) {
+            if (FsDataVolumes.isReserved(e.path())) {
+                continue; // file systems' data volumes are not exports
+            }
             if (e.type() == EntryType.VOLUME) {
                 out.add(new ExportInfo(e.path(), "Camber volume, " + e.size() + " bytes, pool " + e.pool()));
             } else {

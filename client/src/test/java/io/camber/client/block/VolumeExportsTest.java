@@ -49,6 +49,11 @@ class VolumeExportsTest {
         } else if (call.equals("GET /api/v1/volumes/stat?path=%2Fvol")) {
             body = "{\"id\":7,\"path\":\"/vol\",\"type\":\"VOLUME\",\"owner\":\"o\",\"size\":1073741824,\"pool\":\"p\","
                     + "\"chunkSize\":16777216,\"segmentSize\":1073741824,\"epoch\":3,\"createdAtMillis\":1}";
+        } else if (call.equals("GET /api/v1/volumes?dir=%2F")) {
+            body = "[{\"id\":7,\"path\":\"/vol\",\"type\":\"VOLUME\",\"owner\":\"o\",\"size\":1073741824,"
+                    + "\"pool\":\"p\",\"chunkSize\":16777216,\"segmentSize\":1073741824,\"epoch\":3,"
+                    + "\"createdAtMillis\":1},{\"id\":9,\"path\":\"/.fs\",\"type\":\"DIRECTORY\",\"owner\":\"system\","
+                    + "\"size\":0,\"pool\":null,\"chunkSize\":0,\"segmentSize\":0,\"epoch\":0,\"createdAtMillis\":1}]";
         } else if (call.equals("GET /api/v1/volumes/stat?path=%2Fdir")) {
             body = "{\"id\":8,\"path\":\"/dir\",\"type\":\"DIRECTORY\",\"owner\":\"o\",\"size\":0,\"pool\":null,"
                     + "\"chunkSize\":0,\"segmentSize\":0,\"epoch\":0,\"createdAtMillis\":1}";
@@ -71,6 +76,19 @@ class VolumeExportsTest {
         probe.close();
         assertThat(calls).as("no session opened, nothing written to the MDS log")
                 .containsExactly("GET /api/v1/volumes/stat?path=%2Fvol");
+    }
+
+    @Test
+    void fileSystemsDataVolumesAreNeitherListedNorOpenedAsExports() {
+        assertThat(exports.list()).extracting(io.camber.client.nbd.ExportInfo::name).containsExactly("/vol");
+        assertThat(calls).as("the reserved directory is not walked").doesNotContain("GET /api/v1/volumes?dir=%2F.fs");
+        for (String name : List.of("/.fs/3", ".fs/3")) {
+            assertThatThrownBy(() -> exports.open(name, false)).isInstanceOfSatisfying(CamberException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+            assertThatThrownBy(() -> exports.probe(name)).isInstanceOfSatisfying(CamberException.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        }
+        assertThat(calls).as("refused before asking the MDS").containsExactly("GET /api/v1/volumes?dir=%2F");
     }
 
     @Test

@@ -29,13 +29,16 @@ public class DataTokens {
         this.clock = clock;
     }
 
-    /** The session carrying a token for its volume, epoch and mode; unchanged when authentication is off. */
+    /**
+     * The session carrying a token for its volume, epoch and mode (read-write for READ_WRITE and SHARED); unchanged
+     * when authentication is off.
+     */
     public SessionInfo attach(SessionInfo session) {
         if (!props.enabled() || session == null) {
             return session;
         }
         VolumeToken token = new VolumeToken(keyId(), session.volumeId(), session.epoch(),
-                session.mode() == OpenMode.READ_WRITE, expiry(props.dataTokenTtl()));
+                session.mode() != OpenMode.READ_ONLY, expiry(props.dataTokenTtl()));
         return session.withToken(VolumeToken.text(token.sign(mds.stateMachine().auth().signingKey())));
     }
 

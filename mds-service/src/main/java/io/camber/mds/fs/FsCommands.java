@@ -22,10 +22,13 @@ public final class FsCommands {
 
     private final RocksStore.Batch batch;
     private final FsStore fs;
+    private final DataVolumes volumes;
 
-    public FsCommands(RocksStore store, RocksStore.Batch batch) {
+    /** volumes null: replaying entries logged before file systems had data volumes, which made none. */
+    public FsCommands(RocksStore store, RocksStore.Batch batch, DataVolumes volumes) {
         this.batch = batch;
         this.fs = new FsStore(store);
+        this.volumes = volumes;
     }
 
     /** A file system with its partitions, as the batch leaves them (the batch cannot be read back before commit). */
@@ -46,19 +49,22 @@ public final class FsCommands {
         }
         LogicalPool pool = topology.logicalPoolOrOnly(poolName);
         long id = fs.nextId();
-        FileSystem created = new FileSystem(id, name, pool.id(), nowMillis);
+        String dataVolume = volumes == null ? null : volumes.create(id, pool, nowMillis);
+        FileSystem created = new FileSystem(id, name, pool.id(), nowMillis, dataVolume);
         List<MetaPartition> placed = PartitionPlacer.place(id, List.of(), members(), slots(topology, offline),
                 partitions, inodesPerPartition);
         batch.put(Keys.META, FsStore.NEXT_FS_ID, Keys.longValue(id + 1));
         FsStore.put(batch, created);
         placed.forEach(p -> FsStore.put(batch, p));
-        LOG.info("event=fs_created fs={} id={} pool={} partitions={}", name, id, pool.name(), placed.size());
+        LOG.info("event=fs_created fs={} id={} pool={} partitions={} data_volume={}", name, id, pool.name(),
+                placed.size(), dataVolume);
         return new Result(created, placed);
     }
 
     /**
-     * Deletes a file system and forgets its partitions. Without force it is refused while the file system holds
-     * anything but its root directory, and while that is not known.
+     * Deletes a file system, forgets its partitions and deletes its data volume (whose chunks the volume GC then
+     * frees). Without force it is refused while the file system holds anything but its root directory, and while that
+     * is not known.
      *
      * @param inodesUsed inodes over all its partitions as the proposer last heard from the meta-services; null when
      *                   some partition has not reported
@@ -68,6 +74,9 @@ public final class FsCommands {
         checkDeletable(target, inodesUsed, force);
         List<MetaPartition> partitions = fs.partitions(target.id());
         FsStore.delete(batch, target, partitions);
+        if (target.dataVolume() != null && volumes != null) {
+            volumes.delete(target.dataVolume());
+        }
         LOG.info("event=fs_deleted fs={} id={} partitions={} force={} inodes={}", name, target.id(), partitions.size(),
                 force, inodesUsed);
         return target;

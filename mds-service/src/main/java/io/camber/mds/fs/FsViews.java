@@ -22,7 +22,7 @@ public final class FsViews {
     public static FsInfo info(FileSystem fs, List<MetaPartition> partitions, Topology t) {
         String pool = t.logicalPool(fs.logicalPoolId()).map(Topology.LogicalPool::name).orElse("?");
         return new FsInfo(fs.id(), fs.name(), pool, fs.createdAtMillis(), -1,
-                partitions.stream().map(p -> partition(p, t)).toList());
+                partitions.stream().map(p -> partition(p, t)).toList(), fs.dataVolume(), -1, -1);
     }
 
     public static PartitionInfo partition(MetaPartition p, Topology t) {

@@ -76,7 +76,7 @@ public class MetaHeartbeats {
     /** The file system with each partition's leader and usage as reported, and its total inodes when all reported. */
     public FsInfo overlay(FsInfo fs) {
         List<PartitionInfo> partitions = fs.partitions().stream().map(this::overlay).toList();
-        return new FsInfo(fs.id(), fs.name(), fs.pool(), fs.createdAtMillis(), inodesUsed(partitions), partitions);
+        return fs.withUsage(inodesUsed(partitions), partitions, fs.capacityBytes(), fs.usedBytes());
     }
 
     /** Total inodes over the partitions, or -1 when one of them has not reported. */

@@ -4,6 +4,7 @@ import io.camber.mds.gc.GarbageTable;
 import io.camber.common.ByteSizes;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
+import io.camber.common.FsDataVolumes;
 import io.camber.common.VolumePaths;
 import io.camber.common.api.EntryType;
 import io.camber.mds.raft.Keys;
@@ -19,6 +20,8 @@ import java.util.List;
 public final class NamespaceCommands {
     /** Largest volume accepted; guards against a unit typo more than any real limit. */
     public static final long MAX_VOLUME_SIZE = 1024 * ByteSizes.TIB;
+    /** Owner of what the MDS creates itself (file systems' data volumes and their directory). */
+    public static final String SYSTEM_OWNER = "system";
     private static final byte[] NEXT_ID = Keys.text("ns.next-id");
 
     private final RocksStore store;
@@ -52,6 +55,56 @@ public final class NamespaceCommands {
         byte[] countKey = poolVolumesKey(pool.id());
         batch.put(Keys.META, countKey, Keys.longValue(Keys.readLong(store.get(Keys.META, countKey), 0) + 1));
         return volume;
+    }
+
+    /**
+     * Creates a file system's data volume at {@link FsDataVolumes#path}, thin and as large as a volume may be, with
+     * the reserved directory when it is missing. Both ids are taken here, since the batch cannot be read back.
+     */
+    public Entry createDataVolume(long fsId, LogicalPool pool, long now, Topology topology) {
+        if (topology.copysetsOf(pool.id()).isEmpty()) {
+            throw new CamberException(ErrorCode.CONFLICT, "logical pool '" + pool.name() + "' has no copysets yet, so"
+                    + " a file system's data has nowhere to go: register chunk servers and apply the topology again");
+        }
+        long id = Keys.readLong(store.get(Keys.META, NEXT_ID), Entry.ROOT_ID + 1);
+        String dirName = FsDataVolumes.DIRECTORY.substring(1);
+        Entry dir = reader.child(Entry.ROOT_ID, dirName).orElse(null);
+        if (dir == null) {
+            dir = new Entry(id++, Entry.ROOT_ID, dirName, EntryType.DIRECTORY, SYSTEM_OWNER, 0, 0, 0, 0, 0, now);
+            put(dir);
+        }
+        String name = Long.toString(fsId);
+        if (reader.child(dir.id(), name).isPresent()) {
+            throw new CamberException(ErrorCode.ALREADY_EXISTS, FsDataVolumes.path(fsId) + " exists already");
+        }
+        long size = MAX_VOLUME_SIZE - MAX_VOLUME_SIZE % pool.segmentSize();
+        Entry volume = new Entry(id++, dir.id(), name, EntryType.VOLUME, SYSTEM_OWNER, size, pool.id(),
+                pool.chunkSize(), pool.segmentSize(), 0, now);
+        put(volume);
+        batch.put(Keys.META, NEXT_ID, Keys.longValue(id));
+        byte[] countKey = poolVolumesKey(pool.id());
+        batch.put(Keys.META, countKey, Keys.longValue(Keys.readLong(store.get(Keys.META, countKey), 0) + 1));
+        return volume;
+    }
+
+    /** Whether an entry exists at the path. */
+    public boolean exists(String path) {
+        try {
+            reader.resolve(path);
+            return true;
+        } catch (CamberException e) {
+            if (e.code() == ErrorCode.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** Whether the volume is a file system's data volume (in the reserved directory, right under the root). */
+    public boolean isDataVolume(Entry volume) {
+        return volume.isVolume() && reader.byId(volume.parentId())
+                .filter(d -> d.parentId() == Entry.ROOT_ID && FsDataVolumes.DIRECTORY.equals("/" + d.name()))
+                .isPresent();
     }
 
     public Entry extend(String path, long size) {

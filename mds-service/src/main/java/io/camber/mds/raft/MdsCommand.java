@@ -10,8 +10,6 @@ import io.camber.mds.session.SessionTable;
 
 import java.util.List;
 
-import java.util.List;
-
 /**
  * Every change to MDS state, as it travels through the Raft log. Anything that must be the same on
  * every replica (the time, new session ids) is decided once by the member that proposes the command.
@@ -147,15 +145,16 @@ public sealed interface MdsCommand {
     /**
      * Creates a file system and places its first partitions. inodesPerPartition travels in the command so a later
      * change of the default never changes what a replayed entry does; so do the meta servers the proposer saw
-     * OFFLINE, which get no replica (null: none).
+     * OFFLINE, which get no replica (null: none). dataVolume is true in commands proposed since file systems have a
+     * data volume (created in the same batch); null in older entries, which replay without one.
      */
     record CreateFs(String name, String pool, int partitions, long inodesPerPartition, long nowMillis,
-                    List<Long> offline) implements MdsCommand {
+                    List<Long> offline, Boolean dataVolume) implements MdsCommand {
     }
 
     /**
-     * Deletes a file system. inodesUsed is what the proposer last heard from the meta-services (null: not every
-     * partition reported), so every replica decides the same.
+     * Deletes a file system and its data volume, if it has one. inodesUsed is what the proposer last heard from the
+     * meta-services (null: not every partition reported), so every replica decides the same.
      */
     record DeleteFs(String name, boolean force, Long inodesUsed) implements MdsCommand {
     }

@@ -89,7 +89,7 @@ final class MdsQueries {
             FsStore fs = new FsStore(store);
             return fs.all().stream().map(f -> FsViews.info(f, fs.partitions(f.id()), topology)).toList();
         } else if (query instanceof MdsQuery.GetFs q) {
-            FileSystem f = new FsCommands(store, null).get(q.name());
+            FileSystem f = new FsCommands(store, null, null).get(q.name());
             return FsViews.info(f, new FsStore(store).partitions(f.id()), topology);
         } else if (query instanceof MdsQuery.PartitionsOf q) {
             return new FsStore(store).allPartitions().stream().filter(p -> p.members().contains(q.metaServerId()))

@@ -6,6 +6,7 @@ import io.camber.common.api.ApplyResult;
 import io.camber.mds.auth.AuthState;
 import io.camber.mds.namespace.Entry;
 import io.camber.mds.namespace.NamespaceCommands;
+import io.camber.mds.namespace.NamespaceDataVolumes;
 import io.camber.mds.namespace.NamespaceReader;
 import io.camber.mds.namespace.SegmentAllocator;
 import io.camber.mds.raft.MdsCommand.AllocateSegment;
@@ -22,6 +23,8 @@ import io.camber.mds.raft.MdsCommand.RenewSession;
 import io.camber.mds.raft.MdsCommand.Rename;
 import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.session.SessionTable;
+import io.camber.common.FsDataVolumes;
+import io.camber.mds.fs.DataVolumes;
 import io.camber.mds.fs.FsCommands;
 import io.camber.mds.fs.FsStore;
 import io.camber.mds.fs.FsViews;
@@ -92,15 +95,21 @@ public final class MdsStateMachine extends RocksStateMachine {
             return TopologyViews.chunkServer(plan.next(),
                     plan.next().chunkServer(c.registration().host(), c.registration().port()).orElseThrow());
         } else if (command instanceof Mkdir c) {
+            FsDataVolumes.refuseUserChange(c.path(), "create a directory at");
             return NamespaceReader.info(ns.mkdir(c.path(), c.owner(), c.nowMillis()), c.path(), topology);
         } else if (command instanceof CreateVolume c) {
+            FsDataVolumes.refuseUserChange(c.path(), "create a volume at");
             return NamespaceReader.info(ns.create(c.path(), c.size(), c.pool(), c.owner(), c.nowMillis(), topology),
                     c.path(), topology);
         } else if (command instanceof ExtendVolume c) {
+            FsDataVolumes.refuseUserChange(c.path(), "resize");
             return NamespaceReader.info(ns.extend(c.path(), c.size()), c.path(), topology);
         } else if (command instanceof Rename c) {
+            FsDataVolumes.refuseUserChange(c.from(), "rename");
+            FsDataVolumes.refuseUserChange(c.to(), "rename to");
             return NamespaceReader.info(ns.rename(c.from(), c.to(), c.nowMillis(), sessions), c.to(), topology);
         } else if (command instanceof Delete c) {
+            FsDataVolumes.refuseUserChange(c.path(), "delete");
             ns.delete(c.path(), c.nowMillis(), sessions, Boolean.TRUE.equals(c.collectGarbage())
                     ? new GarbageTable(store, batch) : null);
             return Boolean.TRUE;
@@ -128,14 +137,16 @@ public final class MdsStateMachine extends RocksStateMachine {
             return FsViews.metaServer(next, next.metaServer(c.registration().host(), c.registration().raftPort())
                     .orElseThrow(), 0);
         } else if (command instanceof MdsCommand.CreateFs c) {
-            FsCommands.Result created = new FsCommands(store, batch).create(c.name(), c.pool(), c.partitions(),
+            FsCommands.Result created = new FsCommands(store, batch, Boolean.TRUE.equals(c.dataVolume())
+                    ? dataVolumes(store, batch, ns, sessions) : null).create(c.name(), c.pool(), c.partitions(),
                     c.inodesPerPartition(), c.nowMillis(), topology, c.offline());
             return FsViews.info(created.fs(), created.partitions(), topology);
         } else if (command instanceof MdsCommand.DeleteFs c) {
-            new FsCommands(store, batch).delete(c.name(), c.force(), c.inodesUsed());
+            new FsCommands(store, batch, dataVolumes(store, batch, ns, sessions)).delete(c.name(), c.force(),
+                    c.inodesUsed());
             return Boolean.TRUE;
         } else if (command instanceof MdsCommand.AddFsPartition c) {
-            FsCommands.Result grown = new FsCommands(store, batch).addPartition(c.name(), c.fullPartition(),
+            FsCommands.Result grown = new FsCommands(store, batch, null).addPartition(c.name(), c.fullPartition(),
                     c.inodesPerPartition(), topology, c.offline());
             return FsViews.info(grown.fs(), grown.partitions(), topology);
         } else if (command instanceof MdsCommand.CreateApiKey c) {
@@ -152,6 +163,12 @@ public final class MdsStateMachine extends RocksStateMachine {
             return changeAuth(batch, auth.withSigningKey(batch, c.key()));
         }
         throw new IllegalStateException("unknown command " + command);
+    }
+
+    /** File systems' data volumes, kept in the namespace (their chunks freed by the volume GC once deleted). */
+    private DataVolumes dataVolumes(RocksStore store, RocksStore.Batch batch, NamespaceCommands ns,
+                                    SessionTable sessions) {
+        return new NamespaceDataVolumes(ns, sessions, new GarbageTable(store, batch), topology);
     }
 
     /** A logical pool still holds data while volumes or file systems allocate from it. */

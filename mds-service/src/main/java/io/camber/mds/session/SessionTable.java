@@ -16,7 +16,8 @@ import java.util.UUID;
 
 /**
  * Sessions and epochs, the IO fence: a read-write open raises the volume's epoch (durably, in the
- * same batch) and fences every earlier writer, whose renewals then fail with FENCED.
+ * same batch) and fences every earlier writer, whose renewals then fail with FENCED. Shared sessions (file systems'
+ * data volumes only) take the volume's epoch as it is and fence no one.
  */
 public final class SessionTable {
     /**
@@ -44,10 +45,11 @@ public final class SessionTable {
     public SessionRecord open(NamespaceCommands namespace, String path, OpenMode mode, String client, String uuid,
                               long now, long leaseMillis) {
         if (mode == null) {
-            throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
+            throw CamberException.invalid("mode is missing: READ_WRITE, READ_ONLY or SHARED");
         }
         checkUuid(uuid);
         Entry volume = namespace.volume(path);
+        checkMode(namespace, volume, mode, path);
         long epoch = volume.epoch();
         if (mode == OpenMode.READ_WRITE) {
             epoch = volume.epoch() + 1;
@@ -105,7 +107,7 @@ public final class SessionTable {
     public SessionRecord resume(NamespaceCommands namespace, String sessionId, OpenMode mode, long epoch,
                                 String client, long now, long leaseMillis, boolean byWallClock) {
         if (mode == null) {
-            throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
+            throw CamberException.invalid("mode is missing: READ_WRITE, READ_ONLY or SHARED");
         }
         SessionId id = SessionId.parse(sessionId);
         byte[] existing = store.get(Keys.SESSIONS, key(id.volumeId(), id.uuid()));
@@ -113,6 +115,7 @@ public final class SessionTable {
             return renew(sessionId, now, byWallClock).orElseThrow(() -> expired(sessionId));
         }
         Entry volume = namespace.volumeById(id.volumeId());
+        checkMode(namespace, volume, mode, "volume " + volume.id());
         if (mode == OpenMode.READ_WRITE && volume.epoch() != epoch) {
             throw new CamberException(ErrorCode.FENCED, "session " + sessionId + " cannot be resumed: the volume was"
                     + " opened read-write by another client since (epoch " + volume.epoch() + ", not " + epoch
@@ -122,6 +125,23 @@ public final class SessionTable {
         SessionRecord session = new SessionRecord(volume.id(), id.uuid(), mode, who,
                 mode == OpenMode.READ_WRITE ? epoch : volume.epoch(), leaseMillis, now + leaseMillis, false, index);
         return write(session);
+    }
+
+    /**
+     * The sharing rule: a file system's data volume is opened SHARED only (a read-write open would fence every client
+     * of the file system, and users have no business reading raw file data), and SHARED is for data volumes only
+     * (on any other volume it would let two writers overwrite each other unfenced).
+     */
+    private static void checkMode(NamespaceCommands namespace, Entry volume, OpenMode mode, String what) {
+        boolean dataVolume = namespace.isDataVolume(volume);
+        if (dataVolume && mode != OpenMode.SHARED) {
+            throw new CamberException(ErrorCode.FORBIDDEN, what + " is the data volume of a file system: it opens"
+                    + " SHARED only, by that file system's clients; mount the file system instead");
+        }
+        if (!dataVolume && mode == OpenMode.SHARED) {
+            throw CamberException.invalid(what + " is not a file system's data volume: SHARED is for those alone;"
+                    + " open it READ_WRITE or READ_ONLY");
+        }
     }
 
     /** The refusal of a renewal that came after the lease ended. */

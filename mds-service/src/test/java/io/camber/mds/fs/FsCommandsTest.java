@@ -12,7 +12,13 @@ import io.camber.common.api.TopologySpec.LogicalPoolSpec;
 import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
 import io.camber.common.api.TopologySpec.ServerSpec;
 import io.camber.common.api.TopologySpec.ZoneSpec;
+import io.camber.mds.gc.GarbageTable;
+import io.camber.mds.namespace.Entry;
+import io.camber.mds.namespace.NamespaceCommands;
+import io.camber.mds.namespace.NamespaceDataVolumes;
+import io.camber.mds.namespace.NamespaceReader;
 import io.camber.mds.raft.Keys;
+import io.camber.mds.session.SessionTable;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
 import io.camber.server.rocks.RocksStore;
@@ -148,12 +154,45 @@ class FsCommandsTest {
         assertThat(FsStore.poolInUse(store, pool)).isTrue();
     }
 
+    @Test
+    void aFileSystemComesAndGoesWithItsThinDataVolume() {
+        FileSystem first = withVolumes(fs -> fs.create("a", null, 1, M, NOW, topology, null)).fs();
+        FileSystem second = withVolumes(fs -> fs.create("b", null, 1, M, NOW, topology, null)).fs();
+        assertThat(first.dataVolume()).isEqualTo("/.fs/" + first.id());
+        assertThat(second.dataVolume()).isEqualTo("/.fs/" + second.id());
+        NamespaceReader names = new NamespaceReader(store);
+        Entry volume = names.resolve(first.dataVolume());
+        assertThat(volume.isVolume()).isTrue();
+        assertThat(volume.size()).isEqualTo(NamespaceCommands.MAX_VOLUME_SIZE);
+        assertThat(volume.poolId()).isEqualTo(first.logicalPoolId());
+        assertThat(volume.owner()).isEqualTo(NamespaceCommands.SYSTEM_OWNER);
+        assertThat(new NamespaceCommands(store, store.batch()).isDataVolume(volume)).isTrue();
+        assertThat(names.resolve("/.fs").isVolume()).isFalse();
+
+        withVolumes(fs -> fs.delete("a", false, 1L));
+        assertError(() -> names.resolve(first.dataVolume()), ErrorCode.NOT_FOUND);
+        assertThat(names.resolve(second.dataVolume()).isVolume()).isTrue();
+        FileSystem gone = run(fs -> fs.delete("b", false, 1L));
+        assertThat(gone.name()).as("replayed without volumes: the volume stays").isEqualTo("b");
+        assertThat(names.resolve(second.dataVolume()).isVolume()).isTrue();
+    }
+
+    /** As run, with data volumes kept in the namespace as the state machine does for new commands. */
+    private <T> T withVolumes(Function<FsCommands, T> command) {
+        RocksStore.Batch batch = store.batch();
+        NamespaceCommands ns = new NamespaceCommands(store, batch);
+        T result = command.apply(new FsCommands(store, batch, new NamespaceDataVolumes(ns,
+                new SessionTable(store, batch, index + 1), new GarbageTable(store, batch), topology)));
+        store.commit(batch, 1, ++index);
+        return result;
+    }
+
     /** Applies one command in its own batch; a refused one commits only the index, as the state machine does. */
     private <T> T run(Function<FsCommands, T> command) {
         RocksStore.Batch batch = store.batch();
         T result;
         try {
-            result = command.apply(new FsCommands(store, batch));
+            result = command.apply(new FsCommands(store, batch, null));
         } catch (RuntimeException e) {
             store.commit(store.batch(), 1, ++index);
             throw e;

@@ -45,7 +45,7 @@ class MetaHeartbeatsTest {
     @Test
     void aFileSystemsInodesAreKnownOnlyOnceEveryPartitionReported() {
         heartbeats.record(new MetaServerHeartbeat(1, List.of(report(0, true, 1, 5, 3))));
-        FsInfo fs = new FsInfo(5, "demo", "pool1", 0, -1, List.of(P0, P1));
+        FsInfo fs = new FsInfo(5, "demo", "pool1", 0, -1, List.of(P0, P1), "/.fs/5", -1, -1);
 
         assertThat(heartbeats.overlay(fs).inodesUsed()).isEqualTo(-1);
         assertThat(heartbeats.overlay(fs).partitions().get(1).leader()).isNull();

@@ -47,6 +47,7 @@ class OlderRecordsTest {
         MdsCommand create = read("{\"op\":\"createFs\",\"name\":\"demo\",\"partitions\":2,"
                 + "\"inodesPerPartition\":1048576,\"nowMillis\":1}", MdsCommand.class);
         assertThat(((MdsCommand.CreateFs) create).offline()).isNull();
+        assertThat(((MdsCommand.CreateFs) create).dataVolume()).as("replays without a data volume").isNull();
         MdsCommand add = read("{\"op\":\"addFsPartition\",\"name\":\"demo\",\"fullPartition\":0,"
                 + "\"inodesPerPartition\":1048576}", MdsCommand.class);
         assertThat(((MdsCommand.AddFsPartition) add).offline()).isNull();

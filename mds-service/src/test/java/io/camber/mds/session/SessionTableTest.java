@@ -369,6 +369,32 @@ class SessionTableTest {
         return result;
     }
 
+    @Test
+    void sharedSessionsOfADataVolumeNeverFenceOneAnotherAndOtherModesAreRefusedThere() {
+        Topology topology = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        run(t -> t.ns.createDataVolume(9, topology.logicalPoolOrOnly(null), NOW, topology));
+        String data = io.camber.common.FsDataVolumes.path(9);
+        long before = epochOf(data);
+        SessionRecord a = open(data, OpenMode.SHARED, NOW);
+        SessionRecord b = open(data, OpenMode.SHARED, NOW);
+        assertThat(a.epoch()).isEqualTo(before);
+        assertThat(b.epoch()).isEqualTo(before);
+        assertThat(epochOf(data)).as("a shared open takes no epoch").isEqualTo(before);
+        assertThat(renew(a.sessionId(), NOW + 1).fenced()).isFalse();
+        assertThat(renew(b.sessionId(), NOW + 1).fenced()).isFalse();
+        boolean writer = run(t -> t.sessions.hasActiveWriter(a.volumeId(), NOW));
+        assertThat(writer).as("no writer to block a delete").isFalse();
+
+        assertError(() -> open(data, OpenMode.READ_WRITE, NOW), ErrorCode.FORBIDDEN);
+        assertError(() -> open(data, OpenMode.READ_ONLY, NOW), ErrorCode.FORBIDDEN);
+        assertError(() -> open("/v", OpenMode.SHARED, NOW), ErrorCode.INVALID_ARGUMENT);
+        assertError(() -> resume(Long.toHexString(a.volumeId()) + "-" + uuid(500), OpenMode.READ_WRITE, before,
+                NOW), ErrorCode.FORBIDDEN);
+        assertThat(resume(Long.toHexString(a.volumeId()) + "-" + uuid(501), OpenMode.SHARED, before, NOW).epoch())
+                .isEqualTo(before);
+        assertThat(epochOf(data)).isEqualTo(before);
+    }
+
     private SessionRecord open(String path, OpenMode mode, long now) {
         int n = ++uuids;
         return run(t -> t.sessions.open(t.ns, path, mode, "client-" + n, uuid(n), now, LEASE));

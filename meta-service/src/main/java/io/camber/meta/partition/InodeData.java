@@ -1,5 +1,6 @@
 package io.camber.meta.partition;
 
+import io.camber.meta.fs.DataLayout;
 import io.camber.meta.fs.Extent;
 import io.camber.meta.fs.ExtentMap;
 import io.camber.meta.fs.FileType;
@@ -15,14 +16,12 @@ import io.camber.meta.protocol.SetAttrMask;
 import io.camber.meta.protocol.XattrFlags;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Changes to one inode of this partition: attributes, xattrs, the extent map, link counts changed from another
- * partition, and GC's purge. Extents cut away by a truncate or an overwrite are recorded in the deleted family
- * under the Raft index of the command, so GC can free their chunk space even after a crash.
+ * partition, and GC's purge. Extents cut away by a truncate or a replaced map are recorded in the deleted family
+ * under the Raft index of the command, so GC can trim and release their volume space even after a crash.
  */
 final class InodeData {
     private final PartitionView view;
@@ -55,7 +54,9 @@ final class InodeData {
             throw FsException.of(FsError.EINVAL, "size " + size + " is negative");
         }
         ExtentMap map = new ExtentMap(inode.extents());
-        recordFreed(inode.ino(), map.truncate(size));
+        // The block holding the new end stays whole: space is handed out and freed in blocks. Its bytes past the
+        // end are the client's to zero, as a local file system zeroes the tail of its last block.
+        recordFreed(inode.ino(), map.truncate(DataLayout.blockCeil(size)));
         Inode resized = inode.withData(size, map.extents(), mtime);
         return resized.withAttributes(resized.mode(), resized.uid(), resized.gid(), resized.atime(), mtime, ctime);
     }
@@ -92,15 +93,13 @@ final class InodeData {
 
     MetaResult addExtents(MetaCommand.AddExtents c) {
         Inode inode = requireRegular(view.requireInode(c.ino()));
-        ExtentMap map = new ExtentMap(inode.extents());
-        long added = 0;
-        for (Extent e : c.extents()) {
-            recordFreed(c.ino(), map.write(e));
-            added += e.length();
+        List<Extent> notHeld = ExtentMap.minus(c.extents(), inode.extents());
+        if (!notHeld.isEmpty()) {
+            throw FsException.of(FsError.EINVAL, "extent " + notHeld.get(0) + " is not space inode " + c.ino()
+                    + " holds: get space with AllocateExtents and send back the extents it answers");
         }
-        Inode next = inode.withData(Math.max(inode.size(), c.minSize()), map.extents(), c.time());
+        Inode next = inode.withData(Math.max(inode.size(), c.minSize()), inode.extents(), c.time());
         view.putInode(next);
-        InodeLifecycle.addBytes(view, added);
         return new MetaResult.Attr(next);
     }
 
@@ -108,25 +107,23 @@ final class InodeData {
         Inode inode = requireRegular(view.requireInode(c.ino()));
         ExtentMap map = new ExtentMap(List.of());
         for (Extent e : c.extents()) {
+            if (!e.blockAligned()) {
+                throw FsException.of(FsError.EINVAL, "extent " + e + " is not whole 4 KiB blocks: extents map"
+                        + " whole blocks of space");
+            }
             if (!map.write(e).isEmpty()) {
                 throw FsException.of(FsError.EINVAL, "extents overlap at file offset " + e.fileOffset()
                         + ": send a map whose extents do not overlap");
             }
         }
-        Set<Extent> kept = new HashSet<>(c.extents());
-        List<Extent> freed = new ArrayList<>();
-        long keptBytes = 0;
-        for (Extent old : inode.extents()) {
-            if (kept.contains(old)) {
-                keptBytes += old.length();
-            } else {
-                freed.add(old);
-            }
+        List<Extent> notHeld = ExtentMap.minus(c.extents(), inode.extents());
+        if (!notHeld.isEmpty()) {
+            throw FsException.of(FsError.EINVAL, "extent " + notHeld.get(0) + " is not space inode " + c.ino()
+                    + " holds: a new map may only merge, split or drop the extents the inode has");
         }
-        recordFreed(c.ino(), freed);
+        recordFreed(c.ino(), ExtentMap.minus(inode.extents(), c.extents()));
         Inode next = inode.withData(c.size(), map.extents(), c.time());
         view.putInode(next);
-        InodeLifecycle.addBytes(view, next.allocatedBytes() - keptBytes);
         return new MetaResult.Attr(next);
     }
 
@@ -151,20 +148,22 @@ final class InodeData {
     }
 
     MetaResult purgeDeleted(MetaCommand.PurgeDeleted c) {
-        long[] freedBytes = {0};
         boolean[] found = {false};
         view.store().scan(PartitionSchema.DELETED, PartitionSchema.id(c.ino()), Integer.MAX_VALUE, (k, v) -> {
             found[0] = true;
-            if (k.length == 16) {
-                freedBytes[0] += RecordCodec.decode(v, MetaResult.DeletedExtents.class).extents().stream()
-                        .mapToLong(Extent::length).sum();
-            } else {
-                Inode orphan = view.inode(c.ino());
-                if (orphan == null) {
-                    throw FsException.of(FsError.EIO, "orphan record of inode " + c.ino() + " has no inode: the "
-                            + "partition is inconsistent; compare its replicas");
-                }
-                freedBytes[0] += orphan.allocatedBytes();
+            boolean holdsSpace = k.length == 16
+                    ? !RecordCodec.decode(v, MetaResult.DeletedExtents.class).extents().isEmpty()
+                    : orphan(c.ino()).allocatedBytes() > 0;
+            if (holdsSpace) {
+                throw FsException.of(FsError.EINVAL, "inode " + c.ino() + " still holds space on the data volume:"
+                        + " GC trims it and returns it with ReleaseSpace, which drops the record");
+            }
+        });
+        if (!found[0]) {
+            throw FsException.of(FsError.ENOENT, "inode " + c.ino() + " has nothing waiting for GC");
+        }
+        view.store().scan(PartitionSchema.DELETED, PartitionSchema.id(c.ino()), Integer.MAX_VALUE, (k, v) -> {
+            if (k.length != 16) {
                 view.deleteInode(c.ino());
                 PartitionStats s = view.stats();
                 view.putStats(new PartitionStats(s.fsId(), s.partitionId(), s.start(), s.end(), s.nextIno(),
@@ -172,11 +171,16 @@ final class InodeData {
             }
             view.delete(PartitionSchema.DELETED, k);
         });
-        if (!found[0]) {
-            throw FsException.of(FsError.ENOENT, "inode " + c.ino() + " has nothing waiting for GC");
-        }
-        InodeLifecycle.addBytes(view, -freedBytes[0]);
         return new MetaResult.Done();
+    }
+
+    private Inode orphan(long ino) {
+        Inode orphan = view.inode(ino);
+        if (orphan == null) {
+            throw FsException.of(FsError.EIO, "orphan record of inode " + ino + " has no inode: the partition is"
+                    + " inconsistent; compare its replicas");
+        }
+        return orphan;
     }
 
     private void recordFreed(long ino, List<Extent> freed) {

@@ -67,7 +67,7 @@ final class InodeLifecycle {
         view.putInode(dir.withNlink(dir.nlink() + nlinkDelta, time).modified(time));
     }
 
-    /** Adds delta to the chunk bytes the partition accounts for (what GC has not freed yet). */
+    /** Adds delta to the volume bytes the partition has allocated (space waiting for GC included). */
     static void addBytes(PartitionView view, long delta) {
         if (delta == 0) {
             return;

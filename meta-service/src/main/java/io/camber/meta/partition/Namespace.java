@@ -90,6 +90,42 @@ final class Namespace {
         return new MetaResult.Done();
     }
 
+    /** Cross-partition rmdir, first half: the directory here goes; its name elsewhere follows (RemoveDentry). */
+    MetaResult removeDirectory(MetaCommand.RemoveDirectory c) {
+        Inode dir = view.requireInode(c.ino());
+        if (!dir.isDirectory()) {
+            throw FsException.of(FsError.ENOTDIR, "inode " + c.ino() + " is not a directory: use unlink");
+        }
+        if (dir.nlink() == 0) {
+            return new MetaResult.Attr(dir); // removed already: a client finishing an interrupted rmdir
+        }
+        if (c.ino() == PartitionCommands.ROOT_INO) {
+            throw FsException.of(FsError.EBUSY, "the root directory cannot be removed");
+        }
+        Inode empty = localDirectoryToReplace(new Dentry(dir.parent(), "inode " + c.ino(), c.ino(), dir.type()));
+        // Kept with no links rather than deleted, so that its name (in another partition, dropped next) never points
+        // at nothing: a crash in between leaves an empty directory that refuses new entries, and rmdir finishes it.
+        Inode removed = empty.withNlink(0, c.time());
+        view.putInode(removed);
+        view.put(PartitionSchema.DELETED, PartitionSchema.id(c.ino()), PartitionSchema.id(c.time()));
+        return new MetaResult.Attr(removed);
+    }
+
+    /** Cross-partition rmdir, second half: drops the name of a directory another partition has removed. */
+    MetaResult removeDentry(MetaCommand.RemoveDentry c) {
+        Dentry d = existing(c.parent(), c.name());
+        if (d.ino() != c.ino() || d.type() != FileType.DIRECTORY) {
+            throw FsException.of(FsError.ENOENT, "'" + c.name() + "' in directory " + c.parent()
+                    + " no longer names directory " + c.ino() + ": nothing to drop");
+        }
+        if (view.owns(d.ino())) {
+            throw FsException.of(FsError.EINVAL, "directory " + d.ino() + " is in this partition: use Rmdir");
+        }
+        view.deleteDentry(c.parent(), c.name());
+        InodeLifecycle.touchDirectory(view, c.parent(), -1, c.time());
+        return new MetaResult.Done();
+    }
+
     MetaResult rename(MetaCommand.Rename c) {
         NameRules.checkName(c.dstName());
         view.requireDirectory(c.srcParent());
@@ -101,10 +137,6 @@ final class Namespace {
         if (dst != null && dst.ino() == src.ino()) {
             return new MetaResult.Done(); // POSIX: two names of one inode, nothing to do
         }
-        if (!view.owns(src.ino())) {
-            throw FsException.of(FsError.EXDEV, "inode " + src.ino() + " lives in another partition: rename it with "
-                    + "the cross-partition protocol");
-        }
         boolean movingDir = src.type() == FileType.DIRECTORY;
         if (movingDir) {
             InodeLifecycle.checkNotIntoItself(view, src.ino(), c.dstParent());
@@ -115,8 +147,12 @@ final class Namespace {
         int subdir = movingDir ? 1 : 0;
         InodeLifecycle.touchDirectory(view, c.srcParent(), -subdir, c.time());
         InodeLifecycle.touchDirectory(view, c.dstParent(), subdir, c.time());
-        Inode moved = view.requireInode(src.ino());
-        view.putInode(movingDir ? moved.withParent(c.dstParent(), c.time()) : moved.withCtime(c.time()));
+        // Both names are here, so the rename is atomic here; a moved inode of another partition keeps its ctime and
+        // "..", as in a cross-partition rename whose inode lives in a third partition.
+        if (view.owns(src.ino())) {
+            Inode moved = view.requireInode(src.ino());
+            view.putInode(movingDir ? moved.withParent(c.dstParent(), c.time()) : moved.withCtime(c.time()));
+        }
         return result;
     }
 

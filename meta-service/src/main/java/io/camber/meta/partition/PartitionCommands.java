@@ -54,6 +54,7 @@ public final class PartitionCommands {
         Namespace ns = new Namespace(view);
         InodeData data = new InodeData(view, index);
         RenameTransactions renames = new RenameTransactions(view, ns);
+        DataSpace space = new DataSpace(view);
         // An instanceof chain rather than a pattern switch: the bytecode targets Java 17.
         if (command instanceof MakeNode c) {
             return ns.makeNode(c);
@@ -69,6 +70,10 @@ public final class PartitionCommands {
             return ns.makeInode(c);
         } else if (command instanceof AddDentry c) {
             return ns.addDentry(c);
+        } else if (command instanceof MetaCommand.RemoveDirectory c) {
+            return ns.removeDirectory(c);
+        } else if (command instanceof MetaCommand.RemoveDentry c) {
+            return ns.removeDentry(c);
         } else if (command instanceof SetAttr c) {
             return data.setAttr(c);
         } else if (command instanceof SetXattr c) {
@@ -97,6 +102,10 @@ public final class PartitionCommands {
             return renames.resolve(c);
         } else if (command instanceof ForgetRename c) {
             return renames.forget(c);
+        } else if (command instanceof MetaCommand.AllocateExtents c) {
+            return space.allocate(c);
+        } else if (command instanceof MetaCommand.ReleaseSpace c) {
+            return space.release(c);
         }
         throw new IllegalArgumentException("unknown command " + command);
     }

@@ -115,14 +115,16 @@ final class PartitionReader {
 
     private MetaResult deleted(int limit) {
         List<Long> orphans = new ArrayList<>();
+        List<Long> orphanedAt = new ArrayList<>();
         List<MetaResult.DeletedExtents> freed = new ArrayList<>();
         view.store().scan(PartitionSchema.DELETED, new byte[0], limit, (k, v) -> {
             if (k.length == 8) {
                 orphans.add(PartitionSchema.idOf(k));
+                orphanedAt.add(PartitionSchema.idOf(v));
             } else {
                 freed.add(RecordCodec.decode(v, MetaResult.DeletedExtents.class));
             }
         });
-        return new MetaResult.Deleted(orphans, freed);
+        return new MetaResult.Deleted(orphans, freed, orphanedAt);
     }
 }

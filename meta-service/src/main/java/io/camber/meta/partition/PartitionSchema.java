@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * The column families of a partition's RocksDB and how their keys are built. Ids are big-endian so that
- * RocksDB's byte order is numeric order, and a directory's entries sit together, sorted by name.
+ * RocksDB's byte order is numeric order, and a directory's entries sit together, sorted by name. Volume offsets
+ * and lengths are never negative, so the same holds for the free-space families.
  */
 public final class PartitionSchema {
     /** inode id → {@link io.camber.meta.fs.Inode}. */
@@ -25,10 +26,19 @@ public final class PartitionSchema {
     /** dentry key → txid of the rename holding that name; dir id + empty name: the dir is being replaced. */
     public static final String NAME_LOCKS = "name_locks";
 
+    /** Free runs of the partition's data-volume slice: start offset → length (below the bump pointer). */
+    public static final String FREE_BY_START = "free_by_start";
+    /** The same runs by end offset → start, so a released range finds the run it follows with one lookup. */
+    public static final String FREE_BY_END = "free_by_end";
+    /** The same runs by length + start → nothing, so the smallest run that fits is one seek (best fit). */
+    public static final String FREE_BY_SIZE = "free_by_size";
+
     public static final List<String> FAMILIES = List.of(INODES, DENTRIES, XATTRS, DELETED, PARTITION, RENAMES,
-            NAME_LOCKS);
+            NAME_LOCKS, FREE_BY_START, FREE_BY_END, FREE_BY_SIZE);
 
     static final byte[] STATS_KEY = "stats".getBytes(StandardCharsets.US_ASCII);
+    /** In {@link #PARTITION}: the data-volume slice and its bump pointer ({@link DataSlice}). */
+    static final byte[] SLICE_KEY = "slice".getBytes(StandardCharsets.US_ASCII);
 
     private PartitionSchema() {
     }
@@ -44,6 +54,10 @@ public final class PartitionSchema {
 
     public static byte[] idAndIndex(long id, long index) {
         return ByteBuffer.allocate(16).putLong(id).putLong(index).array();
+    }
+
+    public static byte[] twoLongs(long a, long b) {
+        return ByteBuffer.allocate(16).putLong(a).putLong(b).array();
     }
 
     public static long idOf(byte[] key) {

@@ -6,6 +6,7 @@ import io.camber.common.api.MetaServerInfo;
 import io.camber.common.api.MetaServerRegistration;
 import io.camber.common.api.PartitionInfo;
 import io.camber.meta.MetaServiceProperties;
+import io.camber.meta.gc.SpaceCollector;
 import io.camber.meta.server.PartitionServer;
 import io.camber.meta.server.PartitionServerLifecycle;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public class MetaServerBootstrap implements SmartLifecycle {
 
     private final MetaServiceProperties props;
     private final PartitionServerLifecycle partitions;
+    private final SpaceCollector gc;
     private final int httpPort;
     private final List<MdsAdminClient> mds;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -45,10 +47,11 @@ public class MetaServerBootstrap implements SmartLifecycle {
     private volatile long metaServerId = -1;
     private volatile boolean running;
 
-    public MetaServerBootstrap(MetaServiceProperties props, PartitionServerLifecycle partitions,
+    public MetaServerBootstrap(MetaServiceProperties props, PartitionServerLifecycle partitions, SpaceCollector gc,
                                @Value("${server.port:8300}") int httpPort) {
         this.props = props;
         this.partitions = partitions;
+        this.gc = gc;
         this.httpPort = httpPort;
         // One client per MDS: each MDS keeps its own view of heartbeats, so every one of them hears from us.
         this.mds = props.mds().stream().filter(u -> !u.isBlank()).map(u -> new MdsAdminClient(u, props.apiKey()))
@@ -77,6 +80,7 @@ public class MetaServerBootstrap implements SmartLifecycle {
             }
             List<PartitionInfo> wanted = heartbeat(new MetaServerHeartbeat(metaServerId, assignments.reports()));
             assignments.apply(wanted);
+            gc.placed(wanted);
         } catch (Exception e) {
             // The MDS may be starting or electing, or the topology not applied yet: the next beat tries again.
             LOG.warn("event=metaserver_heartbeat_failed id={} error={}", metaServerId, e.toString());

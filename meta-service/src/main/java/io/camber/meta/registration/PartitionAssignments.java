@@ -4,7 +4,7 @@ import io.camber.common.api.MetaServerHeartbeat.PartitionReport;
 import io.camber.common.api.PartitionInfo;
 import io.camber.meta.client.PartitionClient;
 import io.camber.meta.fs.FsError;
-import io.camber.meta.partition.PartitionId;
+import io.camber.meta.protocol.PartitionId;
 import io.camber.meta.partition.PartitionStateMachine;
 import io.camber.meta.protocol.MetaCommand;
 import io.camber.meta.protocol.PartitionStats;

@@ -1,6 +1,6 @@
 package io.camber.meta.server;
 
-import io.camber.meta.partition.PartitionId;
+import io.camber.meta.protocol.PartitionId;
 import io.camber.meta.partition.PartitionStateMachine;
 import io.camber.server.raft.GroupServer;
 import io.camber.server.raft.RaftSettings;

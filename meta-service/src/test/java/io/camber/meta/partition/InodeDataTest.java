@@ -68,22 +68,25 @@ class InodeDataTest {
     }
 
     @Test
-    void truncateCutsExtentsAndRecordsTheFreedPieces() {
-        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 10, 0, 4096), new Extent(4096, 11, 0, 4096)),
-                8192, p.tick()));
+    void truncateCutsExtentsAtTheBlockAfterTheNewEndAndRecordsTheFreedPieces() {
+        p.allocate(f.ino(), 0, 12288);
+        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(), 12288, p.tick()));
         Inode cut = setAttr(SetAttrMask.SIZE, 0, 0, 0, 0, 0, 6000);
         assertThat(cut.size()).isEqualTo(6000);
         assertThat(cut.mtime()).isEqualTo(p.time);
-        assertThat(cut.extents()).containsExactly(new Extent(0, 10, 0, 4096), new Extent(4096, 11, 0, 1904));
+        assertThat(cut.extents()).as("the block holding byte 5999 stays").containsExactly(new Extent(0, 0, 8192));
         MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
         assertThat(deleted.freed()).hasSize(1);
-        assertThat(deleted.freed().get(0).extents()).containsExactly(new Extent(6000, 11, 1904, 2192));
+        assertThat(deleted.freed().get(0).extents()).containsExactly(new Extent(8192, 8192, 4096));
         Inode grown = setAttr(SetAttrMask.SIZE, 0, 0, 0, 0, 0, 1 << 20);
         assertThat(grown.size()).as("a sparse tail").isEqualTo(1 << 20);
-        assertThat(grown.extents()).hasSize(2);
-        assertThat(stats().bytesUsed()).as("freed bytes count until GC purges them").isEqualTo(8192);
-        p.ok(new MetaCommand.PurgeDeleted(f.ino()));
-        assertThat(stats().bytesUsed()).isEqualTo(6000);
+        assertThat(grown.extents()).hasSize(1);
+        assertThat(stats().bytesUsed()).as("cut space counts until GC releases it").isEqualTo(12288);
+        assertThat(p.error(new MetaCommand.PurgeDeleted(f.ino()))).as("space is released, not purged")
+                .isEqualTo(FsError.EINVAL);
+        p.ok(new MetaCommand.ReleaseSpace(f.ino(), deleted.freed().get(0).index(), List.of(new Extent(8192, 8192,
+                4096))));
+        assertThat(stats().bytesUsed()).isEqualTo(8192);
         assertThat(((MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10))).freed()).isEmpty();
         assertThat(p.error(new MetaCommand.PurgeDeleted(f.ino()))).isEqualTo(FsError.ENOENT);
     }
@@ -97,45 +100,73 @@ class InodeDataTest {
     }
 
     @Test
-    void writesOverExtentsNewestWins() {
-        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1, 0, 8192)), 8192, p.tick()));
-        Inode after = ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(f.ino(),
-                List.of(new Extent(4096, 2, 0, 4096)), 100, p.tick()))).inode();
-        assertThat(after.extents()).containsExactly(new Extent(0, 1, 0, 4096), new Extent(4096, 2, 0, 4096));
-        assertThat(after.size()).as("never shrinks on a write").isEqualTo(8192);
+    void addExtentsRecordsWrittenSizeInHeldSpaceOnly() {
+        MetaResult.Allocated got = p.allocate(f.ino(), 0, 8192);
+        Inode after = ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(f.ino(), got.extents(), 8000, p.tick())))
+                .inode();
+        assertThat(after.extents()).isEqualTo(got.extents());
+        assertThat(after.size()).isEqualTo(8000);
         assertThat(after.mtime()).isEqualTo(p.time);
-        assertThat(p.error(new MetaCommand.AddExtents(ROOT_INO, List.of(new Extent(0, 1, 0, 1)), 1, p.tick())))
-                .isEqualTo(FsError.EISDIR);
-        assertThat(stats().bytesUsed()).isEqualTo(8192 + 4096);
+        Inode again = ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(f.ino(),
+                List.of(new Extent(4096, 4096, 4096)), 100, p.tick()))).inode();
+        assertThat(again.size()).as("never shrinks on a write").isEqualTo(8000);
+        assertThat(p.error(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1 << 20, 4096)), 1, p.tick())))
+                .as("space the inode does not hold").isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.AddExtents(ROOT_INO, List.of(), 1, p.tick()))).isEqualTo(FsError.EISDIR);
+        assertThat(stats().bytesUsed()).isEqualTo(8192);
+        assertThat(((MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10))).freed()).isEmpty();
     }
 
     @Test
-    void replaceExtentsSwapsTheMapAndFreesWhatIsGone() {
-        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1, 0, 4096), new Extent(4096, 2, 0, 4096)),
-                8192, p.tick()));
-        Inode compacted = ((MetaResult.Attr) p.ok(new MetaCommand.ReplaceExtents(f.ino(),
-                List.of(new Extent(0, 1, 0, 4096), new Extent(4096, 3, 0, 8192)), 12288, p.tick()))).inode();
-        assertThat(compacted.size()).isEqualTo(12288);
-        assertThat(stats().bytesUsed()).isEqualTo(4096 + 4096 + 8192);
+    void replaceExtentsMayMergeSplitOrDropHeldSpaceAndFreesWhatIsGone() {
+        p.allocate(f.ino(), 0, 4096);
+        Inode other = p.create(ROOT_INO, "g");
+        p.allocate(other.ino(), 0, 4096);
+        p.allocate(f.ino(), 4096, 8192); // not contiguous with f's first block on the volume: g's block is between
+        Inode held = p.attr(f.ino());
+        assertThat(held.extents()).containsExactly(new Extent(0, 0, 4096), new Extent(4096, 8192, 8192));
+        Inode split = ((MetaResult.Attr) p.ok(new MetaCommand.ReplaceExtents(f.ino(), List.of(
+                new Extent(0, 0, 4096), new Extent(4096, 8192, 4096)), 8192, p.tick()))).inode();
+        assertThat(split.size()).isEqualTo(8192);
         MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
-        assertThat(deleted.freed().get(0).extents()).containsExactly(new Extent(4096, 2, 0, 4096));
-        assertThat(p.error(new MetaCommand.ReplaceExtents(f.ino(), List.of(new Extent(0, 1, 0, 4096),
-                new Extent(100, 1, 0, 4096)), 5000, p.tick()))).isEqualTo(FsError.EINVAL);
+        assertThat(deleted.freed().get(0).extents()).containsExactly(new Extent(8192, 12288, 4096));
+        assertThat(stats().bytesUsed()).isEqualTo(4 * 4096);
+        assertThat(p.error(new MetaCommand.ReplaceExtents(f.ino(), List.of(new Extent(0, 4096, 4096)), 4096,
+                p.tick()))).as("g's block").isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.ReplaceExtents(f.ino(), List.of(new Extent(0, 0, 4096),
+                new Extent(100, 0, 4096)), 5000, p.tick()))).isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.ReplaceExtents(f.ino(), List.of(new Extent(0, 0, 100)), 100,
+                p.tick()))).as("not whole blocks").isEqualTo(FsError.EINVAL);
     }
 
     @Test
-    void gcPurgesAnOrphanAndItsSpace() {
-        p.ok(new MetaCommand.AddExtents(f.ino(), List.of(new Extent(0, 1, 0, 4096)), 4096, p.tick()));
+    void gcReleasesAnOrphanWithItsSpaceAndXattrs() {
+        MetaResult.Allocated got = p.allocate(f.ino(), 0, 4096);
         p.ok(new MetaCommand.SetXattr(f.ino(), "user.a", new byte[] {1}, 0, p.tick()));
         p.ok(new MetaCommand.Unlink(ROOT_INO, "f", p.tick()));
         assertThat(stats().inodesUsed()).isEqualTo(2);
-        p.ok(new MetaCommand.PurgeDeleted(f.ino()));
+        MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
+        assertThat(deleted.orphans()).containsExactly(f.ino());
+        assertThat(deleted.orphanedAt()).containsExactly(p.time);
+        assertThat(p.error(new MetaCommand.ReleaseSpace(f.ino(), MetaCommand.ReleaseSpace.ORPHAN, List.of())))
+                .as("not what the orphan holds").isEqualTo(FsError.EAGAIN);
+        p.ok(new MetaCommand.ReleaseSpace(f.ino(), MetaCommand.ReleaseSpace.ORPHAN, got.extents()));
         assertThat(stats().inodesUsed()).isEqualTo(1);
         assertThat(stats().bytesUsed()).isZero();
         assertThat(p.query(new MetaQuery.GetAttr(f.ino())).error()).isEqualTo(FsError.ENOENT);
         p.store.scan(PartitionSchema.XATTRS, new byte[0], 10, (k, v) -> {
             throw new AssertionError("xattr left behind");
         });
+        assertThat(p.error(new MetaCommand.ReleaseSpace(f.ino(), MetaCommand.ReleaseSpace.ORPHAN, got.extents())))
+                .isEqualTo(FsError.ENOENT);
+    }
+
+    @Test
+    void anOrphanWithoutSpaceIsPurged() {
+        p.ok(new MetaCommand.Unlink(ROOT_INO, "f", p.tick()));
+        p.ok(new MetaCommand.PurgeDeleted(f.ino()));
+        assertThat(stats().inodesUsed()).isEqualTo(1);
+        assertThat(p.query(new MetaQuery.GetAttr(f.ino())).error()).isEqualTo(FsError.ENOENT);
     }
 
     @Test

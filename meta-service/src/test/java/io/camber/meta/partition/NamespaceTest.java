@@ -278,6 +278,51 @@ class NamespaceTest {
     }
 
     @Test
+    void crossPartitionRmdirRemovesTheDirectoryThenItsNameAndRefusesANonEmptyOne(@TempDir Path other) {
+        try (PartitionFixture second = new PartitionFixture(other, 7, 1, 100, 200)) {
+            Inode far = ((MetaResult.Attr) second.ok(new MetaCommand.MakeInode(ROOT_INO, DIR, 0, 0, 0, null,
+                    second.tick()))).inode();
+            p.ok(new MetaCommand.AddDentry(ROOT_INO, "far", far.ino(), FileType.DIRECTORY, p.tick()));
+            second.ok(new MetaCommand.MakeNode(far.ino(), "inside", FILE, 0, 0, 0, null, second.tick()));
+            assertThat(second.error(new MetaCommand.RemoveDirectory(far.ino(), second.tick())))
+                    .isEqualTo(FsError.ENOTEMPTY);
+            second.ok(new MetaCommand.Unlink(far.ino(), "inside", second.tick()));
+            assertThat(p.error(new MetaCommand.RemoveDentry(ROOT_INO, "far", far.ino() + 1, p.tick())))
+                    .as("a name of another inode is not dropped").isEqualTo(FsError.ENOENT);
+
+            Inode removed = ((MetaResult.Attr) second.ok(new MetaCommand.RemoveDirectory(far.ino(), second.tick())))
+                    .inode();
+            assertThat(removed.nlink()).isZero();
+            assertThat(second.error(new MetaCommand.MakeNode(far.ino(), "late", FILE, 0, 0, 0, null, second.tick())))
+                    .as("a removed directory takes no new entries").isEqualTo(FsError.ENOENT);
+            assertThat(second.error(new MetaCommand.RemoveDirectory(far.ino(), second.tick())))
+                    .as("repeated after a crash").isEqualTo(FsError.OK);
+            assertThat(((MetaResult.Deleted) second.okQuery(new MetaQuery.ListDeleted(10))).orphans())
+                    .contains(far.ino());
+
+            int rootLinks = p.attr(ROOT_INO).nlink();
+            p.ok(new MetaCommand.RemoveDentry(ROOT_INO, "far", far.ino(), p.tick()));
+            assertThat(p.query(new MetaQuery.Lookup(ROOT_INO, "far")).error()).isEqualTo(FsError.ENOENT);
+            assertThat(p.attr(ROOT_INO).nlink()).isEqualTo(rootLinks - 1);
+            assertThat(second.error(new MetaCommand.RemoveDirectory(ROOT_INO, second.tick())))
+                    .isEqualTo(FsError.EINVAL);
+        }
+    }
+
+    @Test
+    void aRenameWithinThePartitionMovesANameWhoseInodeLivesElsewhere(@TempDir Path other) {
+        try (PartitionFixture second = new PartitionFixture(other, 7, 1, 100, 200)) {
+            Inode far = ((MetaResult.Attr) second.ok(new MetaCommand.MakeInode(ROOT_INO, FILE, 0, 0, 0, null,
+                    second.tick()))).inode();
+            p.ok(new MetaCommand.AddDentry(ROOT_INO, "far", far.ino(), FileType.REGULAR, p.tick()));
+            Inode d = p.mkdir(ROOT_INO, "d");
+            p.ok(new MetaCommand.Rename(ROOT_INO, "far", d.ino(), "moved", p.tick()));
+            assertThat(p.lookup(d.ino(), "moved")).isEqualTo(far.ino());
+            assertThat(p.query(new MetaQuery.Lookup(ROOT_INO, "far")).error()).isEqualTo(FsError.ENOENT);
+        }
+    }
+
+    @Test
     void initIsIdempotentButARangeCannotChange() {
         assertThat(p.error(new MetaCommand.InitPartition(7, 0, 1, 100, 0755, 0, 0, p.tick()))).isEqualTo(FsError.OK);
         assertThat(p.error(new MetaCommand.InitPartition(7, 0, 1, 200, 0755, 0, 0, p.tick())))

@@ -94,6 +94,11 @@ final class PartitionFixture implements AutoCloseable {
         return ((MetaResult.Attr) okQuery(new MetaQuery.GetAttr(ino))).inode();
     }
 
+    /** Space for [offset, offset + length) of ino; the extents covering the block-widened range. */
+    MetaResult.Allocated allocate(long ino, long offset, long length) {
+        return (MetaResult.Allocated) ok(new MetaCommand.AllocateExtents(ino, offset, length, tick()));
+    }
+
     /** The inode a name leads to, or 0 if the lookup fails. */
     long lookup(long parent, String name) {
         MetaReply reply = query(new MetaQuery.Lookup(parent, name));

@@ -8,7 +8,7 @@ import io.camber.meta.client.PartitionClient;
 import io.camber.meta.fs.FileType;
 import io.camber.meta.fs.FsError;
 import io.camber.meta.fs.Inode;
-import io.camber.meta.partition.PartitionId;
+import io.camber.meta.protocol.PartitionId;
 import io.camber.meta.protocol.MetaCommand;
 import io.camber.meta.protocol.MetaQuery;
 import io.camber.meta.protocol.MetaReply;

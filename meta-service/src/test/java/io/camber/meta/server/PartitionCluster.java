@@ -2,7 +2,7 @@ package io.camber.meta.server;
 
 import io.camber.meta.LoopbackPorts;
 import io.camber.meta.client.PartitionClient;
-import io.camber.meta.partition.PartitionId;
+import io.camber.meta.protocol.PartitionId;
 import io.camber.meta.partition.PartitionStateMachine;
 import io.camber.meta.protocol.MetaCommand;
 import io.camber.meta.protocol.MetaReply;

@@ -4,11 +4,10 @@ import static io.camber.meta.partition.PartitionCommands.ROOT_INO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camber.meta.client.PartitionClient;
-import io.camber.meta.fs.Extent;
 import io.camber.meta.fs.FileType;
 import io.camber.meta.fs.FsError;
 import io.camber.meta.fs.Inode;
-import io.camber.meta.partition.PartitionId;
+import io.camber.meta.protocol.PartitionId;
 import io.camber.meta.protocol.MetaCommand;
 import io.camber.meta.protocol.MetaQuery;
 import io.camber.meta.protocol.MetaReply;
@@ -132,8 +131,8 @@ class PartitionReplicationTest {
                     ("v" + random.nextInt()).getBytes(StandardCharsets.UTF_8), 0, ++time));
         } else if (kind == 6) {
             long off = random.nextInt(64) * 4096L;
-            ok(new MetaCommand.AddExtents(ino, List.of(new Extent(off, random.nextInt(100), 0, 4096)), off + 4096,
-                    ++time));
+            ok(new MetaCommand.AllocateExtents(ino, off, 1 + random.nextInt(3 * 4096), ++time));
+            ok(new MetaCommand.AddExtents(ino, List.of(), off + 4096, ++time));
         } else if (kind == 7) {
             ok(new MetaCommand.Link(ino, parent, name, ++time));
             model.get(parent).add(name);

@@ -33,7 +33,7 @@ public final class ReplicatedNode implements AutoCloseable {
     private final RaftNodeConfig config;
     private final RaftGroup group;
     private final GroupServer server;
-    private final RaftClient client;
+    private final RenewingRaftClient client;
     private final RocksStateMachine stateMachine;
 
     /** Starts the member; a data directory that holds a log resumes from it. */
@@ -57,11 +57,15 @@ public final class ReplicatedNode implements AutoCloseable {
         RaftProperties props = RatisProperties.server(config.raft(), config.address().substring(0, colon), port,
                 config.dataDir().resolve("raft"));
         this.server = new GroupServer(config.nodeId(), props, tls, gid -> stateMachine, group);
-        RaftClient.Builder clientBuilder = RaftClient.newBuilder();
+        this.client = new RenewingRaftClient(() -> newClient(tls));
+    }
+
+    private RaftClient newClient(RaftTls tls) {
+        RaftClient.Builder builder = RaftClient.newBuilder();
         if (tls.enabled()) {
-            clientBuilder.setParameters(tls.parameters());
+            builder.setParameters(tls.parameters());
         }
-        this.client = clientBuilder
+        return builder
                 .setProperties(RatisProperties.client(config.raft(), Duration.ofSeconds(3)))
                 .setRaftGroup(group)
                 .setLeaderId(null)
@@ -73,12 +77,12 @@ public final class ReplicatedNode implements AutoCloseable {
 
     /** Replicates a command; completes with the state machine's reply once a majority committed it. */
     public CompletableFuture<byte[]> submit(byte[] command) {
-        return client.async().send(Message.valueOf(ByteString.copyFrom(command))).thenApply(ReplicatedNode::content);
+        return client.send(Message.valueOf(ByteString.copyFrom(command))).thenApply(ReplicatedNode::content);
     }
 
     /** Runs a linearizable read on the leader. */
     public CompletableFuture<byte[]> query(byte[] query) {
-        return client.async().sendReadOnly(Message.valueOf(ByteString.copyFrom(query))).thenApply(ReplicatedNode::content);
+        return client.sendReadOnly(Message.valueOf(ByteString.copyFrom(query))).thenApply(ReplicatedNode::content);
     }
 
     private static byte[] content(RaftClientReply reply) {

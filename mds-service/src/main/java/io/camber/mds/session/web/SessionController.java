@@ -48,7 +48,7 @@ public class SessionController {
     public Mono<SessionInfo> open(@RequestBody OpenRequest r) {
         String path = Requests.path(Requests.body(r).path(), "path");
         if (r.mode() == null) {
-            throw CamberException.invalid("mode is missing: READ_WRITE or READ_ONLY");
+            throw CamberException.invalid("mode is missing: READ_WRITE, READ_ONLY or SHARED (file systems' data volumes)");
         }
         return mds.submit(new MdsCommand.OpenSession(path, r.mode(), r.client(), UUID.randomUUID().toString(),
                 clock.millis(), leaseMillis), SessionInfo.class).map(tokens::attach);

@@ -33,8 +33,11 @@ import java.util.Set;
  * water-filled target (within 1.3 over 4000 random shapes).
  *
  * <p><b>Repeated member sets</b> are avoided by a bounded backtracking search over equally good
- * candidates; balance wins over it, so a few repeats remain when balanced choices run out (55 of
- * 1000 copysets on 30 servers in 3 zones, which have exactly 1000 possible sets).
+ * candidates; balance wins over it. When balanced choices run out, the copyset trades a member with
+ * the same-zone member of an earlier new copyset if that makes both sets new (loads unchanged), so a
+ * server of a small lopsided pool does not end with two copysets of the same peers. A few repeats
+ * remain in dense pools (55 of 1000 copysets on 30 servers in 3 zones, which have exactly 1000
+ * possible sets).
  */
 public final class CopysetPlacer {
     /** Curve's rule of thumb: about this many copysets on every chunk server. */
@@ -54,10 +57,10 @@ public final class CopysetPlacer {
         validate(slots, existingCopysets, newCopysets, replicas);
         PoolState pool = new PoolState(slots, seed(slots, existingCopysets, newCopysets, replicas));
         existingCopysets.forEach(pool::add);
-        List<List<Long>> created = new ArrayList<>(newCopysets);
         for (int i = 0; i < newCopysets; i++) {
-            created.add(List.copyOf(pool.next(replicas, i)));
+            pool.next(replicas, i);
         }
+        List<List<Long>> created = pool.created();
         List<List<Long>> all = new ArrayList<>(existingCopysets);
         all.addAll(created);
         List<Long> servers = slots.stream().map(PlacementSlot::chunkServerId).toList();

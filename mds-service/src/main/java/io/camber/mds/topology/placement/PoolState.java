@@ -24,10 +24,13 @@ final class PoolState {
     private final int[] peers;
     private final int[][] shared;
     private final Set<List<Long>> memberSets = new HashSet<>();
+    private final List<List<Long>> created = new ArrayList<>();
     private final long seed;
 
     /** Candidates tried per copyset while avoiding a repeated member set; keeps placement linear. */
     private static final int SEARCH_BUDGET = 256;
+    /** Swaps tried per repeated member set; in dense pools where most sets exist already, repeats are cheaper. */
+    private static final int TRADE_BUDGET = 1024;
 
     PoolState(List<PlacementSlot> slots, long seed) {
         // A canonical order makes the result independent of the order the caller listed slots in.
@@ -70,13 +73,26 @@ final class PoolState {
         }
     }
 
+    /** Forgets a copyset recorded by {@link #add} (used only for member swaps, which keep every load). */
+    private void remove(List<Long> copyset) {
+        memberSets.remove(sortedCopy(copyset));
+        int[] members = copyset.stream().filter(indexOf::containsKey).mapToInt(indexOf::get).distinct().toArray();
+        for (int a = 0; a < members.length; a++) {
+            load[members[a]]--;
+            zoneLoad[zoneOf[members[a]]]--;
+            for (int b = a + 1; b < members.length; b++) {
+                unlink(members[a], members[b]);
+            }
+        }
+    }
+
     /** Chooses the members of the next copyset, one per distinct zone, and records it. */
     List<Long> next(int replicas, int ordinal) {
         int[] chosen = new int[replicas];
         boolean[] zoneUsed = new boolean[zoneCount];
-        int[] budget = {SEARCH_BUDGET};
-        if (!search(chosen, 0, zoneUsed, ordinal, budget)) {
-            // Every balanced choice repeats a member set (tiny pools): accept the greedy one.
+        if (!search(chosen, 0, zoneUsed, ordinal, new int[] {SEARCH_BUDGET})) {
+            // Every balanced choice repeats a member set: take the greedy one, then trade a member with a copyset
+            // made earlier in this run if that makes both sets new (loads stay as they are).
             Arrays.fill(zoneUsed, false);
             for (int k = 0; k < replicas; k++) {
                 chosen[k] = ranked(chosen, k, zoneUsed, ordinal).get(0);
@@ -87,7 +103,55 @@ final class PoolState {
         for (int member : chosen) {
             copyset.add(ids[member]);
         }
+        if (memberSets.contains(sortedCopy(copyset))) {
+            copyset = tradeForNewSet(copyset);
+        }
         add(copyset);
+        created.add(copyset);
+        return copyset;
+    }
+
+    /** The copysets made by this run so far, in order; {@link #tradeForNewSet} may have changed earlier ones. */
+    List<List<Long>> created() {
+        return created.stream().map(List::copyOf).toList();
+    }
+
+    /**
+     * A repeated member set adds no scatter: its servers see the same peers again (in small lopsided pools a server
+     * could end with two copysets and a single pair of peers). Balance leaves no other choice for this copyset,
+     * but swapping one member with the member of the same zone in an earlier copyset of this run keeps every
+     * load and zone rule intact; the first swap that makes both sets new is taken, else the repeat stays.
+     */
+    private List<Long> tradeForNewSet(List<Long> copyset) {
+        int budget = TRADE_BUDGET;
+        for (int e = created.size() - 1; e >= 0 && budget > 0; e--) {
+            List<Long> earlier = created.get(e);
+            for (int pos = 0; pos < copyset.size(); pos++) {
+                Long mine = copyset.get(pos);
+                for (int other = 0; other < earlier.size(); other++) {
+                    Long theirs = earlier.get(other);
+                    if (theirs.equals(mine) || copyset.contains(theirs) || earlier.contains(mine)
+                            || zoneOf[indexOf.get(theirs)] != zoneOf[indexOf.get(mine)]) {
+                        continue;
+                    }
+                    if (budget-- <= 0) {
+                        return copyset;
+                    }
+                    List<Long> tradedMine = new ArrayList<>(copyset);
+                    tradedMine.set(pos, theirs);
+                    List<Long> tradedEarlier = new ArrayList<>(earlier);
+                    tradedEarlier.set(other, mine);
+                    remove(earlier);
+                    if (!memberSets.contains(sortedCopy(tradedMine)) && !memberSets.contains(sortedCopy(tradedEarlier))
+                            && !sortedCopy(tradedMine).equals(sortedCopy(tradedEarlier))) {
+                        add(tradedEarlier);
+                        created.set(e, tradedEarlier);
+                        return tradedMine;
+                    }
+                    add(earlier);
+                }
+            }
+        }
         return copyset;
     }
 
@@ -174,6 +238,14 @@ final class PoolState {
         if (shared[a][b]++ == 0) {
             peers[a]++;
             peers[b]++;
+        }
+        shared[b][a] = shared[a][b];
+    }
+
+    private void unlink(int a, int b) {
+        if (--shared[a][b] == 0) {
+            peers[a]--;
+            peers[b]--;
         }
         shared[b][a] = shared[a][b];
     }

@@ -1,0 +1,151 @@
+package io.camber.cli.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.camber.cli.CamberCli;
+import io.camber.client.fuse.MountTable;
+import io.camber.client.mds.MdsAdminClient;
+import io.camber.testkit.FsFixtures;
+import io.camber.testkit.MiniCluster;
+import io.camber.testkit.TestDirectories;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code camber fs mount} and {@code camber fs umount} as a user runs them, against a real cluster: refusals with
+ * their messages and exit codes, a daemon mount that is up when the command returns, and clean unmounts by
+ * {@code fs umount} and by SIGTERM.
+ */
+class FsMountCommandIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static MiniCluster cluster;
+    private static Path base;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = MiniCluster.builder().mds(1).chunkServers(3).metaServers(3).copysets(3).start();
+        cluster.awaitMetaServersRegistered(WAIT);
+        MdsAdminClient mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
+        mds.createFs("cli", null, 1).join();
+        FsFixtures.awaitLed(mds, "cli", WAIT);
+        base = Files.createTempDirectory("camber-fs-mount-it-");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (base != null) {
+            TestDirectories.delete(base);
+        }
+    }
+
+    @AfterEach
+    void unmountLeftovers() throws Exception {
+        try (var dirs = Files.list(base)) {
+            for (Path d : dirs.toList()) {
+                if (MountTable.at(d).isPresent()) {
+                    new ProcessBuilder("fusermount", "-uz", d.toString()).start().waitFor();
+                }
+            }
+        }
+    }
+
+    @Test
+    void refusesAMissingANonEmptyOrAMountedDirectoryAndAnUnknownFileSystem() throws Exception {
+        Result missing = cli("fs", "mount", "cli", base.resolve("nope").toString());
+        assertThat(missing.code).isEqualTo(4);
+        assertThat(missing.err).contains("does not exist", "mkdir -p");
+
+        Path full = Files.createDirectory(base.resolve("full"));
+        Files.writeString(full.resolve("f"), "x");
+        Result nonEmpty = cli("fs", "mount", "cli", full.toString());
+        assertThat(nonEmpty.code).isEqualTo(4);
+        assertThat(nonEmpty.err).contains("is not empty");
+
+        Path dir = Files.createDirectory(base.resolve("unknown"));
+        Result unknown = cli("fs", "mount", "nope", dir.toString(), "--daemon");
+        assertThat(unknown.code).isEqualTo(1);
+        assertThat(unknown.err).contains("no file system named 'nope'", "camber fs ls");
+        assertThat(MountTable.at(dir)).isEmpty();
+
+        Result notMounted = cli("fs", "umount", dir.toString());
+        assertThat(notMounted.code).isEqualTo(4);
+        assertThat(notMounted.err).contains("is not mounted");
+        Result notOurs = cli("fs", "umount", "/proc");
+        assertThat(notOurs.code).isEqualTo(4);
+        assertThat(notOurs.err).contains("not Camber's");
+    }
+
+    @Test
+    void aDaemonMountIsUpWhenTheCommandReturnsAndGoesCleanlyWithUmount() throws Exception {
+        Path dir = Files.createDirectory(base.resolve("daemon"));
+        Path log = base.resolve("daemon.log");
+        Result up = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString(),
+                "--entry-timeout", "0.5", "--attr-timeout", "2");
+        assertThat(up.code).as(up.err).isZero();
+        assertThat(up.out).contains("mounted file system cli on " + dir, "camber fs umount " + dir);
+        ProcessHandle child = ProcessHandle.of(pid(up.out)).orElseThrow();
+        assertThat(MountTable.at(dir).orElseThrow().source()).isEqualTo("camber:cli");
+        Files.createDirectory(dir.resolve("made-through-the-mount"));
+        assertThat(Files.isDirectory(dir.resolve("made-through-the-mount"))).isTrue();
+
+        Result again = cli("fs", "mount", "cli", dir.toString());
+        assertThat(again.code).isEqualTo(4);
+        assertThat(again.err).contains("already a mount point", "camber fs umount");
+
+        Result down = cli("fs", "umount", dir.toString());
+        assertThat(down.code).as(down.err).isZero();
+        assertThat(down.out).contains("unmounted camber:cli from " + dir);
+        assertThat(MountTable.at(dir)).isEmpty();
+        assertThat(child.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(Files.readString(log)).contains("event=fuse_mounted fs=cli", "entry_timeout=PT0.5S",
+                "attr_timeout=PT2S", "event=fuse_unmounted fs=cli");
+    }
+
+    @Test
+    void sigtermUnmountsCleanly() throws Exception {
+        Path dir = Files.createDirectory(base.resolve("sigterm"));
+        Path log = base.resolve("sigterm.log");
+        Result up = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString());
+        assertThat(up.code).as(up.err).isZero();
+        ProcessHandle child = ProcessHandle.of(pid(up.out)).orElseThrow();
+        assertThat(child.destroy()).as("SIGTERM sent").isTrue();
+        assertThat(child.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        assertThat(MountTable.at(dir)).as("unmounted by the process itself").isEmpty();
+        assertThat(Files.readString(log)).contains("event=fuse_unmounted fs=cli");
+        assertThat(Files.list(dir).toList()).as("the directory is the plain empty one again").isEmpty();
+    }
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        List<String> all = new java.util.ArrayList<>(List.of(args));
+        if (args[1].equals("mount")) {
+            all.addAll(List.of("--endpoint", cluster.url(), "--api-key", MiniCluster.ADMIN_KEY));
+        }
+        int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    private static long pid(String out) {
+        Matcher m = Pattern.compile("\\(pid (\\d+)").matcher(out);
+        assertThat(m.find()).as(out).isTrue();
+        return Long.parseLong(m.group(1));
+    }
+}

@@ -1,0 +1,20 @@
+package io.camber.client.fs;
+
+import io.camber.meta.fs.Extent;
+import io.camber.meta.fs.Inode;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/** Where a file's space and size are recorded: its inode's partition (a fake in unit tests). */
+interface FileSpace {
+
+    /** Space for [offset, offset + length) of ino, widened to whole blocks: the extents covering that range. */
+    CompletableFuture<List<Extent>> allocate(long ino, long offset, long length);
+
+    /** Records that bytes up to minSize were written: the size grows to at least that, mtime moves. */
+    CompletableFuture<Inode> written(long ino, long minSize);
+
+    /** The inode as recorded now (a refetch of size and extents). */
+    CompletableFuture<Inode> current(long ino);
+}
