@@ -109,7 +109,8 @@ class ChunkReplicationIT {
                 .satisfies(t -> assertThat(((CamberException) t.getCause()).code()).isEqualTo(ErrorCode.FENCED));
         for (ChunkNode n : cluster.chunkServers()) {
             CopysetStateMachine sm = n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow();
-            awaitApplied(() -> sm.epochs().getOrDefault(99L, 0L) == 5L);
+            // the epoch is recorded before the page lands within one apply, so wait for both
+            awaitApplied(() -> sm.epochs().getOrDefault(99L, 0L) == 5L && sm.store().stat(5000).writtenPages() == 1);
             assertThat(sm.store().stat(5000).writtenPages()).isEqualTo(1);
         }
     }

@@ -114,7 +114,7 @@ class NbdToolsIT {
     @Test
     @Order(3)
     void fioRandomWritesVerifyFromAFreshConnectionAndAfterAClusterRestart() throws Exception {
-        String fio = fio("randwrite", "--iodepth=32", "--bs=64k", "--size=1g", "--verify=crc32c",
+        String fio = fio("randwrite", "--iodepth=32", "--bs=64k", "--size=256m", "--verify=crc32c",
                 "--do_verify=0", "--verify_state_save=0");
         assertThat(fio).contains("err= 0");
         assertThat(fio(verifyJob())).contains("err= 0");
@@ -135,7 +135,7 @@ class NbdToolsIT {
     }
 
     private static String[] verifyJob() {
-        return new String[] {"--rw=randwrite", "--iodepth=32", "--bs=64k", "--size=1g", "--verify=crc32c",
+        return new String[] {"--rw=randwrite", "--iodepth=32", "--bs=64k", "--size=256m", "--verify=crc32c",
                 "--verify_only", "--verify_state_save=0"};
     }
 

@@ -64,17 +64,24 @@ public final class RenewingRaftClient implements AutoCloseable {
         return current;
     }
 
-    /** Replaces broken with a fresh client unless that happened already; false once closed. */
-    private synchronized boolean renew(RaftClient broken) {
-        if (closed) {
-            return false;
-        }
-        if (current == broken) {
+    /**
+     * Replaces broken with a fresh client unless that happened already; false once closed. The broken client is
+     * closed outside the lock: closing fails its pending requests, whose callbacks come back here on Ratis's
+     * threads while close() waits for them, so holding the lock through it deadlocks.
+     */
+    private boolean renew(RaftClient broken) {
+        synchronized (this) {
+            if (closed) {
+                return false;
+            }
+            if (current != broken) {
+                return true;
+            }
             current = factory.get();
             LOG.warn("event=raft-client-renewed group={} old-client={} new-client={}", broken.getGroupId(),
                     broken.getId(), current.getId());
-            closeQuietly(broken);
         }
+        closeQuietly(broken);
         return true;
     }
 
@@ -95,9 +102,17 @@ public final class RenewingRaftClient implements AutoCloseable {
         }
     }
 
+    /** Closes the current client outside the lock, for the reason given at renew. */
     @Override
-    public synchronized void close() throws IOException {
-        closed = true;
-        current.close();
+    public void close() throws IOException {
+        RaftClient last;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            last = current;
+        }
+        last.close();
     }
 }

@@ -7,9 +7,12 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.Message;
@@ -61,6 +64,42 @@ class RenewingRaftClientTest {
                 assertThat(reply.isSuccess()).isTrue();
                 assertThat(new String(n2.query("b".getBytes(StandardCharsets.UTF_8)).get(30, TimeUnit.SECONDS),
                         StandardCharsets.UTF_8)).isEqualTo("2");
+            }
+        }
+    }
+
+    /**
+     * Closing fails the requests still on their way, and their callbacks come back into the client on Ratis's
+     * threads while close waits for them: close must not hold what they need (an MDS shutdown hung on it for good).
+     */
+    @Test
+    void closeWithRequestsStillUnansweredReturns() throws Exception {
+        // a member that takes connections and never answers: every request stays on its way until the close
+        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            RaftSettings raft = RaftSettings.defaults();
+            RaftGroup group = RaftGroup.valueOf(RaftGroupId.valueOf(UUID.nameUUIDFromBytes(
+                    "close-test".getBytes(StandardCharsets.UTF_8))), List.of(RaftPeer.newBuilder().setId("n1")
+                    .setAddress("127.0.0.1:" + silent.getLocalPort()).build()));
+            RenewingRaftClient client = new RenewingRaftClient(() -> RaftClient.newBuilder().setRaftGroup(group)
+                    .setProperties(RatisProperties.client(raft, Duration.ofSeconds(60)))
+                    .setRetryPolicy(RetryPolicies.retryForeverWithSleep(TimeDuration.valueOf(50, TimeUnit.MILLISECONDS)))
+                    .build());
+            List<CompletableFuture<RaftClientReply>> pending = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                pending.add(client.send(Message.valueOf("k" + i + "=" + i)));
+            }
+            Thread.sleep(1000);
+            CompletableFuture<Void> closed = CompletableFuture.runAsync(() -> {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            closed.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<RaftClientReply> p : pending) {
+                assertThatThrownBy(() -> p.get(30, TimeUnit.SECONDS)).as("failed by the close")
+                        .isInstanceOf(java.util.concurrent.ExecutionException.class);
             }
         }
     }
