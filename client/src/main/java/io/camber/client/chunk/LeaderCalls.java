@@ -78,6 +78,9 @@ final class LeaderCalls {
         final CompletableFuture<ChunkReply> result = new CompletableFuture<>();
         String lastError = "no attempt";
         int redirects;
+        /** The member whose NOT_LEADER hint sent us to the member being tried, or -1. */
+        int hintedBy = -1;
+        int hinted = -1;
 
         Call(CopysetInfo copyset, Kind kind, long[] volumes, ByteBuffer[] body, long callId, long deadlineNanos) {
             this.copyset = copyset;
@@ -93,7 +96,7 @@ final class LeaderCalls {
             String address = copyset.dataAddresses().get(member);
             if (address == null) {
                 lastError = "chunk server " + copyset.chunkServers().get(member) + " has no data port";
-                later(next(member));
+                later(after(member));
                 return;
             }
             // Looked up at every attempt: a retry after a renewal carries the renewed token.
@@ -101,7 +104,7 @@ final class LeaderCalls {
                     attemptTimeout).whenComplete((reply, error) -> {
                         if (error != null) {
                             lastError = address + ": " + rootMessage(error);
-                            later(next(member));
+                            later(after(member));
                         } else {
                             answered(member, address, reply);
                         }
@@ -117,15 +120,19 @@ final class LeaderCalls {
                 case NOT_LEADER -> {
                     int hinted = copyset.chunkServers().indexOf(reply.leaderHint());
                     lastError = address + " does not lead copyset " + copyset.copysetId();
+                    if (hinted >= 0 && hinted != member) {
+                        this.hintedBy = member;
+                        this.hinted = hinted;
+                    }
                     if (hinted >= 0 && hinted != member && ++redirects % 3 != 0) {
                         attempt(hinted); // a known leader: go there at once (but pause if members disagree)
                     } else {
-                        later(hinted >= 0 && hinted != member ? hinted : next(member)); // an election is on
+                        later(hinted >= 0 && hinted != member ? hinted : after(member)); // an election is on
                     }
                 }
                 case RETRY -> {
                     lastError = address + ": " + reply.message();
-                    later(next(member));
+                    later(after(member));
                 }
                 case FAILED -> result.completeExceptionally(new CamberException(ErrorCode.INVALID_ARGUMENT,
                         "copyset " + copyset.copysetId() + " refused the request: " + reply.message()));
@@ -147,6 +154,22 @@ final class LeaderCalls {
 
         private int next(int member) {
             return (member + 1) % copyset.chunkServers().size();
+        }
+
+        /**
+         * The member to try after this one failed. If a hint sent us here, go on from the member that gave it:
+         * a follower whose hint is stale (its leader died or was retired) would otherwise send every attempt
+         * back to the dead member and the client would never reach the third one, the real leader.
+         */
+        private int after(int member) {
+            if (member == hinted && hintedBy >= 0) {
+                int from = hintedBy;
+                hintedBy = -1;
+                hinted = -1;
+                int candidate = next(from);
+                return candidate == member ? next(candidate) : candidate;
+            }
+            return next(member);
         }
     }
 

@@ -117,6 +117,19 @@ class LeaderCallsTest {
                 .isNotEqualTo(leader.seen.get(1).callId());
     }
 
+    /** A follower's stale hint names a member that cannot serve: the client must still reach the third one. */
+    @Test
+    void aStaleHintAtADeadMemberDoesNotKeepTheClientFromTheLeader() throws Exception {
+        ScriptedPort retired = new ScriptedPort(r -> status(r, Status.RETRY, "group not found"));
+        ScriptedPort follower = new ScriptedPort(r -> notLeader(r, 11));
+        ScriptedPort leader = new ScriptedPort(r -> ok(r, 7));
+        LeaderCalls calls = new LeaderCalls(connections, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        CopysetInfo c = copyset(retired.address, follower.address, leader.address);
+
+        assertThat(calls.call(c, Kind.READ, readRequest()).join().value()).isEqualTo(7);
+        assertThat(leader.seen).hasSize(1);
+    }
+
     @Test
     void aRetriedWriteKeepsItsCallIdSoTheCopysetAppliesItOnce() throws Exception {
         ScriptedPort dead = new ScriptedPort(r -> null); // accepts, never answers: times out

@@ -66,7 +66,9 @@ public final class TopologyViews {
         Map<Long, String> addresses = new java.util.HashMap<>();
         Map<Long, String> dataAddresses = new java.util.HashMap<>();
         t.chunkServers().forEach(c -> addresses.put(c.id(), c.host() + ":" + c.port()));
-        t.chunkServers().stream().filter(c -> c.dataPort() > 0)
+        // a retired chunk server's address now belongs to its successor, which holds none of its replicas:
+        // clients skip a member without a data address instead of asking the wrong server
+        t.chunkServers().stream().filter(c -> c.dataPort() > 0 && !c.retired())
                 .forEach(c -> dataAddresses.put(c.id(), c.host() + ":" + c.dataPort()));
         return t.copysets().values().stream().flatMap(List::stream)
                 .filter(c -> logicalPoolId == null || c.logicalPoolId() == logicalPoolId)

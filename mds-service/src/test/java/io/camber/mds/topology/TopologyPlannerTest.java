@@ -387,6 +387,9 @@ class TopologyPlannerTest {
                 .isEqualTo(copysetsBefore);
         assertThat(apply(spec(3, 2, 8)).changes()).as("the same file still applies, nothing moves").isEmpty();
         assertThat(TopologyStore.load(store())).isEqualTo(topology);
+        assertThat(TopologyViews.copysets(topology, null, old.id())).isNotEmpty().allSatisfy(c -> assertThat(
+                c.dataAddresses().get(c.chunkServers().indexOf(old.id())))
+                .as("no data address for the retired member: its address is the successor's").isNull());
     }
 
     @Test
