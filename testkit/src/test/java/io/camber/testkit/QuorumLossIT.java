@@ -84,12 +84,7 @@ class QuorumLossIT {
         try {
             JsonNode health = awaitHealth(http, "HEALTH_ERR", 4);
             assertThat(health.get("reasons").get(0).asString()).contains("copysets unavailable");
-            for (JsonNode c : http.get("/api/v1/copysets/health").body()) {
-                Set<Integer> nodes = members.get(c.get("copysetId").asInt());
-                String expected = nodes.contains(pair[0]) && nodes.contains(pair[1]) ? "UNAVAILABLE"
-                        : nodes.contains(pair[0]) || nodes.contains(pair[1]) ? "DEGRADED" : "HEALTHY";
-                assertThat(c.get("state").asString()).as("copyset " + c.get("copysetId")).isEqualTo(expected);
-            }
+            awaitCopysetStates(http, members, pair);
             long t0 = System.nanoTime();
             try (CamberVolume other = CamberVolume.open(mds, chunks, "/other", OpenMode.READ_WRITE, "other",
                     METRICS)) {
@@ -163,6 +158,33 @@ class QuorumLossIT {
                 assertThat(bytes(v.read(c * CHUNK, 4096).join())).as("chunk " + c).isEqualTo(page(c));
             }
         }
+    }
+
+    /**
+     * Waits up to 30 s until every copyset's state is what the stopped pair implies: health follows heartbeats, and
+     * one sent just before a stop can land late and count its server up for another few seconds.
+     */
+    private static void awaitCopysetStates(AdminHttp http, Map<Integer, Set<Integer>> members, int[] pair)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        List<String> wrong = List.of();
+        while (System.nanoTime() < deadline) {
+            wrong = new ArrayList<>();
+            for (JsonNode c : http.get("/api/v1/copysets/health").body()) {
+                Set<Integer> nodes = members.get(c.get("copysetId").asInt());
+                String expected = nodes.contains(pair[0]) && nodes.contains(pair[1]) ? "UNAVAILABLE"
+                        : nodes.contains(pair[0]) || nodes.contains(pair[1]) ? "DEGRADED" : "HEALTHY";
+                if (!expected.equals(c.get("state").asString())) {
+                    wrong.add("copyset " + c.get("copysetId") + " is " + c.get("state").asString() + ", not "
+                            + expected);
+                }
+            }
+            if (wrong.isEmpty()) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError("copyset states after 30 s: " + wrong);
     }
 
     /** The id of the chunk server ONLINE at that Raft port, other than notId. */

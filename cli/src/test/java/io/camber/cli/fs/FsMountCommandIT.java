@@ -105,6 +105,9 @@ class FsMountCommandIT {
         Result again = cli("fs", "mount", "cli", dir.toString());
         assertThat(again.code).isEqualTo(4);
         assertThat(again.err).contains("already a mount point", "camber fs umount");
+        Result rm = cli("fs", "rm", "cli");
+        assertThat(rm.code).as("fs rm of a mounted file system: %s", rm.out).isNotZero();
+        assertThat(rm.err).contains("is mounted by 1 client", "--force");
 
         Result down = cli("fs", "umount", dir.toString());
         assertThat(down.code).as(down.err).isZero();
@@ -136,7 +139,7 @@ class FsMountCommandIT {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         List<String> all = new java.util.ArrayList<>(List.of(args));
-        if (args[1].equals("mount")) {
+        if (args[1].equals("mount") || args[1].equals("rm")) {
             all.addAll(List.of("--endpoint", cluster.url(), "--api-key", MiniCluster.ADMIN_KEY));
         }
         int code = CamberCli.execute(new PrintWriter(out), new PrintWriter(err), all.toArray(String[]::new));

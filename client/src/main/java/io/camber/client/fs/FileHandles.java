@@ -91,6 +91,14 @@ final class FileHandles implements AutoCloseable {
         });
     }
 
+    /**
+     * Opens the data volume now rather than at the first file open: the mount's session on it is how the MDS knows
+     * the file system is mounted (camber fs rm refuses a mounted one), from mount to unmount.
+     */
+    CompletableFuture<Void> openVolume() {
+        return volume().thenApply(v -> null);
+    }
+
     private CompletableFuture<BlockDevice> volume() {
         CompletableFuture<BlockDevice> mine = new CompletableFuture<>();
         CompletableFuture<BlockDevice> known = volume.compareAndExchange(null, mine);

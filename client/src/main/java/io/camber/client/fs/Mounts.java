@@ -29,14 +29,24 @@ final class Mounts {
             return CompletableFuture.failedFuture(FsException.of(FsError.EINVAL, "no file-system name given: "
                     + "name one from camber fs ls"));
         }
-        return PartitionDirectory.open(mds, fsName, options.raft()).thenApply(partitions -> {
+        return PartitionDirectory.open(mds, fsName, options.raft()).thenCompose(partitions -> {
             MetaRouter router = new MetaRouter(partitions, WALL_CLOCK, options.renameTtl(), options.busyBudget());
             LOG.info("event=fs_mounted fs={} id={} partitions={} client={}", fsName, partitions.fs().id(),
                     partitions.fs().partitions().size(), options.clientName());
             FileHandles files = new FileHandles(FileHandles.sharedVolume(mds, chunks,
                     () -> partitions.fs().dataVolume(), options.clientName()), new PartitionFileSpace(router),
                     options.writeBufferBytes(), options.mountBufferBytes());
-            return new MountedFs(router, files);
+            MountedFs mounted = new MountedFs(router, files);
+            if (partitions.fs().dataVolume() == null) {
+                return CompletableFuture.completedFuture(mounted); // created before data volumes: metadata only
+            }
+            return files.openVolume().handle((ok, e) -> {
+                if (e != null) {
+                    mounted.close();
+                    throw new java.util.concurrent.CompletionException(FsErrors.unwrap(e));
+                }
+                return mounted;
+            });
         });
     }
 }

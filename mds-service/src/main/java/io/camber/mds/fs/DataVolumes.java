@@ -12,4 +12,7 @@ public interface DataVolumes {
 
     /** Deletes a data volume in the command's batch (its chunks become garbage); nothing when it is gone already. */
     void delete(String path);
+
+    /** The clients holding sessions on a data volume (its mounts), one entry per session; empty when it is gone. */
+    java.util.List<String> clients(String path);
 }

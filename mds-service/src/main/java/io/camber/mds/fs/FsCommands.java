@@ -63,14 +63,21 @@ public final class FsCommands {
 
     /**
      * Deletes a file system, forgets its partitions and deletes its data volume (whose chunks the volume GC then
-     * frees). Without force it is refused while the file system holds anything but its root directory, and while that
-     * is not known.
+     * frees). Without force it is refused while clients have it mounted (refuseMounted), while the file system holds
+     * anything but its root directory, and while that is not known. With force, its clients' sessions go with it.
      *
      * @param inodesUsed inodes over all its partitions as the proposer last heard from the meta-services; null when
      *                   some partition has not reported
      */
     public FileSystem delete(String name, boolean force, Long inodesUsed) {
+        return delete(name, force, inodesUsed, false);
+    }
+
+    public FileSystem delete(String name, boolean force, Long inodesUsed, boolean refuseMounted) {
         FileSystem target = get(name);
+        if (refuseMounted && !force && target.dataVolume() != null && volumes != null) {
+            checkUnmounted(target, volumes.clients(target.dataVolume()));
+        }
         checkDeletable(target, inodesUsed, force);
         List<MetaPartition> partitions = fs.partitions(target.id());
         FsStore.delete(batch, target, partitions);
@@ -82,9 +89,19 @@ public final class FsCommands {
         return target;
     }
 
+    /** A mounted file system goes only with force: its clients would lose every write from then on. */
+    static void checkUnmounted(FileSystem target, List<String> clients) {
+        if (!clients.isEmpty()) {
+            throw new CamberException(ErrorCode.CONFLICT, "file system '" + target.name() + "' is mounted by "
+                    + clients.size() + (clients.size() == 1 ? " client " : " clients ") + clients + ": unmount it"
+                    + " (camber fs umount DIR) and retry; a client that died holds it until its session lease runs"
+                    + " out; or delete it with force (camber fs rm --force)");
+        }
+    }
+
     /**
      * The delete rule: an empty file system (its root directory alone) may go; one with files or one whose usage is
-     * unknown only with force. Mount sessions do not exist yet, so "mounted" cannot be checked here.
+     * unknown only with force.
      */
     public static void checkDeletable(FileSystem target, Long inodesUsed, boolean force) {
         if (force) {

@@ -37,4 +37,13 @@ public final class NamespaceDataVolumes implements DataVolumes {
             namespace.delete(path, SessionTable.LEASES_BY_LEADER, sessions, garbage);
         }
     }
+
+    @Override
+    public java.util.List<String> clients(String path) {
+        if (!namespace.exists(path)) {
+            return java.util.List.of();
+        }
+        // Stored sessions are live ones: the leader drops a session once its lease runs out (ExpireSessions).
+        return sessions.of(namespace.volume(path).id()).stream().map(s -> s.client()).sorted().toList();
+    }
 }

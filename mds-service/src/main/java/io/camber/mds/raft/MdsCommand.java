@@ -154,9 +154,11 @@ public sealed interface MdsCommand {
 
     /**
      * Deletes a file system and its data volume, if it has one. inodesUsed is what the proposer last heard from the
-     * meta-services (null: not every partition reported), so every replica decides the same.
+     * meta-services (null: not every partition reported), so every replica decides the same. refuseMounted: refuse
+     * (without force) while clients hold sessions on its data volume; null in commands logged before that rule, which
+     * replay as they were decided then.
      */
-    record DeleteFs(String name, boolean force, Long inodesUsed) implements MdsCommand {
+    record DeleteFs(String name, boolean force, Long inodesUsed, Boolean refuseMounted) implements MdsCommand {
     }
 
     /** Adds a partition to a file system whose partition fullPartition ran out of inode ids; offline as above. */

@@ -143,7 +143,7 @@ public final class MdsStateMachine extends RocksStateMachine {
             return FsViews.info(created.fs(), created.partitions(), topology);
         } else if (command instanceof MdsCommand.DeleteFs c) {
             new FsCommands(store, batch, dataVolumes(store, batch, ns, sessions)).delete(c.name(), c.force(),
-                    c.inodesUsed());
+                    c.inodesUsed(), Boolean.TRUE.equals(c.refuseMounted()));
             return Boolean.TRUE;
         } else if (command instanceof MdsCommand.AddFsPartition c) {
             FsCommands.Result grown = new FsCommands(store, batch, null).addPartition(c.name(), c.fullPartition(),

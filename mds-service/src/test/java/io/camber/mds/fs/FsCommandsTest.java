@@ -177,6 +177,34 @@ class FsCommandsTest {
         assertThat(names.resolve(second.dataVolume()).isVolume()).isTrue();
     }
 
+    @Test
+    void aMountedFileSystemIsDeletedOnlyWithForceAndItsSessionsGoWithIt() {
+        FileSystem mounted = withVolumes(fs -> fs.create("m", null, 1, M, NOW, topology, null)).fs();
+        RocksStore.Batch open = store.batch();
+        new SessionTable(store, open, index + 1).open(new NamespaceCommands(store, open), mounted.dataVolume(),
+                io.camber.common.api.OpenMode.SHARED, "host-a:/mnt/m", java.util.UUID.randomUUID().toString(), NOW,
+                20_000);
+        store.commit(open, 1, ++index);
+
+        assertError(() -> withVolumes(fs -> fs.delete("m", false, 1L, true)), ErrorCode.CONFLICT)
+                .satisfies(e -> assertThat(e.getMessage()).contains("is mounted by 1 client [host-a:/mnt/m]",
+                        "camber fs rm --force"));
+        assertThat(withVolumes(fs -> fs.delete("m", true, 1L, true)).name()).isEqualTo("m");
+        assertError(() -> new NamespaceReader(store).resolve(mounted.dataVolume()), ErrorCode.NOT_FOUND);
+        assertThat(new SessionTable(store, store.batch()).all()).as("sessions dropped with the volume").isEmpty();
+    }
+
+    @Test
+    void aDeleteLoggedBeforeTheMountRuleReplaysAsDecidedThen() {
+        FileSystem mounted = withVolumes(fs -> fs.create("old", null, 1, M, NOW, topology, null)).fs();
+        RocksStore.Batch open = store.batch();
+        new SessionTable(store, open, index + 1).open(new NamespaceCommands(store, open), mounted.dataVolume(),
+                io.camber.common.api.OpenMode.SHARED, "host-b", java.util.UUID.randomUUID().toString(), NOW, 20_000);
+        store.commit(open, 1, ++index);
+
+        assertThat(withVolumes(fs -> fs.delete("old", false, 1L, false)).name()).isEqualTo("old");
+    }
+
     /** As run, with data volumes kept in the namespace as the state machine does for new commands. */
     private <T> T withVolumes(Function<FsCommands, T> command) {
         RocksStore.Batch batch = store.batch();

@@ -51,6 +51,9 @@ class OlderRecordsTest {
         MdsCommand add = read("{\"op\":\"addFsPartition\",\"name\":\"demo\",\"fullPartition\":0,"
                 + "\"inodesPerPartition\":1048576}", MdsCommand.class);
         assertThat(((MdsCommand.AddFsPartition) add).offline()).isNull();
+        MdsCommand delete = read("{\"op\":\"deleteFs\",\"name\":\"demo\",\"force\":false,\"inodesUsed\":1}",
+                MdsCommand.class);
+        assertThat(((MdsCommand.DeleteFs) delete).refuseMounted()).as("replays without the mount rule").isNull();
     }
 
     @Test

@@ -93,14 +93,15 @@ public class FsController {
     @DeleteMapping("/{name}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Delete a file system",
-            description = "Refused with 409 DATA_LOSS_REFUSED while it holds more than its root directory, and with"
+            description = "Refused with 409 CONFLICT while a client has it mounted (holds a session on its data"
+                    + " volume), with 409 DATA_LOSS_REFUSED while it holds more than its root directory, and with"
                     + " 503 UNAVAILABLE while a partition has not reported its usage; force=true deletes anyway.")
     public Mono<Void> delete(@PathVariable String name, @RequestParam(defaultValue = "false") boolean force) {
         String checked = FsNames.check(name);
         // The usage seen here travels in the command, so every replica applies the same decision.
         return mds.query(new MdsQuery.GetFs(checked), FsInfo.class).map(heartbeats::overlay)
                 .flatMap(fs -> mds.submit(new MdsCommand.DeleteFs(checked, force,
-                        fs.inodesUsed() < 0 ? null : fs.inodesUsed()), Boolean.class))
+                        fs.inodesUsed() < 0 ? null : fs.inodesUsed(), true), Boolean.class))
                 .then();
     }
 
