@@ -175,6 +175,13 @@ class NbdKillIT {
         return new FioRun(new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start(), out);
     }
 
+    /** The NBD server's last warnings (failed requests and why), for a failure message. */
+    private static String nbdWarnings() throws IOException {
+        List<String> warnings = Files.readAllLines(playground.dir.resolve("logs").resolve("nbd.log")).stream()
+                .filter(l -> l.contains("WARN") && !l.contains("session-renew-failed")).toList();
+        return String.join("\n", warnings.subList(Math.max(0, warnings.size() - 20), warnings.size()));
+    }
+
     private static JsonNode finish(FioRun fio, String what) throws Exception {
         return finish(fio, what, 300);
     }
@@ -184,7 +191,8 @@ class NbdKillIT {
                 seconds).isTrue();
         String json = Files.readString(fio.output(), StandardCharsets.UTF_8);
         String err = Files.readString(fio.output().resolveSibling(fio.output().getFileName() + ".err"));
-        assertThat(fio.process().exitValue()).as("fio (%s) exit code; output:\n%s\n%s", what, json, err).isZero();
+        assertThat(fio.process().exitValue()).as("fio (%s) exit code; output:\n%s\n%s\nnbd.log warnings:\n%s", what,
+                json, err, nbdWarnings()).isZero();
         JsonNode job = JsonMapper.builder().build().readTree(json.substring(json.indexOf('{'))).path("jobs").get(0);
         assertThat(job.path("error").asInt()).as("fio (%s) error", what).isZero();
         return job;

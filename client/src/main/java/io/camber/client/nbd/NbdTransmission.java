@@ -204,7 +204,7 @@ final class NbdTransmission {
         }
         future.whenComplete((data, failure) -> {
             if (failure != null) {
-                log.debug("event=nbd_request_failed connection={} cmd={} offset={} length={} cause={}",
+                log.warn("event=nbd_request_failed connection={} cmd={} offset={} length={} cause={}",
                         connectionId, commandName(type), offset, length, NbdErrno.unwrap(failure).toString());
                 fail(cookie, type, offset, length, NbdErrno.of(failure), held);
             } else if (type == CMD_READ && (data == null || data.remaining() != length)) {
