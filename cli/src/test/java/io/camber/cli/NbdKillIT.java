@@ -54,7 +54,8 @@ class NbdKillIT {
      * The gateway and the MDS killed -9 and kept down for a minute (three session leases) while fio writes and
      * verifies through NBD: IO on allocated segments needs neither, so fio must see no error and no long pause.
      * Once they are back the writer keeps its session (the restarted leader grants stored sessions a full lease):
-     * after more than a lease with the MDS up, the volume still takes writes and no loss was logged.
+     * a slow reader holds the export's shared volume open throughout, and more than a lease after the return a new
+     * writer joins that same session (no new open, so no new epoch) and its writes are accepted and verify.
      */
     @Test
     void theGatewayAndTheMdsDownForAMinuteUnderFioVerifyCostNoError() throws Exception {
@@ -64,41 +65,60 @@ class NbdKillIT {
         FioRun fio = fio("outage", uri, List.of("--rw=randwrite", "--do_verify=1", "--loops=" + LOOPS,
                 "--rate_iops=0,400"));
         Thread.sleep(3000);
-        List<ProcessRecord> victims = List.of(playground.process("gateway"), playground.process("mds-service"));
-        for (ProcessRecord victim : victims) {
-            ProcessHandle handle = ProcessHandle.of(victim.pid()).orElseThrow();
-            handle.destroyForcibly();
-            handle.onExit().get(30, TimeUnit.SECONDS);
-        }
-        System.out.printf("NbdKillIT: killed -9 the gateway and the MDS; down for %d s%n", OUTAGE_SECONDS);
-        Thread.sleep(OUTAGE_SECONDS * 1000);
-        assertThat(fio.process().isAlive()).as("fio ended during the outage: make the job longer").isTrue();
-        Result restart = playground.upAgain();
-        assertThat(restart.code()).as("restart failed:\n%s%s", restart.out(), restart.err()).isZero();
-        long backAt = System.nanoTime();
+        // a connection to the same export shares the writer's volume and session and keeps both open to the end
+        Process keeper = new ProcessBuilder("fio", "--name=keeper", "--ioengine=nbd", "--uri=" + uri, "--bs=4k",
+                "--size=4m", "--rw=randread", "--rate_iops=2", "--time_based", "--runtime=1200")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            Thread.sleep(1000);
+            assertThat(keeper.isAlive()).as("the keeping reader runs").isTrue();
+            List<ProcessRecord> victims = List.of(playground.process("gateway"), playground.process("mds-service"));
+            for (ProcessRecord victim : victims) {
+                ProcessHandle handle = ProcessHandle.of(victim.pid()).orElseThrow();
+                handle.destroyForcibly();
+                handle.onExit().get(30, TimeUnit.SECONDS);
+            }
+            System.out.printf("NbdKillIT: killed -9 the gateway and the MDS; down for %d s%n", OUTAGE_SECONDS);
+            Thread.sleep(OUTAGE_SECONDS * 1000);
+            assertThat(fio.process().isAlive()).as("fio ended during the outage: make the job longer").isTrue();
+            Result restart = playground.upAgain();
+            assertThat(restart.code()).as("restart failed:\n%s%s", restart.out(), restart.err()).isZero();
+            long backAt = System.nanoTime();
 
-        JsonNode run = finish(fio, "write and verify across the outage", 900);
-        double maxPause = run.path("write").path("clat_ns").path("max").asDouble() / 1e9;
-        System.out.printf("NbdKillIT: %d writes across the outage, %.0f IOPS, longest write %.2f s, %d verified%n",
-                run.path("write").path("total_ios").asLong(), run.path("write").path("iops").asDouble(), maxPause,
-                run.path("read").path("total_ios").asLong());
-        assertThat(run.path("write").path("total_ios").asLong()).isEqualTo(LOOPS * 16384L);
-        assertThat(maxPause).as("longest write").isLessThan(MAX_PAUSE_SECONDS);
+            JsonNode run = finish(fio, "write and verify across the outage", 900);
+            double maxPause = run.path("write").path("clat_ns").path("max").asDouble() / 1e9;
+            System.out.printf("NbdKillIT: %d writes across the outage, %.0f IOPS, longest write %.2f s, %d verified%n",
+                    run.path("write").path("total_ios").asLong(), run.path("write").path("iops").asDouble(), maxPause,
+                    run.path("read").path("total_ios").asLong());
+            assertThat(run.path("write").path("total_ios").asLong()).isEqualTo(LOOPS * 16384L);
+            assertThat(maxPause).as("longest write").isLessThan(MAX_PAUSE_SECONDS);
 
-        // Renewals against the restarted MDS for more than a lease: a session it had dropped would show by now.
-        long waited = (System.nanoTime() - backAt) / 1_000_000_000;
-        if (waited < LEASE_SECONDS + 5) {
-            Thread.sleep((LEASE_SECONDS + 5 - waited) * 1000);
+            // Renewals against the restarted MDS for more than a lease: a session it had dropped would show by now.
+            long waited = (System.nanoTime() - backAt) / 1_000_000_000;
+            if (waited < LEASE_SECONDS + 5) {
+                Thread.sleep((LEASE_SECONDS + 5 - waited) * 1000);
+            }
+            assertThat(keeper.isAlive()).as("the keeping reader still runs").isTrue();
+            long opensBefore = opens(OUTAGE_VOLUME);
+            JsonNode after = finish(fio("after-outage", uri, List.of("--rw=randwrite", "--do_verify=1", "--size=8m",
+                    "--randseed=77")), "write and verify on the kept session after the MDS is back");
+            assertThat(after.path("write").path("total_ios").asLong()).as("writes accepted after the return")
+                    .isEqualTo(2048);
+            assertThat(opens(OUTAGE_VOLUME)).as("the new writer joined the kept session").isEqualTo(opensBefore);
+        } finally {
+            keeper.destroyForcibly();
         }
-        JsonNode after = finish(fio("after-outage", uri, List.of("--rw=randwrite", "--do_verify=1", "--size=8m",
-                "--randseed=77")), "write and verify after the MDS is back");
-        assertThat(after.path("write").path("total_ios").asLong()).as("writes accepted after the return")
-                .isEqualTo(2048);
         String nbdLog = Files.readString(playground.dir.resolve("logs").resolve("nbd.log"));
         assertThat(nbdLog).as("the writer kept its session")
                 .doesNotContain("event=volume-lost path=" + OUTAGE_VOLUME)
                 .doesNotContain("event=session-resume-failed path=" + OUTAGE_VOLUME)
                 .contains("event=volume-opened path=" + OUTAGE_VOLUME);
+    }
+
+    /** How often the NBD server opened the volume (a new session each time) so far. */
+    private static long opens(String volume) throws IOException {
+        return Files.readAllLines(playground.dir.resolve("logs").resolve("nbd.log")).stream()
+                .filter(l -> l.contains("event=volume-opened path=" + volume + " ")).count();
     }
 
     private static final int LOOPS = 2;
