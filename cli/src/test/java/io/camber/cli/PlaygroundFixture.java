@@ -25,6 +25,11 @@ import java.util.regex.Pattern;
 /** A real playground (service processes on the default ports, in a temp dir) for the ITs that need one. */
 final class PlaygroundFixture implements AutoCloseable {
     static final String GATEWAY = "--endpoint=http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT;
+    /**
+     * How long each service may take to report UP. A chunk service restarted while the kill tests' workload keeps
+     * the other ten JVMs busy took 125 s on CI's 2 cores, past the operator's default of 120 s.
+     */
+    private static final int HEALTH_TIMEOUT_SECONDS = 300;
     /** The directory of the playground up right now: API calls through the gateway send its admin key. */
     private static volatile Path current;
 
@@ -70,12 +75,13 @@ final class PlaygroundFixture implements AutoCloseable {
 
     /** `playground up` again: starts whatever process of it is not running. */
     Result upAgain() {
+        String timeout = "--health-timeout=" + HEALTH_TIMEOUT_SECONDS;
         if (extraJvmOptions.isBlank()) {
-            return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
+            return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(), timeout);
         }
         String base = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS"))
                 .orElse(PlaygroundLayout.JVM_OPTIONS);
-        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(),
+        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(), timeout,
                 "--jvm-opts=" + base + " " + extraJvmOptions);
     }
 
