@@ -7,6 +7,7 @@ import io.camber.client.fuse.MountTable;
 import io.camber.client.mds.MdsAdminClient;
 import io.camber.testkit.FsFixtures;
 import io.camber.testkit.MiniCluster;
+import io.camber.testkit.Shell;
 import io.camber.testkit.TestDirectories;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  */
 class FsMountCommandIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration TOOL = Duration.ofMinutes(3);
     private static MiniCluster cluster;
     private static Path base;
 
@@ -130,6 +132,56 @@ class FsMountCommandIT {
         assertThat(MountTable.at(dir)).as("unmounted by the process itself").isEmpty();
         assertThat(Files.readString(log)).contains("event=fuse_unmounted fs=cli");
         assertThat(Files.list(dir).toList()).as("the directory is the plain empty one again").isEmpty();
+    }
+
+    /**
+     * kill -9 of the mount process: every file closed before it, and one fsync'd but still open, reads back whole
+     * after {@code fs umount} of the dead mount and a new mount; a file written but never flushed leaves the file
+     * system readable (its bytes are not promised).
+     */
+    @Test
+    void killDashNineOfTheMountKeepsEveryClosedOrFsyncedFileAndARemountServesThem() throws Exception {
+        Path dir = Files.createDirectory(base.resolve("killed"));
+        Path log = base.resolve("killed.log");
+        Result up = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString());
+        assertThat(up.code).as(up.err).isZero();
+        ProcessHandle mount = ProcessHandle.of(pid(up.out)).orElseThrow();
+        Path local = Files.createDirectory(base.resolve("killed-local"));
+        // files of several sizes (within a block, across blocks, past the mount's write buffer), closed by cp
+        Shell.bash(local, TOOL, "mkdir -p tree/a/b && for i in $(seq 1 40); do head -c $((i * i * 997))"
+                + " /dev/urandom > tree/a/f$i; done && head -c 9000000 /dev/urandom > tree/a/b/big"
+                + " && head -c 3000000 /dev/urandom > fsynced && ln -s a/f1 tree/link && cp -a tree " + dir);
+        // held open after its fsync, and one never flushed, until the kill
+        Process holder = new ProcessBuilder("python3", "-c", String.join("\n",
+                "import os, sys, time",
+                "f = open(sys.argv[1] + '/fsynced', 'wb'); f.write(open(sys.argv[2], 'rb').read())",
+                "f.flush(); os.fsync(f.fileno())",
+                "g = open(sys.argv[1] + '/unflushed', 'wb'); g.write(os.urandom(100000))",
+                "print('ready', flush=True); time.sleep(600)"), dir.toString(), local.resolve("fsynced").toString())
+                .redirectErrorStream(true).start();
+        try {
+            String ready = new String(holder.getInputStream().readNBytes(6));
+            assertThat(ready).as("the holder wrote and fsync'd").isEqualTo("ready\n");
+
+            assertThat(mount.destroyForcibly()).isTrue();
+            assertThat(mount.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+        } finally {
+            holder.destroyForcibly();
+            holder.waitFor(30, TimeUnit.SECONDS);
+        }
+
+        Result dead = cli("fs", "umount", dir.toString());
+        assertThat(dead.code).as("umount of a mount whose process died: %s", dead.err).isZero();
+        Result again = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString());
+        assertThat(again.code).as(again.err).isZero();
+        try {
+            Shell.bash(base, TOOL, "diff -r --no-dereference killed-local/tree killed/tree"
+                    + " && cmp killed-local/fsynced killed/fsynced && cat killed/unflushed > /dev/null");
+            assertThat(Files.readSymbolicLink(dir.resolve("tree/link")).toString()).isEqualTo("a/f1");
+        } finally {
+            Result down = cli("fs", "umount", dir.toString());
+            assertThat(down.code).as(down.err).isZero();
+        }
     }
 
     private record Result(int code, String out, String err) {

@@ -40,6 +40,18 @@ public class PartitionServerLifecycle implements SmartLifecycle {
         }
         Gauge.builder("camber.meta.partitions", this, l -> l.server == null ? 0 : l.server.partitions().size())
                 .description("partition replicas hosted by this process").register(metrics);
+        Gauge.builder("camber.meta.partitions.leading", this, PartitionServerLifecycle::leading)
+                .description("partitions this process leads (where their metadata commands are decided)")
+                .register(metrics);
+    }
+
+    private long leading() {
+        PartitionServer s = server;
+        if (s == null) {
+            return 0;
+        }
+        return s.partitions().stream()
+                .filter(id -> s.division(id).map(d -> d.getInfo().isLeader()).orElse(false)).count();
     }
 
     /** The running partition server, or null before start and after stop. */
