@@ -93,14 +93,24 @@ final class PlaygroundFixture implements AutoCloseable {
 
     /** How many copysets chunk service n leads, from its Prometheus metrics. */
     static int copysetsLed(int n) throws IOException, InterruptedException {
+        return (int) gauge(PlaygroundLayout.CHUNK_BASE_PORT + n, "camber_chunk_copysets_leading");
+    }
+
+    /** How many file-system partitions meta-service n leads, from its Prometheus metrics. */
+    static int partitionsLed(int n) throws IOException, InterruptedException {
+        return (int) gauge(PlaygroundLayout.META_PORT + n, "camber_meta_partitions_leading");
+    }
+
+    /** A gauge's value from the Prometheus metrics of the service on httpPort. */
+    private static double gauge(int httpPort, String name) throws IOException, InterruptedException {
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
-                "http://127.0.0.1:" + (PlaygroundLayout.CHUNK_BASE_PORT + n) + "/actuator/prometheus"))
+                "http://127.0.0.1:" + httpPort + "/actuator/prometheus"))
                 .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = Pattern.compile("(?m)^camber_chunk_copysets_leading\\{[^}]*} ([0-9.]+)").matcher(r.body());
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*} ([0-9.]+)").matcher(r.body());
         if (!m.find()) {
-            throw new AssertionError("no camber_chunk_copysets_leading in chunk service " + n + "'s metrics");
+            throw new AssertionError("no " + name + " in the metrics of the service on port " + httpPort);
         }
-        return (int) Double.parseDouble(m.group(1));
+        return Double.parseDouble(m.group(1));
     }
 
     @Override

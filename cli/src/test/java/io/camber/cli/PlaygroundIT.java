@@ -6,10 +6,14 @@ import io.camber.cli.PlaygroundFixture.Result;
 import io.camber.cli.playground.PlaygroundLayout;
 import io.camber.cli.playground.PlaygroundState;
 import io.camber.cli.playground.PlaygroundState.ProcessRecord;
+import io.camber.testkit.Shell;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 class PlaygroundIT {
 
     private static final String GATEWAY = PlaygroundFixture.GATEWAY;
+    private static final Duration TOOL = Duration.ofMinutes(5);
 
     private static PlaygroundFixture playground;
     private static Path home;
@@ -160,8 +165,72 @@ class PlaygroundIT {
         assertThat(ls.out()).contains("\"/demo/vol1\"");
     }
 
+    /**
+     * The demo file system mounted with the command the playground prints (as a daemon, through the gateway), and an
+     * untar onto it that goes on while the meta-service leading the most partitions is killed with -9: it completes
+     * and matches a local untar of the same archive. The whole-playground restart after this brings the victim back.
+     */
     @Test
     @Order(5)
+    void anUntarOntoTheDemoMountCompletesAndMatchesThroughKillDashNineOfAMetaService() throws Exception {
+        Path mnt = Files.createDirectories(dir.resolve("mnt"));
+        Path work = Files.createDirectories(dir.resolve("fs-work"));
+        Result mount = cli("fs", "mount", PlaygroundLayout.DEMO_FS, mnt.toString(), "--daemon", "--log-file",
+                dir.resolve("logs").resolve("mount-demo.log").toString(), GATEWAY);
+        assertThat(mount.code()).as(mount.err()).isZero();
+        try {
+            Shell.bash(work, TOOL, "tar cf src.tar -C " + home + " client/src meta-client/src mds-service/src"
+                    + " chunk-service/src meta-service/src && mkdir local && tar xf src.tar -C local"
+                    + " && mkdir " + mnt.resolve("untar"));
+            Process untar = new ProcessBuilder("bash", "-c", "tar xf src.tar -C " + mnt.resolve("untar") + " && sync -f "
+                    + mnt).directory(work.toFile()).redirectErrorStream(true).start();
+            long deadline = System.nanoTime() + TOOL.toNanos();
+            while (filesUnder(mnt.resolve("untar")) < 40 && untar.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(untar.isAlive()).as("untar still running when the meta-service is killed").isTrue();
+            ProcessRecord victim = busiestMetaService();
+            ProcessHandle handle = ProcessHandle.of(victim.pid()).orElseThrow();
+            handle.destroyForcibly();
+            handle.onExit().get(30, TimeUnit.SECONDS);
+            System.out.printf("PlaygroundIT: killed -9 %s with %d files untarred%n", victim.name(),
+                    filesUnder(mnt.resolve("untar")));
+
+            assertThat(untar.waitFor(TOOL.toSeconds(), TimeUnit.SECONDS)).as("untar finished").isTrue();
+            String out = new String(untar.getInputStream().readAllBytes());
+            assertThat(untar.exitValue()).as("untar with %s killed: %s", victim.name(), out).isZero();
+            Shell.bash(work, TOOL, "diff -r --no-dereference local " + mnt.resolve("untar"));
+        } finally {
+            Result umount = cli("fs", "umount", mnt.toString());
+            assertThat(umount.code()).as(umount.err()).isZero();
+        }
+    }
+
+    private static long filesUnder(Path root) throws IOException {
+        try (Stream<Path> all = Files.walk(root)) {
+            return all.filter(Files::isRegularFile).count();
+        } catch (java.io.UncheckedIOException e) {
+            return 0; // a file renamed or removed during the walk: ask again
+        }
+    }
+
+    /** The meta-service process that leads the most partitions. */
+    private static ProcessRecord busiestMetaService() throws IOException, InterruptedException {
+        int best = 1;
+        int most = -1;
+        for (int n = 1; n <= PlaygroundLayout.META_SERVICES; n++) {
+            int led = PlaygroundFixture.partitionsLed(n);
+            if (led > most) {
+                most = led;
+                best = n;
+            }
+        }
+        assertThat(most).as("partitions led by the busiest meta-service").isPositive();
+        return playground.process("meta-service-" + best);
+    }
+
+    @Test
+    @Order(6)
     void theDemoVolumeIsServedOverNbdAndSurvivesARestartOfTheWholePlayground() throws Exception {
         String uri = "nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + PlaygroundLayout.DEMO_VOLUME;
         assertThat(tool("nbdinfo", uri)).contains("export-size: " + (10L << 30));
@@ -194,7 +263,7 @@ class PlaygroundIT {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void downStopsEveryProcess() {
         Result r = cli("playground", "down", "--dir", dir.toString());
 

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** Reads a file's bytes from the data volume through its extent map: zeros in holes, short at the end. */
+/**
+ * Reads a file's bytes from the data volume through its extent map, or from its inline bytes: zeros in holes and
+ * past the inline bytes, short at the end.
+ */
 final class FileReader {
     private final VolumeBytes volume;
 
@@ -22,6 +25,13 @@ final class FileReader {
             return CompletableFuture.completedFuture(ByteBuffer.allocate(0));
         }
         ByteBuffer out = ByteBuffer.allocate((int) (end - offset)); // zeros: what a hole reads as
+        if (view.inline() != null) {
+            byte[] inline = view.inline();
+            if (offset < inline.length) {
+                out.put(0, inline, (int) offset, (int) (Math.min(inline.length, end) - offset));
+            }
+            return CompletableFuture.completedFuture(out);
+        }
         List<CompletableFuture<Void>> parts = new ArrayList<>();
         for (Extent e : view.mapped(offset, end)) {
             int into = (int) (e.fileOffset() - offset);

@@ -12,8 +12,14 @@ interface FileSpace {
     /** Space for [offset, offset + length) of ino, widened to whole blocks: the extents covering that range. */
     CompletableFuture<List<Extent>> allocate(long ino, long offset, long length);
 
-    /** Records that bytes up to minSize were written: the size grows to at least that, mtime moves. */
-    CompletableFuture<Inode> written(long ino, long minSize);
+    /**
+     * Records that bytes up to minSize were written to the extents: the size grows to at least that, mtime moves.
+     * movesInline: the file's inline bytes were written to its extents too, which hold its data from now on.
+     */
+    CompletableFuture<Inode> written(long ino, long minSize, boolean movesInline);
+
+    /** Writes bytes of a small file that holds no extents into its inode (EAGAIN when it cannot take them). */
+    CompletableFuture<Inode> writeInline(long ino, long offset, byte[] data);
 
     /** The inode as recorded now (a refetch of size and extents). */
     CompletableFuture<Inode> current(long ino);

@@ -2,6 +2,7 @@ package io.camber.client.fs;
 
 import io.camber.meta.fs.DataLayout;
 import io.camber.meta.fs.Extent;
+import io.camber.meta.fs.FsError;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -9,12 +10,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Writes a range of a file: space for its blocks from the file's partition (AllocateExtents: holes get new space,
- * mapped blocks are overwritten in place), the bytes to the data volume as whole blocks (the partial first and last
- * block read and merged first), and only then the new size. Data before metadata: a crash in between leaves the
- * old size, so no reader ever sees space that was not written. Bytes past the end of the file in its last block
- * read as zeros once the file grows over them, as POSIX requires: the partition keeps that block whole on
- * truncate and leaves zeroing it to the client.
+ * Writes a range of a file. A small file that holds no extents keeps its bytes in its inode: one WriteInline
+ * command. Otherwise: space for its blocks from the file's partition (AllocateExtents: holes get new space, mapped
+ * blocks are overwritten in place), the bytes to the data volume as whole blocks (the partial first and last block
+ * read and merged first), and only then the new size. Data before metadata: a crash in between leaves the old size,
+ * so no reader ever sees space that was not written. A file outgrowing its inline bytes has them written to its
+ * extents first and the partition switches it to extents with the size (AddExtents movesInline). Bytes past the
+ * end of the file in its last block read as zeros once the file grows over them, as POSIX requires: the partition
+ * keeps that block whole on truncate and leaves zeroing it to the client.
  */
 final class FileWriter {
     private static final long BLOCK = DataLayout.BLOCK;
@@ -29,8 +32,54 @@ final class FileWriter {
         this.reader = new FileReader(volume);
     }
 
-    /** Writes data at offset of ino (described by view before it); answers the file as the partition recorded it. */
+    /**
+     * Writes data at offset of ino (described by view before it); answers the file as the partition recorded it.
+     * When the partition finds the view stale (EAGAIN: another mount moved the file to extents, or wrote it inline),
+     * the write is made once more from the inode as it is now.
+     */
     CompletableFuture<FileView> write(long ino, FileView view, long offset, ByteBuffer data) {
+        return attempt(ino, view, offset, data).exceptionallyCompose(e -> FsErrors.is(e, FsError.EAGAIN)
+                ? space.current(ino).thenCompose(inode -> attempt(ino, FileView.of(inode), offset, data))
+                : CompletableFuture.failedFuture(e));
+    }
+
+    private CompletableFuture<FileView> attempt(long ino, FileView view, long offset, ByteBuffer data) {
+        long end = offset + data.remaining();
+        if (view.extents().isEmpty() && end <= DataLayout.INLINE_MAX) {
+            byte[] bytes = new byte[data.remaining()];
+            data.duplicate().get(bytes);
+            return space.writeInline(ino, offset, bytes).thenApply(FileView::of);
+        }
+        boolean movesInline = view.inline() != null;
+        return toExtents(ino, view).thenCompose(onExtents -> writeExtents(ino, onExtents, offset, data,
+                movesInline));
+    }
+
+    /**
+     * An inline file's bytes written to extents (the partition still reads them inline until AddExtents says they
+     * moved): answers the view of the file on those extents. A file on extents already is answered as it is.
+     */
+    private CompletableFuture<FileView> toExtents(long ino, FileView view) {
+        byte[] inline = view.inline();
+        if (inline == null) {
+            return CompletableFuture.completedFuture(view);
+        }
+        long to = DataLayout.blockCeil(inline.length);
+        if (to == 0) {
+            return CompletableFuture.completedFuture(new FileView(view.size(), view.extents()));
+        }
+        ByteBuffer blocks = ByteBuffer.allocate((int) to); // zeros past the inline bytes, as they read
+        blocks.put(0, inline);
+        return space.allocate(ino, 0, inline.length).thenCompose(extents -> writeBlocks(extents, 0, to, blocks)
+                .thenApply(written -> {
+                    List<Extent> all = new ArrayList<>(extents);
+                    view.extents().stream().filter(e -> e.fileOffset() >= to).forEach(all::add);
+                    return new FileView(view.size(), all);
+                }));
+    }
+
+    private CompletableFuture<FileView> writeExtents(long ino, FileView view, long offset, ByteBuffer data,
+                                                     boolean movesInline) {
         long end = offset + data.remaining();
         long from = DataLayout.blockFloor(offset);
         long to = DataLayout.blockCeil(end);
@@ -39,7 +88,7 @@ final class FileWriter {
         return tail.thenCompose(z -> space.allocate(ino, offset, end - offset))
                 .thenCompose(extents -> compose(view, from, to, offset, data)
                         .thenCompose(blocks -> writeBlocks(extents, from, to, blocks)))
-                .thenCompose(written -> space.written(ino, end))
+                .thenCompose(written -> space.written(ino, end, movesInline))
                 .thenApply(FileView::of);
     }
 

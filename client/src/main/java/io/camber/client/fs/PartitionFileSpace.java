@@ -11,7 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** A file's space through its partition: AllocateExtents in pieces the partition takes, AddExtents for the size. */
+/**
+ * A file's space through its partition: AllocateExtents in pieces the partition takes, AddExtents for the size,
+ * WriteInline for a small file's bytes.
+ */
 final class PartitionFileSpace implements FileSpace {
     private final MetaRouter router;
 
@@ -38,8 +41,14 @@ final class PartitionFileSpace implements FileSpace {
     }
 
     @Override
-    public CompletableFuture<Inode> written(long ino, long minSize) {
-        return router.submit(ino, new MetaCommand.AddExtents(ino, List.of(), minSize, router.now()))
+    public CompletableFuture<Inode> written(long ino, long minSize, boolean movesInline) {
+        return router.submit(ino, new MetaCommand.AddExtents(ino, List.of(), minSize, router.now(), movesInline))
+                .thenApply(r -> MetaRouter.as(MetaResult.Attr.class, r).inode());
+    }
+
+    @Override
+    public CompletableFuture<Inode> writeInline(long ino, long offset, byte[] data) {
+        return router.submit(ino, new MetaCommand.WriteInline(ino, offset, data, router.now()))
                 .thenApply(r -> MetaRouter.as(MetaResult.Attr.class, r).inode());
     }
 

@@ -1,6 +1,7 @@
 package io.camber.client.fuse;
 
 import io.camber.client.fs.CamberFs.FsUsage;
+import io.camber.meta.fs.DataLayout;
 import io.camber.meta.fs.Inode;
 import io.camber.meta.fs.NameRules;
 import ru.serce.jnrfuse.struct.FileStat;
@@ -32,9 +33,13 @@ final class StatFill {
         time(stat.st_ctim, inode.ctime());
     }
 
-    /** 512-byte blocks held: the extents' bytes, or for unflushed data the size written (an upper bound). */
+    /**
+     * 512-byte blocks held: the extents' bytes, or an inline file's bytes (whole 4 KiB blocks, as a local file system
+     * would hold them: a file with data and no blocks looks all hole to sparse-aware tools), or for unflushed data
+     * the size written (an upper bound).
+     */
     static long blocks(Inode inode, long size) {
-        long held = inode.allocatedBytes();
+        long held = inode.isInline() ? DataLayout.blockCeil(inode.inline().length) : inode.allocatedBytes();
         if (size > inode.size()) {
             held += size - inode.size();
         }

@@ -73,6 +73,86 @@ class FileDataTest {
     }
 
     @Test
+    void smallFilesKeepTheirBytesInTheInodeAndEveryByteSurvivesTheMoveToExtents() {
+        Random random = new Random(5);
+        byte[] model = new byte[0];
+        CamberFs.FileHandle h = open(true);
+        for (int op = 0; op < 600; op++) {
+            int kind = random.nextInt(10);
+            if (kind < 5) {
+                int offset = random.nextInt(12_000);
+                int length = 1 + random.nextInt(6000);
+                byte[] data = new byte[length];
+                random.nextBytes(data);
+                h.write(offset, ByteBuffer.wrap(data)).join();
+                h.flush().join(); // each write on its own: small runs, inline until they outgrow it
+                model = Arrays.copyOf(model, Math.max(model.length, offset + length));
+                System.arraycopy(data, 0, model, offset, length);
+            } else if (kind < 7) {
+                int size = random.nextInt(4) == 0 ? 0 : random.nextInt(12_000);
+                truncate(size);
+                model = Arrays.copyOf(model, size);
+            } else if (kind < 9) {
+                int offset = random.nextInt(model.length + 100);
+                int length = random.nextInt(14_000);
+                assertThat(bytes(h.read(offset, length).join())).as("op %d read %d+%d", op, offset, length)
+                        .isEqualTo(range(model, offset, length));
+            } else {
+                h.release().join();
+                CamberFs.FileHandle reader = open(false);
+                assertThat(bytes(reader.read(0, 20_000).join())).as("op %d reopened", op).isEqualTo(model);
+                reader.release().join();
+                h = open(true);
+            }
+        }
+        h.release().join();
+        assertThat(bytes(open(false).read(0, 20_000).join())).isEqualTo(model);
+        assertThat(space.inlineWrites.get()).as("writes kept in the inode").isPositive();
+        assertThat(space.allocations.get()).as("writes that moved files to extents").isPositive();
+    }
+
+    @Test
+    void aSmallFileCostsOneInlineWriteAndMovesToExtentsWhenItGrows() {
+        CamberFs.FileHandle h = open(true);
+        h.write(0, ByteBuffer.wrap(filled(4096, (byte) 3))).join();
+        h.release().join();
+        assertThat(space.inlineWrites.get()).isEqualTo(1);
+        assertThat(space.allocations.get()).as("no space for a 4 KiB file").isZero();
+        assertThat(space.inode().isInline()).isTrue();
+        assertThat(bytes(open(false).read(0, 8192).join())).hasSize(4096).containsOnly((byte) 3);
+
+        CamberFs.FileHandle more = open(true);
+        more.write(20_000, ByteBuffer.wrap(filled(100, (byte) 4))).join();
+        more.release().join();
+        Inode moved = space.inode();
+        assertThat(moved.isInline()).isFalse();
+        assertThat(moved.size()).isEqualTo(20_100);
+        byte[] all = bytes(open(false).read(0, 30_000).join());
+        assertThat(range(all, 0, 4096)).as("the inline bytes, now in extents").containsOnly((byte) 3);
+        assertThat(range(all, 4096, 20_000 - 4096)).containsOnly((byte) 0);
+        assertThat(range(all, 20_000, 100)).containsOnly((byte) 4);
+    }
+
+    @Test
+    void aHandleWithAStaleViewOfAFileAnotherMountMovedToExtentsWritesThroughTheExtents() {
+        CamberFs.FileHandle stale = open(true); // learns: empty, no extents
+        FileHandles otherMount = new FileHandles(() -> CompletableFuture.completedFuture(volume), space, BUFFER,
+                4L * BUFFER);
+        CamberFs.FileHandle other = otherMount.open(space.inode(), true).join();
+        other.write(0, ByteBuffer.wrap(filled(50_000, (byte) 6))).join();
+        other.release().join();
+
+        stale.write(10, ByteBuffer.wrap(filled(10, (byte) 7))).join();
+        stale.release().join();
+        assertThat(space.inode().isInline()).as("refused inline, written to the extents").isFalse();
+        byte[] all = bytes(open(false).read(0, 60_000).join());
+        assertThat(all).hasSize(50_000);
+        assertThat(range(all, 0, 10)).containsOnly((byte) 6);
+        assertThat(range(all, 10, 10)).containsOnly((byte) 7);
+        assertThat(range(all, 20, 49_980)).containsOnly((byte) 6);
+    }
+
+    @Test
     void aTruncatedFilesOldBytesNeverComeBackWhenItGrows() {
         CamberFs.FileHandle h = open(true);
         h.write(0, ByteBuffer.wrap(filled(10_000, (byte) 0x55))).join();

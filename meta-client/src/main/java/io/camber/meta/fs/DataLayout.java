@@ -18,6 +18,11 @@ public final class DataLayout {
     public static final int PARTITIONS_WITH_SPACE = (int) (VOLUME_BYTES / SLICE_BYTES);
     /** Most bytes one AllocateExtents may ask for, so a command and its reply stay small even when space is fragmented. */
     public static final long MAX_ALLOCATION = 64L << 20;
+    /**
+     * Largest file kept in its inode (WriteInline) rather than in extents: two 4 KiB blocks, so files of a few KiB
+     * (source trees, documentation, mdtest's 4 KiB files) cost one metadata commit to write and none to read.
+     */
+    public static final int INLINE_MAX = 8192;
 
     private DataLayout() {
     }

@@ -24,7 +24,7 @@ public final class MetaCodec {
             MetaCommand.PrepareRenameSource.class, MetaCommand.PrepareRenameTarget.class,
             MetaCommand.CommitRename.class, MetaCommand.RollbackRename.class, MetaCommand.ResolveRename.class,
             MetaCommand.ForgetRename.class, MetaCommand.AllocateExtents.class, MetaCommand.ReleaseSpace.class,
-            MetaCommand.RemoveDirectory.class, MetaCommand.RemoveDentry.class);
+            MetaCommand.RemoveDirectory.class, MetaCommand.RemoveDentry.class, MetaCommand.WriteInline.class);
     private static final List<Class<? extends MetaQuery>> QUERIES = List.of(
             MetaQuery.Lookup.class, MetaQuery.GetAttr.class, MetaQuery.ReadDir.class, MetaQuery.ReadLink.class,
             MetaQuery.StatFs.class, MetaQuery.GetXattr.class, MetaQuery.ListXattr.class,
@@ -108,7 +108,8 @@ public final class MetaCodec {
             throw new IllegalArgumentException("unknown meta-service " + what + " tag: is the client newer than the server?");
         }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes, 1, bytes.length - 1))) {
-            return RecordCodec.readRecord(in, types.get(bytes[0] & 0xff));
+            // Commands in the Raft log may predate components appended to their record since.
+            return RecordCodec.readStored(in, types.get(bytes[0] & 0xff));
         } catch (IOException e) {
             throw new IllegalArgumentException("malformed meta-service " + what + ": " + e.getMessage(), e);
         }

@@ -60,9 +60,25 @@ public sealed interface MetaCommand {
     /**
      * Records data written into space the inode holds: every extent must restate part of the inode's map (the
      * same file bytes on the same volume bytes; space is only ever handed out by {@link AllocateExtents}). The size
-     * grows to at least minSize, mtime and ctime move to time.
+     * grows to at least minSize, mtime and ctime move to time. On a file whose bytes are inline, movesInline says
+     * the client wrote them to the extents first: the data is in the extents from then on. Without it the command
+     * is refused (EAGAIN: the client's view is stale; read the inode again), so inline bytes are never dropped
+     * unwritten.
      */
-    record AddExtents(long ino, List<Extent> extents, long minSize, long time) implements MetaCommand {
+    record AddExtents(long ino, List<Extent> extents, long minSize, long time, boolean movesInline)
+            implements MetaCommand {
+        public AddExtents(long ino, List<Extent> extents, long minSize, long time) {
+            this(ino, extents, minSize, time, false);
+        }
+    }
+
+    /**
+     * Writes bytes of a small file into its inode ({@link io.camber.meta.fs.Inode#inline}): only while the file
+     * holds no extents and the write ends within {@link io.camber.meta.fs.DataLayout#INLINE_MAX} (else EAGAIN: write
+     * through the extents). Bytes between the old inline end and offset read as zeros; the size grows to at least
+     * the write's end, mtime and ctime move to time.
+     */
+    record WriteInline(long ino, long offset, byte[] data, long time) implements MetaCommand {
     }
 
     /**

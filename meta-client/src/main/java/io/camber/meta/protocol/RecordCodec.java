@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * bytes (a Long in a List as a long), boolean one byte, an enum its ordinal as a byte, a String (nullable) a 4-byte UTF-8 length (-1 for null)
  * then its bytes, a byte[] the same, a nested record a presence byte then its components, a List a 4-byte count
  * then its elements. Derived from the record declaration so that a field cannot be forgotten on one side; a
- * record's components may therefore only be appended to, never reordered.
+ * record's components may therefore only be appended to, never reordered. {@link #decode} reads a record stored
+ * before components were appended: those missing at the end read as null, 0 or false.
  */
 public final class RecordCodec {
     private static final Map<Class<?>, RecordComponent[]> COMPONENTS = new ConcurrentHashMap<>();
@@ -44,7 +45,7 @@ public final class RecordCodec {
     /** Decodes a record of the given type. */
     public static <T extends Record> T decode(byte[] bytes, Class<T> type) {
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
-            return type.cast(readRecord(in, type));
+            return type.cast(readRecord(in, type, true));
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot decode " + type.getSimpleName() + ": " + e.getMessage(), e);
         }
@@ -61,10 +62,21 @@ public final class RecordCodec {
     }
 
     static Record readRecord(DataInputStream in, Class<?> type) throws IOException {
+        return readRecord(in, type, false);
+    }
+
+    /** A record that may have been written before components were appended to it (those read as defaults). */
+    static Record readStored(DataInputStream in, Class<?> type) throws IOException {
+        return readRecord(in, type, true);
+    }
+
+    /** With olderForm, the bytes may end before the last components (appended since): they take defaults. */
+    private static Record readRecord(DataInputStream in, Class<?> type, boolean olderForm) throws IOException {
         RecordComponent[] parts = components(type);
         Object[] args = new Object[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            args[i] = read(in, parts[i].getGenericType());
+            Class<?> raw = raw(parts[i].getGenericType());
+            args[i] = olderForm && i > 0 && in.available() == 0 ? absent(raw) : read(in, parts[i].getGenericType());
         }
         try {
             return (Record) constructor(type).newInstance(args);
@@ -144,6 +156,17 @@ public final class RecordCodec {
             return in.readBoolean() ? readRecord(in, raw) : null;
         }
         throw new IllegalArgumentException("no binary form for " + type);
+    }
+
+    private static Object absent(Class<?> raw) {
+        if (raw == long.class) {
+            return 0L;
+        } else if (raw == int.class) {
+            return 0;
+        } else if (raw == boolean.class) {
+            return false;
+        }
+        return raw == List.class ? List.of() : null;
     }
 
     private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {

@@ -41,7 +41,9 @@ class MetaCodecTest {
             new MetaCommand.PrepareRenameSource("tx", 1, "a", 2, "b", 3, 4),
             new MetaCommand.PrepareRenameTarget("tx", 1, "a", 2, "b", 9, FileType.REGULAR, 0, 4),
             new MetaCommand.CommitRename("tx", 1), new MetaCommand.RollbackRename("tx", 1),
-            new MetaCommand.ResolveRename("tx", 1, 2), new MetaCommand.ForgetRename("tx"));
+            new MetaCommand.ResolveRename("tx", 1, 2), new MetaCommand.ForgetRename("tx"),
+            new MetaCommand.WriteInline(7, 100, new byte[] {9, 8, 7}, 5),
+            new MetaCommand.AddExtents(1, List.of(), 3, 4, true));
 
     @Test
     void everyCommandRoundTrips() {
@@ -52,6 +54,20 @@ class MetaCodecTest {
         }
         assertThat(COMMANDS.stream().map(MetaCommand::op).distinct()).hasSize(
                 MetaCommand.class.getPermittedSubclasses().length);
+    }
+
+    @Test
+    void recordsWrittenBeforeComponentsWereAppendedStillDecode() {
+        // AddExtents as logged before movesInline existed, and an inode stored before inline data existed
+        byte[] oldCommand = java.util.Arrays.copyOf(MetaCodec.encode(new MetaCommand.AddExtents(1, List.of(), 3, 4)),
+                MetaCodec.encode(new MetaCommand.AddExtents(1, List.of(), 3, 4)).length - 1);
+        assertThat(MetaCodec.decodeCommand(oldCommand)).isEqualTo(new MetaCommand.AddExtents(1, List.of(), 3, 4));
+        byte[] stored = RecordCodec.encode(INODE);
+        byte[] oldInode = java.util.Arrays.copyOf(stored, stored.length - 4); // no inline: its -1 length gone
+        assertThat(RecordCodec.decode(oldInode, Inode.class)).isEqualTo(INODE);
+        Inode inline = INODE.withInline(new byte[] {1, 2, 3}, 3, 99);
+        assertThat(RecordCodec.decode(RecordCodec.encode(inline), Inode.class)).isEqualTo(inline);
+        assertThat(RecordCodec.decode(RecordCodec.encode(inline), Inode.class).inline()).containsExactly(1, 2, 3);
     }
 
     @Test

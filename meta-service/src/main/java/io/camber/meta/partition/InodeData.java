@@ -16,6 +16,7 @@ import io.camber.meta.protocol.SetAttrMask;
 import io.camber.meta.protocol.XattrFlags;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -98,9 +99,34 @@ final class InodeData {
             throw FsException.of(FsError.EINVAL, "extent " + notHeld.get(0) + " is not space inode " + c.ino()
                     + " holds: get space with AllocateExtents and send back the extents it answers");
         }
-        Inode next = inode.withData(Math.max(inode.size(), c.minSize()), inode.extents(), c.time());
+        if (inode.isInline() && !c.movesInline()) {
+            throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + " keeps its bytes inline: read it again and"
+                    + " write those bytes to its extents with the new ones");
+        }
+        long size = Math.max(inode.size(), c.minSize());
+        Inode next = inode.isInline() ? inode.withExtentData(size, inode.extents(), c.time())
+                : inode.withData(size, inode.extents(), c.time());
         view.putInode(next);
         return new MetaResult.Attr(next);
+    }
+
+    MetaResult writeInline(MetaCommand.WriteInline c) {
+        Inode inode = requireRegular(view.requireInode(c.ino()));
+        long end = c.offset() + c.data().length;
+        if (c.offset() < 0 || end > DataLayout.INLINE_MAX) {
+            throw FsException.of(FsError.EINVAL, "inline write at " + c.offset() + "+" + c.data().length
+                    + " is outside 0.." + DataLayout.INLINE_MAX + ": write larger files through their extents");
+        }
+        if (!inode.extents().isEmpty()) {
+            throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + " keeps its data in extents: read it again"
+                    + " and write through AllocateExtents and AddExtents");
+        }
+        byte[] old = inode.isInline() ? inode.inline() : new byte[0];
+        byte[] next = Arrays.copyOf(old, (int) Math.max(old.length, end)); // a gap reads as zeros, as before
+        System.arraycopy(c.data(), 0, next, (int) c.offset(), c.data().length);
+        Inode written = inode.withInline(next, Math.max(inode.size(), end), c.time());
+        view.putInode(written);
+        return new MetaResult.Attr(written);
     }
 
     MetaResult replaceExtents(MetaCommand.ReplaceExtents c) {
@@ -122,7 +148,8 @@ final class InodeData {
                     + " holds: a new map may only merge, split or drop the extents the inode has");
         }
         recordFreed(c.ino(), ExtentMap.minus(inode.extents(), c.extents()));
-        Inode next = inode.withData(c.size(), map.extents(), c.time());
+        // A rewrite by the data plane: the extents hold the file from now on, inline bytes or not.
+        Inode next = inode.withExtentData(c.size(), map.extents(), c.time());
         view.putInode(next);
         return new MetaResult.Attr(next);
     }

@@ -82,6 +82,8 @@ public final class PartitionCommands {
             return data.removeXattr(c);
         } else if (command instanceof AddExtents c) {
             return data.addExtents(c);
+        } else if (command instanceof MetaCommand.WriteInline c) {
+            return data.writeInline(c);
         } else if (command instanceof ReplaceExtents c) {
             return data.replaceExtents(c);
         } else if (command instanceof Fsync c) {

@@ -117,6 +117,44 @@ class InodeDataTest {
         assertThat(((MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10))).freed()).isEmpty();
     }
 
+    private Inode writeInline(long offset, String text) {
+        return ((MetaResult.Attr) p.ok(new MetaCommand.WriteInline(f.ino(), offset, text.getBytes(
+                StandardCharsets.US_ASCII), p.tick()))).inode();
+    }
+
+    @Test
+    void aSmallFileKeepsItsBytesInlineUntilAddExtentsSaysTheyMoved() {
+        Inode one = writeInline(0, "hello");
+        assertThat(one.inline()).containsExactly("hello".getBytes(StandardCharsets.US_ASCII));
+        assertThat(one.size()).isEqualTo(5);
+        assertThat(one.mtime()).isEqualTo(p.time);
+        Inode gap = writeInline(8, "xy");
+        assertThat(gap.inline()).containsExactly('h', 'e', 'l', 'l', 'o', 0, 0, 0, 'x', 'y');
+        assertThat(p.attr(f.ino())).as("stored").isEqualTo(gap);
+        assertThat(stats().bytesUsed()).as("no volume space").isZero();
+
+        Inode cut = setAttr(SetAttrMask.SIZE, 0, 0, 0, 0, 0, 3);
+        assertThat(cut.inline()).as("a truncate cuts the inline bytes").containsExactly('h', 'e', 'l');
+        Inode grown = setAttr(SetAttrMask.SIZE, 0, 0, 0, 0, 0, 100_000);
+        assertThat(grown.inline()).as("growing keeps them; the rest reads as zeros").hasSize(3);
+
+        assertThat(p.error(new MetaCommand.WriteInline(f.ino(), 8190, new byte[3], p.tick())))
+                .as("past INLINE_MAX").isEqualTo(FsError.EINVAL);
+        MetaResult.Allocated got = p.allocate(f.ino(), 0, 4096);
+        assertThat(p.error(new MetaCommand.AddExtents(f.ino(), got.extents(), 100, p.tick())))
+                .as("the inline bytes were not moved").isEqualTo(FsError.EAGAIN);
+        assertThat(p.attr(f.ino()).inline()).as("allocated space does not end inline data").hasSize(3);
+        assertThat(p.error(new MetaCommand.WriteInline(f.ino(), 0, new byte[1], p.tick())))
+                .as("a file holding extents writes through them").isEqualTo(FsError.EAGAIN);
+        Inode moved = ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(f.ino(), got.extents(), 100, p.tick(),
+                true))).inode();
+        assertThat(moved.isInline()).isFalse();
+        assertThat(moved.size()).isEqualTo(100_000);
+        assertThat(moved.extents()).isEqualTo(got.extents());
+        assertThat(p.error(new MetaCommand.WriteInline(ROOT_INO, 0, new byte[1], p.tick())))
+                .isEqualTo(FsError.EISDIR);
+    }
+
     @Test
     void replaceExtentsMayMergeSplitOrDropHeldSpaceAndFreesWhatIsGone() {
         p.allocate(f.ino(), 0, 4096);
