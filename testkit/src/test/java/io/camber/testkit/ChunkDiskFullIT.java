@@ -322,15 +322,8 @@ class ChunkDiskFullIT {
                 "every copyset on every chunk server, each with a leader");
     }
 
-    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("not within 60 s: " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        Await.until(condition, Duration.ofSeconds(60), what);
     }
 
     private static byte[] page(long seed) {

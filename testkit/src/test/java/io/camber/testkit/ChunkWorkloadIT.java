@@ -373,13 +373,7 @@ class ChunkWorkloadIT {
     }
 
     private static void await(BooleanSupplier condition, Duration timeout, String message) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(message + " (waited " + timeout + ")");
-            }
-            sleepMillis(50);
-        }
+        Await.until(condition, timeout, message);
     }
 
     private static void sleepMillis(long ms) {

@@ -223,20 +223,6 @@ class FsControlIT {
     }
 
     private static <T> T awaitValue(java.util.function.Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("not reached within " + WAIT + "; last: " + last);
+        return Await.value(read, done, WAIT);
     }
 }

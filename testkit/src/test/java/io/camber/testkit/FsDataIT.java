@@ -244,21 +244,7 @@ class FsDataIT {
         return new PartitionClient(new PartitionId(p.fsId(), p.partitionId()), peers, RaftSettings.defaults());
     }
 
-    private static <T> T awaitValue(Supplier<T> read, Predicate<T> done) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        T last = null;
-        while (System.nanoTime() < deadline) {
-            last = read.get();
-            if (done.test(last)) {
-                return last;
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new AssertionError("not reached within " + WAIT + "; last: " + last);
+    private static <T> T awaitValue(java.util.function.Supplier<T> read, Predicate<T> done) {
+        return Await.value(read, done, WAIT);
     }
 }
