@@ -6,12 +6,6 @@ import io.camber.common.ByteSizes;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import io.camber.common.api.MetaServerRegistration;
-import io.camber.common.api.TopologySpec;
-import io.camber.common.api.TopologySpec.ChunkServerSpec;
-import io.camber.common.api.TopologySpec.LogicalPoolSpec;
-import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
-import io.camber.common.api.TopologySpec.ServerSpec;
-import io.camber.common.api.TopologySpec.ZoneSpec;
 import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.namespace.Entry;
 import io.camber.mds.namespace.NamespaceCommands;
@@ -19,11 +13,11 @@ import io.camber.mds.namespace.NamespaceDataVolumes;
 import io.camber.mds.namespace.NamespaceReader;
 import io.camber.mds.raft.Keys;
 import io.camber.mds.session.SessionTable;
+import io.camber.mds.topology.TestTopologies;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
 import io.camber.server.rocks.RocksStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
@@ -45,7 +39,7 @@ class FsCommandsTest {
     @BeforeEach
     void open() {
         store = new RocksStore(dir.resolve("db"), Keys.ALL, 16 * ByteSizes.MIB);
-        topology = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        topology = TestTopologies.planned(3);
         for (int z = 1; z <= 3; z++) {
             topology = TopologyPlanner.registerMetaServer(topology, new MetaServerRegistration("pool1", "zone" + z,
                     "server-" + z, "127.0.0.1", 8310 + z, 8300 + z, "meta" + z)).next();
@@ -87,7 +81,7 @@ class FsCommandsTest {
         assertError(() -> run(fs -> fs.create("a/b", null, 2, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
         assertError(() -> run(fs -> fs.create("a", "nopool", 2, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
         assertError(() -> run(fs -> fs.create("a", null, 0, M, NOW, topology, null)), ErrorCode.INVALID_ARGUMENT);
-        Topology noMeta = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        Topology noMeta = TestTopologies.planned(3);
         assertError(() -> run(fs -> fs.create("a", null, 2, M, NOW, noMeta, null)), ErrorCode.INVALID_ARGUMENT)
                 .satisfies(e -> assertThat(e.getMessage()).contains("meta-services in 3 different zones"));
 
@@ -237,15 +231,5 @@ class FsCommandsTest {
             return new org.assertj.core.api.ObjectAssert<>(e);
         }
         throw new AssertionError("expected " + code);
-    }
-
-    private static TopologySpec spec() {
-        List<ZoneSpec> zones = new ArrayList<>();
-        for (int z = 1; z <= 3; z++) {
-            zones.add(new ZoneSpec("zone" + z, List.of(new ServerSpec("server-" + z, "127.0.0.1",
-                    List.of(new ChunkServerSpec(9200 + z, "/data/cs" + z, "100GiB"))))));
-        }
-        return new TopologySpec(List.of(new PhysicalPoolSpec("pool1", zones)),
-                List.of(new LogicalPoolSpec("pool1", "pool1", null, 3, 3, "16MiB", "64MiB")));
     }
 }

@@ -4,15 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camber.common.ByteSizes;
 import io.camber.common.api.ChunkServerHeartbeat;
-import io.camber.common.api.TopologySpec;
-import io.camber.common.api.TopologySpec.ChunkServerSpec;
-import io.camber.common.api.TopologySpec.LogicalPoolSpec;
-import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
-import io.camber.common.api.TopologySpec.ServerSpec;
-import io.camber.common.api.TopologySpec.ZoneSpec;
+import io.camber.mds.topology.TestTopologies;
 import io.camber.mds.topology.Topology;
-import io.camber.mds.topology.TopologyPlanner;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +16,7 @@ class PoolUsageTest {
 
     @Test
     void capacityAndUseAreRawBytesOverTheReplicaCount() {
-        Topology t = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        Topology t = TestTopologies.planned(3);
         long pool = t.logicalPool("pool1").orElseThrow().id();
         Map<Long, ChunkServerHeartbeat> latest = new HashMap<>();
         List<Topology.ChunkServer> servers = t.chunkServers();
@@ -36,15 +29,5 @@ class PoolUsageTest {
                     : 6 * ByteSizes.GIB / 3);
         }
         assertThat(PoolUsage.of(t, 999, latest)).isEqualTo(PoolUsage.UNKNOWN);
-    }
-
-    private static TopologySpec spec() {
-        List<ZoneSpec> zones = new ArrayList<>();
-        for (int z = 1; z <= 3; z++) {
-            zones.add(new ZoneSpec("zone" + z, List.of(new ServerSpec("server-" + z, "127.0.0.1",
-                    List.of(new ChunkServerSpec(9200 + z, "/data/cs" + z, "100GiB"))))));
-        }
-        return new TopologySpec(List.of(new PhysicalPoolSpec("pool1", zones)),
-                List.of(new LogicalPoolSpec("pool1", "pool1", null, 3, 3, "16MiB", "64MiB")));
     }
 }

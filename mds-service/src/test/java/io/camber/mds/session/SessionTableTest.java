@@ -7,18 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import io.camber.common.api.OpenMode;
-import io.camber.common.api.TopologySpec;
-import io.camber.common.api.TopologySpec.ChunkServerSpec;
-import io.camber.common.api.TopologySpec.LogicalPoolSpec;
-import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
-import io.camber.common.api.TopologySpec.ServerSpec;
-import io.camber.common.api.TopologySpec.ZoneSpec;
 import io.camber.mds.namespace.Entry;
 import io.camber.mds.namespace.NamespaceCommands;
 import io.camber.mds.namespace.NamespaceReader;
 import io.camber.mds.raft.Keys;
+import io.camber.mds.topology.TestTopologies;
 import io.camber.mds.topology.Topology;
-import io.camber.mds.topology.TopologyPlanner;
 import io.camber.server.rocks.RocksStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +42,7 @@ class SessionTableTest {
     @BeforeEach
     void open() {
         store = new RocksStore(dir.resolve("db"), Keys.ALL, MEMORY);
-        Topology topology = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        Topology topology = TestTopologies.planned(2);
         volume = run(t -> new NamespaceCommands(store, t.batch).create("/v", 64 * MIB, null, "test", NOW, topology));
         run(t -> new NamespaceCommands(store, t.batch).create("/other", 64 * MIB, null, "test", NOW, topology));
     }
@@ -371,7 +365,7 @@ class SessionTableTest {
 
     @Test
     void sharedSessionsOfADataVolumeNeverFenceOneAnotherAndOtherModesAreRefusedThere() {
-        Topology topology = TopologyPlanner.plan(Topology.empty(), spec(), id -> false).next();
+        Topology topology = TestTopologies.planned(2);
         run(t -> t.ns.createDataVolume(9, topology.logicalPoolOrOnly(null), NOW, topology));
         String data = io.camber.common.FsDataVolumes.path(9);
         long before = epochOf(data);
@@ -418,16 +412,6 @@ class SessionTableTest {
 
     private static String uuid(int n) {
         return String.format("00000000-0000-4000-8000-%012d", n);
-    }
-
-    private static TopologySpec spec() {
-        List<ZoneSpec> zones = new ArrayList<>();
-        for (int z = 1; z <= 3; z++) {
-            zones.add(new ZoneSpec("zone" + z, List.of(new ServerSpec("server-" + z, "127.0.0.1",
-                    List.of(new ChunkServerSpec(9200 + z, "/data/cs" + z, "100GiB"))))));
-        }
-        return new TopologySpec(List.of(new PhysicalPoolSpec("pool1", zones)),
-                List.of(new LogicalPoolSpec("pool1", "pool1", null, 3, 2, "16MiB", "64MiB")));
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertError(ThrowingCallable call, ErrorCode code) {
