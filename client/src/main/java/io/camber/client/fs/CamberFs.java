@@ -62,6 +62,12 @@ public interface CamberFs extends AutoCloseable {
     /** Opens a regular file for reading, or for reading and writing. */
     CompletableFuture<FileHandle> open(long ino, boolean write);
 
+    /**
+     * Opens a regular file whose inode was just answered by the partition (create's reply), without asking for it
+     * again: nothing can be fresher for close-to-open.
+     */
+    CompletableFuture<FileHandle> openCreated(Inode created, boolean write);
+
     /** The inode a path names, following no symlinks but resolving "." and ".." ; "/" is the root. */
     CompletableFuture<Inode> resolve(String path);
 

@@ -204,6 +204,11 @@ final class MountedFs implements CamberFs {
     }
 
     @Override
+    public CompletableFuture<FileHandle> openCreated(Inode created, boolean write) {
+        return files.open(created, write);
+    }
+
+    @Override
     public CompletableFuture<Inode> resolve(String path) {
         return FsErrors.guarded(() -> new PathWalk(this).walk(PathNames.components(path)));
     }

@@ -256,6 +256,7 @@ final class CamberFuse extends FuseStubFS {
                 inode = await.on(fs.mknod(parentIno(path), FusePaths.name(path),
                         FileType.REGULAR.mode((int) mode), 0, caller(path)));
                 created(path, inode);
+                probes.created(inode.ino());
             } catch (RuntimeException e) {
                 // another client made it between the kernel's lookup and our create: open it, unless O_EXCL
                 if ((fi.flags.get() & O_EXCL) != 0 || !(FuseErrno.unwrap(e) instanceof FsException fe)
@@ -263,9 +264,11 @@ final class CamberFuse extends FuseStubFS {
                     throw e;
                 }
                 cache.forgetTree(path);
-                inode = paths.attr(path);
+                Inode existing = paths.attr(path);
+                fi.fh.set(files.add(await.on(fs.open(existing.ino(), writable(fi)))).fh);
+                return;
             }
-            fi.fh.set(files.add(await.on(fs.open(inode.ino(), writable(fi)))).fh);
+            fi.fh.set(files.add(await.on(fs.openCreated(inode, writable(fi)))).fh);
         });
     }
 

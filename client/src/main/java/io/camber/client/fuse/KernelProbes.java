@@ -13,7 +13,8 @@ import java.util.function.Supplier;
  * timeout. Measured on FuseMountIT's workloads: the kernel asks for {@code security.capability} before every write
  * to a file (29,677 getxattr calls, all ENODATA, 0.75 ms each), and tools call statfs before many operations
  * (21,948 calls at 5.5 ms each, since statfs asks every partition and the MDS). Only {@code security.*} absences
- * are kept, so user xattrs stay exact; a local set or remove of the inode's xattrs forgets its entries.
+ * are kept, so user xattrs stay exact; a local set or remove of the inode's xattrs forgets its entries. A file
+ * this mount just created has none, so the first write to it does not ask either.
  */
 final class KernelProbes {
     private record Timed<T>(T value, long expiresAt) {
@@ -23,6 +24,8 @@ final class KernelProbes {
     private final LongSupplier clock;
     private final ConcurrentHashMap<Long, ConcurrentHashMap<String, Long>> absentSecurityXattrs =
             new ConcurrentHashMap<>();
+    /** Inodes this mount created, until when their lack of any xattr is trusted. */
+    private final ConcurrentHashMap<Long, Long> createdBare = new ConcurrentHashMap<>();
     private volatile Timed<FsUsage> usage;
 
     KernelProbes(Duration ttl, LongSupplier nanoClock) {
@@ -50,6 +53,9 @@ final class KernelProbes {
             return fetch.get();
         }
         Long absentUntil = absentSecurityXattrs.getOrDefault(ino, new ConcurrentHashMap<>()).get(name);
+        if (absentUntil == null) {
+            absentUntil = createdBare.get(ino);
+        }
         if (absentUntil != null && absentUntil - clock.getAsLong() > 0) {
             throw FsException.of(FsError.ENODATA, "no xattr " + name);
         }
@@ -70,5 +76,17 @@ final class KernelProbes {
     /** The inode's xattrs changed through this mount. */
     void xattrsChanged(long ino) {
         absentSecurityXattrs.remove(ino);
+        createdBare.remove(ino);
+    }
+
+    /** This mount just created ino: it has no xattrs yet. */
+    void created(long ino) {
+        if (ttlNanos == 0) {
+            return;
+        }
+        if (createdBare.size() > LookupCache.SWEEP_ABOVE) {
+            createdBare.clear();
+        }
+        createdBare.put(ino, clock.getAsLong() + ttlNanos);
     }
 }

@@ -37,6 +37,21 @@ class KernelProbesTest {
     }
 
     @Test
+    void aFileThisMountCreatedHasNoSecurityXattrsUntilTheTtlOrALocalSet() {
+        probes.created(8);
+        assertThatThrownBy(() -> probes.xattr(8, "security.capability", this::absent))
+                .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.error()).isEqualTo(FsError.ENODATA));
+        assertThat(asked).as("not asked: just created").hasValue(0);
+        assertThatThrownBy(() -> probes.xattr(8, "user.x", this::absent));
+        assertThat(asked).as("user xattrs are asked").hasValue(1);
+        probes.xattrsChanged(8);
+        assertThat(probes.xattr(8, "security.capability", () -> new byte[] {2})).containsExactly(2);
+        probes.created(9);
+        now.addAndGet(100);
+        assertThat(probes.xattr(9, "security.capability", () -> new byte[] {3})).as("after the ttl").containsExactly(3);
+    }
+
+    @Test
     void userXattrsAreAlwaysAsked() {
         for (int i = 0; i < 3; i++) {
             assertThatThrownBy(() -> probes.xattr(7, "user.colour", this::absent));
