@@ -14,9 +14,10 @@ interface FileSpace {
 
     /**
      * Records that bytes up to minSize were written to the extents: the size grows to at least that, mtime moves.
-     * movesInline: the file's inline bytes were written to its extents too, which hold its data from now on.
+     * movedInline: the file's inline bytes, written to its extents too, which hold its data from now on (null when
+     * the file was not inline); EAGAIN when they are no longer what the inode holds.
      */
-    CompletableFuture<Inode> written(long ino, long minSize, boolean movesInline);
+    CompletableFuture<Inode> written(long ino, long minSize, byte[] movedInline);
 
     /** Writes bytes of a small file that holds no extents into its inode (EAGAIN when it cannot take them). */
     CompletableFuture<Inode> writeInline(long ino, long offset, byte[] data);

@@ -3,6 +3,7 @@ package io.camber.client.fs;
 import io.camber.meta.fs.DataLayout;
 import io.camber.meta.fs.Extent;
 import io.camber.meta.fs.FsError;
+import io.camber.meta.fs.FsException;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -15,12 +16,14 @@ import java.util.concurrent.CompletableFuture;
  * blocks are overwritten in place), the bytes to the data volume as whole blocks (the partial first and last block
  * read and merged first), and only then the new size. Data before metadata: a crash in between leaves the old size,
  * so no reader ever sees space that was not written. A file outgrowing its inline bytes has them written to its
- * extents first and the partition switches it to extents with the size (AddExtents movesInline). Bytes past the
+ * extents first and the partition switches it to extents with the size (AddExtents movedInline). Bytes past the
  * end of the file in its last block read as zeros once the file grows over them, as POSIX requires: the partition
  * keeps that block whole on truncate and leaves zeroing it to the client.
  */
 final class FileWriter {
     private static final long BLOCK = DataLayout.BLOCK;
+    /** Tries of one write whose view the partition keeps finding stale, before it fails with EIO. */
+    private static final int ATTEMPTS = 4;
 
     private final FileSpace space;
     private final VolumeBytes volume;
@@ -34,13 +37,26 @@ final class FileWriter {
 
     /**
      * Writes data at offset of ino (described by view before it); answers the file as the partition recorded it.
-     * When the partition finds the view stale (EAGAIN: another mount moved the file to extents, or wrote it inline),
-     * the write is made once more from the inode as it is now.
+     * When the partition finds the view stale (EAGAIN: another client moved the file to extents, or wrote it
+     * inline), the write is made again from the inode as it is now, up to {@link #ATTEMPTS} times.
      */
     CompletableFuture<FileView> write(long ino, FileView view, long offset, ByteBuffer data) {
-        return attempt(ino, view, offset, data).exceptionallyCompose(e -> FsErrors.is(e, FsError.EAGAIN)
-                ? space.current(ino).thenCompose(inode -> attempt(ino, FileView.of(inode), offset, data))
-                : CompletableFuture.failedFuture(e));
+        return write(ino, view, offset, data, 1);
+    }
+
+    private CompletableFuture<FileView> write(long ino, FileView view, long offset, ByteBuffer data, int attempt) {
+        return attempt(ino, view, offset, data).exceptionallyCompose(e -> {
+            if (!FsErrors.is(e, FsError.EAGAIN)) {
+                return CompletableFuture.failedFuture(e);
+            }
+            if (attempt >= ATTEMPTS) {
+                return CompletableFuture.failedFuture(FsException.of(FsError.EIO, "write at " + offset + " of inode "
+                        + ino + ": the file changed under it " + ATTEMPTS + " times (other clients are writing it);"
+                        + " nothing of this write was recorded: retry it"));
+            }
+            return space.current(ino).thenCompose(inode -> write(ino, FileView.of(inode), offset, data,
+                    attempt + 1));
+        });
     }
 
     private CompletableFuture<FileView> attempt(long ino, FileView view, long offset, ByteBuffer data) {
@@ -50,20 +66,28 @@ final class FileWriter {
             data.duplicate().get(bytes);
             return space.writeInline(ino, offset, bytes).thenApply(FileView::of);
         }
-        boolean movesInline = view.inline() != null;
-        return toExtents(ino, view).thenCompose(onExtents -> writeExtents(ino, onExtents, offset, data,
-                movesInline));
+        if (view.inline() == null) {
+            return writeExtents(ino, view, offset, data, null);
+        }
+        // The move to extents starts from the inline bytes the partition holds now, never from a view that may be
+        // old (another client may have written them, or moved the file and written its blocks since): writing old
+        // bytes over the file's first blocks would undo its writes. AddExtents then checks that they did not change.
+        return space.current(ino).thenCompose(inode -> {
+            FileView now = FileView.of(inode);
+            if (now.inline() == null) {
+                return attempt(ino, now, offset, data);
+            }
+            return toExtents(ino, now).thenCompose(onExtents -> writeExtents(ino, onExtents, offset, data,
+                    now.inline()));
+        });
     }
 
     /**
      * An inline file's bytes written to extents (the partition still reads them inline until AddExtents says they
-     * moved): answers the view of the file on those extents. A file on extents already is answered as it is.
+     * moved): answers the view of the file on those extents.
      */
     private CompletableFuture<FileView> toExtents(long ino, FileView view) {
         byte[] inline = view.inline();
-        if (inline == null) {
-            return CompletableFuture.completedFuture(view);
-        }
         long to = DataLayout.blockCeil(inline.length);
         if (to == 0) {
             return CompletableFuture.completedFuture(new FileView(view.size(), view.extents()));
@@ -73,13 +97,15 @@ final class FileWriter {
         return space.allocate(ino, 0, inline.length).thenCompose(extents -> writeBlocks(extents, 0, to, blocks)
                 .thenApply(written -> {
                     List<Extent> all = new ArrayList<>(extents);
-                    view.extents().stream().filter(e -> e.fileOffset() >= to).forEach(all::add);
+                    // space held past the moved blocks (left by a move that never completed) stays mapped
+                    view.extents().stream().map(e -> e.slice(to, Long.MAX_VALUE)).filter(java.util.Objects::nonNull)
+                            .forEach(all::add);
                     return new FileView(view.size(), all);
                 }));
     }
 
     private CompletableFuture<FileView> writeExtents(long ino, FileView view, long offset, ByteBuffer data,
-                                                     boolean movesInline) {
+                                                     byte[] movedInline) {
         long end = offset + data.remaining();
         long from = DataLayout.blockFloor(offset);
         long to = DataLayout.blockCeil(end);
@@ -88,7 +114,7 @@ final class FileWriter {
         return tail.thenCompose(z -> space.allocate(ino, offset, end - offset))
                 .thenCompose(extents -> compose(view, from, to, offset, data)
                         .thenCompose(blocks -> writeBlocks(extents, from, to, blocks)))
-                .thenCompose(written -> space.written(ino, end, movesInline))
+                .thenCompose(written -> space.written(ino, end, movedInline))
                 .thenApply(FileView::of);
     }
 

@@ -41,8 +41,8 @@ final class PartitionFileSpace implements FileSpace {
     }
 
     @Override
-    public CompletableFuture<Inode> written(long ino, long minSize, boolean movesInline) {
-        return router.submit(ino, new MetaCommand.AddExtents(ino, List.of(), minSize, router.now(), movesInline))
+    public CompletableFuture<Inode> written(long ino, long minSize, byte[] movedInline) {
+        return router.submit(ino, new MetaCommand.AddExtents(ino, List.of(), minSize, router.now(), movedInline))
                 .thenApply(r -> MetaRouter.as(MetaResult.Attr.class, r).inode());
     }
 

@@ -153,6 +153,33 @@ class FileDataTest {
     }
 
     @Test
+    void aHandleHoldingAnOldInlineViewNeverWritesItsOldBytesOverAnotherMountsWrites() {
+        CamberFs.FileHandle first = open(true);
+        first.write(0, ByteBuffer.wrap(filled(100, (byte) 1))).join();
+        first.release().join();
+        CamberFs.FileHandle stale = open(true); // learns the 100 inline bytes
+        FileHandles otherMount = new FileHandles(() -> CompletableFuture.completedFuture(volume), space, BUFFER,
+                4L * BUFFER);
+        CamberFs.FileHandle other = otherMount.open(space.inode(), true).join();
+        other.write(100, ByteBuffer.wrap(filled(20_000, (byte) 2))).join(); // moves the file to extents
+        other.release().join();
+        CamberFs.FileHandle again = otherMount.open(space.inode(), true).join();
+        again.write(50, ByteBuffer.wrap(filled(10, (byte) 3))).join();
+        again.release().join();
+
+        stale.write(12_000, ByteBuffer.wrap(filled(10, (byte) 4))).join(); // past INLINE_MAX: a move, in its view
+        stale.release().join();
+        byte[] all = bytes(open(false).read(0, 30_000).join());
+        assertThat(all).hasSize(20_100);
+        assertThat(range(all, 0, 50)).containsOnly((byte) 1);
+        assertThat(range(all, 50, 10)).as("the other mount's later write").containsOnly((byte) 3);
+        assertThat(range(all, 60, 40)).containsOnly((byte) 1);
+        assertThat(range(all, 100, 11_900)).as("the other mount's bytes in the first blocks").containsOnly((byte) 2);
+        assertThat(range(all, 12_000, 10)).containsOnly((byte) 4);
+        assertThat(range(all, 12_010, 8090)).containsOnly((byte) 2);
+    }
+
+    @Test
     void aTruncatedFilesOldBytesNeverComeBackWhenItGrows() {
         CamberFs.FileHandle h = open(true);
         h.write(0, ByteBuffer.wrap(filled(10_000, (byte) 0x55))).join();

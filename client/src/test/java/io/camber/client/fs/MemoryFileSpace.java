@@ -40,9 +40,9 @@ final class MemoryFileSpace implements FileSpace {
     }
 
     @Override
-    public synchronized CompletableFuture<Inode> written(long ino, long minSize, boolean movesInline) {
-        if (inline != null && !movesInline) {
-            return CompletableFuture.failedFuture(FsException.of(FsError.EAGAIN, "inline"));
+    public synchronized CompletableFuture<Inode> written(long ino, long minSize, byte[] movedInline) {
+        if ((inline != null && movedInline == null) || (movedInline != null && !Arrays.equals(inline, movedInline))) {
+            return CompletableFuture.failedFuture(FsException.of(FsError.EAGAIN, "inline bytes not moved"));
         }
         sizeUpdates.incrementAndGet();
         size = Math.max(size, minSize);

@@ -60,15 +60,16 @@ public sealed interface MetaCommand {
     /**
      * Records data written into space the inode holds: every extent must restate part of the inode's map (the
      * same file bytes on the same volume bytes; space is only ever handed out by {@link AllocateExtents}). The size
-     * grows to at least minSize, mtime and ctime move to time. On a file whose bytes are inline, movesInline says
-     * the client wrote them to the extents first: the data is in the extents from then on. Without it the command
-     * is refused (EAGAIN: the client's view is stale; read the inode again), so inline bytes are never dropped
-     * unwritten.
+     * grows to at least minSize, mtime and ctime move to time. On a file whose bytes are inline, movedInline holds
+     * the inline bytes the client wrote to the extents first: the data is in the extents from then on. Refused with
+     * EAGAIN (the client's view is stale: read the inode again and repeat) when the file is inline and movedInline
+     * is null, or movedInline is not exactly the inode's inline bytes (another client wrote or moved them since), so
+     * inline bytes are never dropped unwritten and a move never commits older bytes.
      */
-    record AddExtents(long ino, List<Extent> extents, long minSize, long time, boolean movesInline)
+    record AddExtents(long ino, List<Extent> extents, long minSize, long time, byte[] movedInline)
             implements MetaCommand {
         public AddExtents(long ino, List<Extent> extents, long minSize, long time) {
-            this(ino, extents, minSize, time, false);
+            this(ino, extents, minSize, time, null);
         }
     }
 

@@ -43,7 +43,7 @@ class MetaCodecTest {
             new MetaCommand.CommitRename("tx", 1), new MetaCommand.RollbackRename("tx", 1),
             new MetaCommand.ResolveRename("tx", 1, 2), new MetaCommand.ForgetRename("tx"),
             new MetaCommand.WriteInline(7, 100, new byte[] {9, 8, 7}, 5),
-            new MetaCommand.AddExtents(1, List.of(), 3, 4, true));
+            new MetaCommand.AddExtents(1, List.of(), 3, 4, new byte[] {5, 6}));
 
     @Test
     void everyCommandRoundTrips() {
@@ -58,9 +58,9 @@ class MetaCodecTest {
 
     @Test
     void recordsWrittenBeforeComponentsWereAppendedStillDecode() {
-        // AddExtents as logged before movesInline existed, and an inode stored before inline data existed
-        byte[] oldCommand = java.util.Arrays.copyOf(MetaCodec.encode(new MetaCommand.AddExtents(1, List.of(), 3, 4)),
-                MetaCodec.encode(new MetaCommand.AddExtents(1, List.of(), 3, 4)).length - 1);
+        // AddExtents as logged before movedInline existed, and an inode stored before inline data existed
+        byte[] now = MetaCodec.encode(new MetaCommand.AddExtents(1, List.of(), 3, 4));
+        byte[] oldCommand = java.util.Arrays.copyOf(now, now.length - 4); // no movedInline: its -1 length gone
         assertThat(MetaCodec.decodeCommand(oldCommand)).isEqualTo(new MetaCommand.AddExtents(1, List.of(), 3, 4));
         byte[] stored = RecordCodec.encode(INODE);
         byte[] oldInode = java.util.Arrays.copyOf(stored, stored.length - 4); // no inline: its -1 length gone

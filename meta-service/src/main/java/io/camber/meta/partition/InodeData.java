@@ -99,9 +99,13 @@ final class InodeData {
             throw FsException.of(FsError.EINVAL, "extent " + notHeld.get(0) + " is not space inode " + c.ino()
                     + " holds: get space with AllocateExtents and send back the extents it answers");
         }
-        if (inode.isInline() && !c.movesInline()) {
+        if (inode.isInline() && c.movedInline() == null) {
             throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + " keeps its bytes inline: read it again and"
                     + " write those bytes to its extents with the new ones");
+        }
+        if (c.movedInline() != null && !Arrays.equals(inode.inline(), c.movedInline())) {
+            throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + "'s inline bytes changed or moved since they"
+                    + " were read: read it again and repeat the write");
         }
         long size = Math.max(inode.size(), c.minSize());
         Inode next = inode.isInline() ? inode.withExtentData(size, inode.extents(), c.time())

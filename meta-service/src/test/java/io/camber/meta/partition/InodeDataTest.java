@@ -146,11 +146,15 @@ class InodeDataTest {
         assertThat(p.attr(f.ino()).inline()).as("allocated space does not end inline data").hasSize(3);
         assertThat(p.error(new MetaCommand.WriteInline(f.ino(), 0, new byte[1], p.tick())))
                 .as("a file holding extents writes through them").isEqualTo(FsError.EAGAIN);
+        assertThat(p.error(new MetaCommand.AddExtents(f.ino(), got.extents(), 100, p.tick(), new byte[] {'h', 'e'})))
+                .as("not the inline bytes the inode holds").isEqualTo(FsError.EAGAIN);
         Inode moved = ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(f.ino(), got.extents(), 100, p.tick(),
-                true))).inode();
+                new byte[] {'h', 'e', 'l'}))).inode();
         assertThat(moved.isInline()).isFalse();
         assertThat(moved.size()).isEqualTo(100_000);
         assertThat(moved.extents()).isEqualTo(got.extents());
+        assertThat(p.error(new MetaCommand.AddExtents(f.ino(), got.extents(), 100, p.tick(),
+                new byte[] {'h', 'e', 'l'}))).as("moved already: a second mover's view is old").isEqualTo(FsError.EAGAIN);
         assertThat(p.error(new MetaCommand.WriteInline(ROOT_INO, 0, new byte[1], p.tick())))
                 .isEqualTo(FsError.EISDIR);
     }
