@@ -93,11 +93,9 @@ class FsMountCommandIT {
 
     @Test
     void aDaemonMountIsUpWhenTheCommandReturnsAndGoesCleanlyWithUmount() throws Exception {
-        Path dir = Files.createDirectory(base.resolve("daemon"));
+        Path dir = base.resolve("daemon");
         Path log = base.resolve("daemon.log");
-        Result up = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString(),
-                "--entry-timeout", "0.5", "--attr-timeout", "2");
-        assertThat(up.code).as(up.err).isZero();
+        Result up = mountDaemon("daemon", "--entry-timeout", "0.5", "--attr-timeout", "2");
         assertThat(up.out).contains("mounted file system cli on " + dir, "camber fs umount " + dir);
         ProcessHandle child = ProcessHandle.of(pid(up.out)).orElseThrow();
         assertThat(MountTable.at(dir).orElseThrow().source()).isEqualTo("camber:cli");
@@ -122,10 +120,9 @@ class FsMountCommandIT {
 
     @Test
     void sigtermUnmountsCleanly() throws Exception {
-        Path dir = Files.createDirectory(base.resolve("sigterm"));
+        Path dir = base.resolve("sigterm");
         Path log = base.resolve("sigterm.log");
-        Result up = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString());
-        assertThat(up.code).as(up.err).isZero();
+        Result up = mountDaemon("sigterm");
         ProcessHandle child = ProcessHandle.of(pid(up.out)).orElseThrow();
         assertThat(child.destroy()).as("SIGTERM sent").isTrue();
         assertThat(child.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
@@ -141,10 +138,9 @@ class FsMountCommandIT {
      */
     @Test
     void killDashNineOfTheMountKeepsEveryClosedOrFsyncedFileAndARemountServesThem() throws Exception {
-        Path dir = Files.createDirectory(base.resolve("killed"));
+        Path dir = base.resolve("killed");
         Path log = base.resolve("killed.log");
-        Result up = cli("fs", "mount", "cli", dir.toString(), "--daemon", "--log-file", log.toString());
-        assertThat(up.code).as(up.err).isZero();
+        Result up = mountDaemon("killed");
         ProcessHandle mount = ProcessHandle.of(pid(up.out)).orElseThrow();
         Path local = Files.createDirectory(base.resolve("killed-local"));
         // files of several sizes (within a block, across blocks, past the mount's write buffer), closed by cp
@@ -182,6 +178,17 @@ class FsMountCommandIT {
             Result down = cli("fs", "umount", dir.toString());
             assertThat(down.code).as(down.err).isZero();
         }
+    }
+
+    /** {@code fs mount cli --daemon} on a new directory base/name, logging to base/name.log; must succeed. */
+    private static Result mountDaemon(String name, String... options) throws java.io.IOException {
+        Path dir = Files.createDirectory(base.resolve(name));
+        List<String> args = new java.util.ArrayList<>(List.of("fs", "mount", "cli", dir.toString(), "--daemon",
+                "--log-file", base.resolve(name + ".log").toString()));
+        args.addAll(List.of(options));
+        Result up = cli(args.toArray(String[]::new));
+        assertThat(up.code).as(up.err).isZero();
+        return up;
     }
 
     private record Result(int code, String out, String err) {

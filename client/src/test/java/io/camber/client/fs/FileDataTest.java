@@ -20,8 +20,12 @@ class FileDataTest {
     private static final int BUFFER = 64 << 10;
     private final SparseMemoryVolume volume = new SparseMemoryVolume();
     private final MemoryFileSpace space = new MemoryFileSpace();
-    private final FileHandles files = new FileHandles(() -> CompletableFuture.completedFuture(volume), space, BUFFER,
-            4L * BUFFER);
+    private final FileHandles files = mount();
+
+    /** A mount's open files over the shared volume and partition: a second one stands for another mount. */
+    private FileHandles mount() {
+        return new FileHandles(() -> CompletableFuture.completedFuture(volume), space, BUFFER, 4L * BUFFER);
+    }
 
     private CamberFs.FileHandle open(boolean write) {
         return files.open(space.inode(), write).join();
@@ -136,8 +140,7 @@ class FileDataTest {
     @Test
     void aHandleWithAStaleViewOfAFileAnotherMountMovedToExtentsWritesThroughTheExtents() {
         CamberFs.FileHandle stale = open(true); // learns: empty, no extents
-        FileHandles otherMount = new FileHandles(() -> CompletableFuture.completedFuture(volume), space, BUFFER,
-                4L * BUFFER);
+        FileHandles otherMount = mount();
         CamberFs.FileHandle other = otherMount.open(space.inode(), true).join();
         other.write(0, ByteBuffer.wrap(filled(50_000, (byte) 6))).join();
         other.release().join();
@@ -158,8 +161,7 @@ class FileDataTest {
         first.write(0, ByteBuffer.wrap(filled(100, (byte) 1))).join();
         first.release().join();
         CamberFs.FileHandle stale = open(true); // learns the 100 inline bytes
-        FileHandles otherMount = new FileHandles(() -> CompletableFuture.completedFuture(volume), space, BUFFER,
-                4L * BUFFER);
+        FileHandles otherMount = mount();
         CamberFs.FileHandle other = otherMount.open(space.inode(), true).join();
         other.write(100, ByteBuffer.wrap(filled(20_000, (byte) 2))).join(); // moves the file to extents
         other.release().join();

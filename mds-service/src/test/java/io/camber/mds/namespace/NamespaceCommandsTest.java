@@ -5,7 +5,6 @@ import static io.camber.common.ByteSizes.TIB;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.camber.common.ByteSizes;
 import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import io.camber.common.api.EntryInfo;
@@ -14,19 +13,14 @@ import io.camber.common.api.OpenMode;
 import io.camber.common.api.SegmentInfo;
 import io.camber.common.api.SegmentInfo.ChunkLocation;
 import io.camber.common.api.TopologySpec;
-import io.camber.common.api.TopologySpec.ChunkServerSpec;
-import io.camber.common.api.TopologySpec.LogicalPoolSpec;
-import io.camber.common.api.TopologySpec.PhysicalPoolSpec;
-import io.camber.common.api.TopologySpec.ServerSpec;
-import io.camber.common.api.TopologySpec.ZoneSpec;
 import io.camber.mds.raft.Keys;
 import io.camber.mds.session.SessionRecord;
 import io.camber.mds.session.SessionTable;
+import io.camber.mds.topology.TestTopologies;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
 import io.camber.server.rocks.RocksStore;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -59,7 +53,7 @@ class NamespaceCommandsTest {
     void open() {
         store = new RocksStore(dir.resolve("db"), Keys.ALL, 16 * MIB);
         reader = new NamespaceReader(store);
-        topology = TopologyPlanner.plan(Topology.empty(), spec(3), id -> false).next();
+        topology = TestTopologies.planned(3);
         poolId = topology.logicalPool("pool1").orElseThrow().id();
     }
 
@@ -321,7 +315,7 @@ class NamespaceCommandsTest {
     void poolInUseFollowsVolumeCountAndGuardsPoolRemoval() {
         run(ns -> ns.create("/v1", SEGMENT, null, null, NOW, topology));
         run(ns -> ns.create("/v2", SEGMENT, null, null, NOW, topology));
-        TopologySpec noLogicalPools = new TopologySpec(spec(3).physicalPools(), List.of());
+        TopologySpec noLogicalPools = new TopologySpec(TestTopologies.threeZones(3).physicalPools(), List.of());
 
         assertThat(NamespaceCommands.volumesInPool(store, poolId)).isEqualTo(2);
         assertError(() -> TopologyPlanner.plan(topology, noLogicalPools, id -> NamespaceCommands.poolInUse(store, id)),
@@ -465,17 +459,6 @@ class NamespaceCommandsTest {
             ns.delete(path, now, new SessionTable(store, b));
             return path;
         });
-    }
-
-    private static TopologySpec spec(int copysets) {
-        List<ZoneSpec> zones = new ArrayList<>();
-        for (int z = 1; z <= 3; z++) {
-            zones.add(new ZoneSpec("zone" + z, List.of(new ServerSpec("server-" + z, "127.0.0.1",
-                    List.of(new ChunkServerSpec(9200 + z, "/data/cs" + z, "100GiB"))))));
-        }
-        return new TopologySpec(List.of(new PhysicalPoolSpec("pool1", zones)),
-                List.of(new LogicalPoolSpec("pool1", "pool1", null, 3, copysets, ByteSizes.format(CHUNK),
-                        ByteSizes.format(SEGMENT))));
     }
 
     private static AbstractThrowableAssert<?, ? extends Throwable> assertError(ThrowingCallable call, ErrorCode code) {
