@@ -169,7 +169,7 @@ final class FileWriter {
                     (int) part.length())));
         }
         if (covered != to - from) {
-            return CompletableFuture.failedFuture(io.camber.meta.fs.FsException.of(io.camber.meta.fs.FsError.EIO,
+            return CompletableFuture.failedFuture(FsException.of(FsError.EIO,
                     "the partition answered space for " + covered + " of the " + (to - from) + " bytes at " + from
                             + ": nothing recorded; retry the write"));
         }

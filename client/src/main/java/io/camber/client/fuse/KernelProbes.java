@@ -52,7 +52,8 @@ final class KernelProbes {
         if (!name.startsWith("security.") || ttlNanos == 0) {
             return fetch.get();
         }
-        Long absentUntil = absentSecurityXattrs.getOrDefault(ino, new ConcurrentHashMap<>()).get(name);
+        ConcurrentHashMap<String, Long> absent = absentSecurityXattrs.get(ino);
+        Long absentUntil = absent == null ? null : absent.get(name);
         if (absentUntil == null) {
             absentUntil = createdBare.get(ino);
         }

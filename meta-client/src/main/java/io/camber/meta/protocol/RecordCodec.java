@@ -75,8 +75,8 @@ public final class RecordCodec {
         RecordComponent[] parts = components(type);
         Object[] args = new Object[parts.length];
         for (int i = 0; i < parts.length; i++) {
-            Class<?> raw = raw(parts[i].getGenericType());
-            args[i] = olderForm && i > 0 && in.available() == 0 ? absent(raw) : read(in, parts[i].getGenericType());
+            Type component = parts[i].getGenericType();
+            args[i] = olderForm && i > 0 && in.available() == 0 ? absent(raw(component)) : read(in, component);
         }
         try {
             return (Record) constructor(type).newInstance(args);

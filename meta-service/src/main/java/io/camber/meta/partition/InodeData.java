@@ -99,17 +99,13 @@ final class InodeData {
             throw FsException.of(FsError.EINVAL, "extent " + notHeld.get(0) + " is not space inode " + c.ino()
                     + " holds: get space with AllocateExtents and send back the extents it answers");
         }
-        if (inode.isInline() && c.movedInline() == null) {
-            throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + " keeps its bytes inline: read it again and"
-                    + " write those bytes to its extents with the new ones");
+        // null against null: neither inline nor a move; otherwise the moved bytes must be the inode's own, now
+        if (!Arrays.equals(inode.inline(), c.movedInline())) {
+            throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + "'s inline bytes are not the ones this write"
+                    + " moved (it keeps bytes inline, or they changed or moved since): read it again and repeat the"
+                    + " write");
         }
-        if (c.movedInline() != null && !Arrays.equals(inode.inline(), c.movedInline())) {
-            throw FsException.of(FsError.EAGAIN, "inode " + c.ino() + "'s inline bytes changed or moved since they"
-                    + " were read: read it again and repeat the write");
-        }
-        long size = Math.max(inode.size(), c.minSize());
-        Inode next = inode.isInline() ? inode.withExtentData(size, inode.extents(), c.time())
-                : inode.withData(size, inode.extents(), c.time());
+        Inode next = inode.withExtentData(Math.max(inode.size(), c.minSize()), inode.extents(), c.time());
         view.putInode(next);
         return new MetaResult.Attr(next);
     }
