@@ -10,6 +10,9 @@
 # Environment (all optional):
 #   FILES=1000      files (and directories) per worker in the metadata phases
 #   THREADS="1 4"   worker counts of the metadata phases
+#   WARMUP=200      files per worker of an unmeasured first round (4 workers) on each target: a mount is a
+#                   long-running JVM, so its steady state is what counts, not the minutes its JIT takes to warm
+#                   up (measured cold, the first phases ran up to 3.7x slower); 0 measures cold
 #   FIO_SIZE=256M   file size of the fio jobs      FIO_SECONDS=20  time cap per fio job
 #   TARBALL=        a tarball to untar (default: one made from /usr/share/doc, once per run)
 #   SKIP=           space-separated phases to leave out: meta fio untar (the table shows '-' for them)
@@ -34,6 +37,8 @@ for tool in fio tar python3; do
   command -v "$tool" >/dev/null || fail "$tool is missing: apt-get install $tool"
 done
 [[ "$files" =~ ^[0-9]+$ ]] && [ "$files" -ge 1 ] || fail "FILES must be a positive number, not '$files'"
+warmup="${WARMUP:-200}"
+[[ "$warmup" =~ ^[0-9]+$ ]] || fail "WARMUP must be a number, not '$warmup'"
 
 work_mount="$mount_dir/fs-bench-$$"
 made_local=""
@@ -69,6 +74,12 @@ both() {
 }
 
 if [[ "$skip" != *" meta "* ]]; then
+  if [ "$warmup" -gt 0 ]; then
+    for dir in "$work_mount" "$work_local"; do
+      note "warm-up (not measured): run 4 $warmup in $dir"
+      "${helper[@]}" run "$dir" 4 "$warmup" >/dev/null
+    done
+  fi
   for t in $threads; do
     both run "$t" "$files"
   done

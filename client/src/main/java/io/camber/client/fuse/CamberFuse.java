@@ -49,6 +49,7 @@ final class CamberFuse extends FuseStubFS {
     private final CamberFs fs;
     private final Await await;
     private final LookupCache cache;
+    private final Statahead statahead;
     private final PathResolver paths;
     private final OpenFiles files = new OpenFiles();
     private final OpStats stats = new OpStats();
@@ -59,7 +60,8 @@ final class CamberFuse extends FuseStubFS {
         this.fs = fs;
         this.await = new Await(options.opTimeout());
         this.cache = new LookupCache(options.entryTimeout(), options.attrTimeout(), System::nanoTime);
-        this.paths = new PathResolver(fs, cache, await);
+        this.statahead = new Statahead(fs::readdir, cache, options.entryTimeout(), System::nanoTime);
+        this.paths = new PathResolver(fs, cache, await, statahead);
         this.probes = new KernelProbes(options.attrTimeout(), System::nanoTime);
     }
 
@@ -325,6 +327,9 @@ final class CamberFuse extends FuseStubFS {
     public int release(String path, FuseFileInfo fi) {
         return run("release", path, () -> {
             OpenFile file = files.remove(fi.fh.get());
+            if (file.dirty()) {
+                cache.changed(); // the release flushes: the size changes
+            }
             await.on(file.handle.release());
             cache.forgetAttr(file.ino()); // size and extents as the release recorded them
         });
@@ -395,7 +400,9 @@ final class CamberFuse extends FuseStubFS {
     }
 
     private void setattr(long ino, AttrChange change) {
-        cache.putAttr(await.on(fs.setattr(ino, change)));
+        Inode changed = await.on(fs.setattr(ino, change));
+        cache.changed();
+        cache.putAttr(changed);
     }
 
     /** Writes through this mount land before the size changes, or a late flush would undo a truncate. */
@@ -409,6 +416,9 @@ final class CamberFuse extends FuseStubFS {
     private void flush(OpenFile file) {
         long seen = file.dirtyEnd();
         await.on(file.handle.flush());
+        if (seen >= 0) {
+            cache.changed(); // the size and data changed
+        }
         file.markFlushed(seen);
         cache.forgetAttr(file.ino());
     }
@@ -444,8 +454,11 @@ final class CamberFuse extends FuseStubFS {
 
     /** The parent's mtime and, for directories, link count changed. */
     private void changedDir(String path) {
+        cache.changed();
         Long parent = cache.ino(FusePaths.parent(path));
-        cache.forgetAttr(parent != null ? parent : CamberFs.ROOT);
+        long dir = parent != null ? parent : CamberFs.ROOT;
+        statahead.changed(dir);
+        cache.forgetAttr(dir);
     }
 
     /** The calling process's ids; the group is the directory's when it is setgid (BSD semantics, as ext4). */

@@ -1,7 +1,9 @@
 package io.camber.client.fuse;
 
 import io.camber.meta.fs.Inode;
+import io.camber.meta.protocol.MetaResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -23,6 +25,8 @@ final class LookupCache {
     private final long entryNanos;
     private final long attrNanos;
     private final LongSupplier clock;
+    /** Changes made through this mount so far; a listing that raced one may predate it (see {@link #putListed}). */
+    private long changes;
 
     LookupCache(Duration entryTimeout, Duration attrTimeout, LongSupplier nanoClock) {
         this.entryNanos = entryTimeout.toNanos();
@@ -72,8 +76,38 @@ final class LookupCache {
         attrs.remove(ino);
     }
 
+    /**
+     * Notes that this mount changed a name or an attribute, so that a listing in flight, which may have been read
+     * before the change, is not stored over what the change left behind. Call it before updating the cache.
+     */
+    synchronized void changed() {
+        changes++;
+    }
+
+    synchronized long changes() {
+        return changes;
+    }
+
+    /**
+     * Stores a listing of dir (the entries, and their attributes where the listing carried them) unless this mount
+     * changed anything since {@code changesBefore} was read, before the listing was sent. Returns whether it did.
+     */
+    synchronized boolean putListed(String dir, List<MetaResult.Entry> listed, long changesBefore) {
+        if (changes != changesBefore) {
+            return false;
+        }
+        for (MetaResult.Entry e : listed) {
+            putEntry(FusePaths.child(dir, e.name()), e.ino());
+            if (e.attr() != null) {
+                putAttr(e.attr());
+            }
+        }
+        return true;
+    }
+
     /** Forgets path and, when it was a directory, every path below it (a rename or rmdir moved or removed them). */
     void forgetTree(String path) {
+        changed();
         entries.remove(path);
         String prefix = path.equals("/") ? "/" : path + "/";
         entries.keySet().removeIf(p -> p.startsWith(prefix));

@@ -11,11 +11,13 @@ final class PathResolver {
     private final CamberFs fs;
     private final LookupCache cache;
     private final Await await;
+    private final Statahead statahead;
 
-    PathResolver(CamberFs fs, LookupCache cache, Await await) {
+    PathResolver(CamberFs fs, LookupCache cache, Await await, Statahead statahead) {
         this.fs = fs;
         this.cache = cache;
         this.await = await;
+        this.statahead = statahead;
     }
 
     /** The inode number path names (ENOENT, ENOTDIR, ENAMETOOLONG as the library or the name rules answer). */
@@ -52,9 +54,11 @@ final class PathResolver {
 
     private Inode lookup(String path) {
         String name = FusePaths.name(path);
-        long parent = ino(FusePaths.parent(path));
+        String parentPath = FusePaths.parent(path);
+        long parent = ino(parentPath);
         Inode inode = await.on(fs.lookup(parent, name));
         cache.put(path, inode);
+        statahead.found(parent, parentPath, name);
         return inode;
     }
 }
