@@ -231,13 +231,10 @@ final class CamberFuse extends FuseStubFS {
             dirEntry(filler, buf, stat, "..", path.equals("/") ? dir.ino() : dir.parent(), FileType.DIRECTORY);
             String after = null;
             while (true) {
+                long changesBefore = cache.changes();
                 List<Entry> page = await.on(fs.readdir(dir.ino(), after, READDIR_PAGE));
+                cache.putListed(path, page, changesBefore); // ls -l and find stat every entry next
                 for (Entry e : page) {
-                    String child = FusePaths.child(path, e.name());
-                    cache.putEntry(child, e.ino());
-                    if (e.attr() != null) {
-                        cache.putAttr(e.attr()); // ls -l and find stat every entry next
-                    }
                     dirEntry(filler, buf, stat, e.name(), e.ino(), e.type());
                 }
                 if (page.size() < READDIR_PAGE) {
@@ -327,10 +324,11 @@ final class CamberFuse extends FuseStubFS {
     public int release(String path, FuseFileInfo fi) {
         return run("release", path, () -> {
             OpenFile file = files.remove(fi.fh.get());
-            if (file.dirty()) {
-                cache.changed(); // the release flushes: the size changes
-            }
+            boolean flushes = file.dirty();
             await.on(file.handle.release());
+            if (flushes) {
+                cache.changed(); // the release flushed: the size changed
+            }
             cache.forgetAttr(file.ino()); // size and extents as the release recorded them
         });
     }
@@ -349,6 +347,8 @@ final class CamberFuse extends FuseStubFS {
             value.get(0, bytes, 0, bytes.length);
             long ino = paths.ino(path);
             await.on(fs.setxattr(ino, name, bytes, flags));
+            cache.changed(); // its ctime changed
+            cache.forgetAttr(ino);
             probes.xattrsChanged(ino);
         });
     }
@@ -378,6 +378,8 @@ final class CamberFuse extends FuseStubFS {
             long ino = paths.ino(path);
             probes.xattrsChanged(ino);
             await.on(fs.removexattr(ino, name));
+            cache.changed(); // its ctime changed
+            cache.forgetAttr(ino);
         });
     }
 

@@ -88,6 +88,15 @@ final class LookupCache {
         return changes;
     }
 
+    /** Remembers path → inode as {@link #put} does, unless this mount changed anything since changesBefore. */
+    synchronized boolean putLooked(String path, Inode inode, long changesBefore) {
+        if (changes != changesBefore) {
+            return false;
+        }
+        put(path, inode);
+        return true;
+    }
+
     /**
      * Stores a listing of dir (the entries, and their attributes where the listing carried them) unless this mount
      * changed anything since {@code changesBefore} was read, before the listing was sent. Returns whether it did.

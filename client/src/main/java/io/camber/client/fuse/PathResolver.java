@@ -53,12 +53,16 @@ final class PathResolver {
     }
 
     private Inode lookup(String path) {
+        // Read before the parent path is resolved: a rename through this mount from here on may make the path
+        // name something else than what the lookup finds, so then nothing is remembered under it.
+        long changesBefore = cache.changes();
         String name = FusePaths.name(path);
         String parentPath = FusePaths.parent(path);
         long parent = ino(parentPath);
         Inode inode = await.on(fs.lookup(parent, name));
-        cache.put(path, inode);
-        statahead.found(parent, parentPath, name);
+        if (cache.putLooked(path, inode, changesBefore)) {
+            statahead.found(parent, parentPath, name, changesBefore);
+        }
         return inode;
     }
 }

@@ -62,8 +62,12 @@ final class Statahead {
         this.relistNanos = entryTimeout.toNanos() / 2;
     }
 
-    /** A lookup of {@code name} in dir (at dirPath) missed the cache and found it. */
-    void found(long dir, String dirPath, String name) {
+    /**
+     * A lookup of {@code name} in dir (at dirPath) missed the cache and found it. changesBefore is the cache's
+     * change count read before dirPath was resolved: a listing is stored under dirPath only if no change through
+     * this mount (a rename of dirPath, say) came after it.
+     */
+    void found(long dir, String dirPath, String name, long changesBefore) {
         if (relistNanos <= 0) {
             return; // entries are not cached: a listing would be thrown away
         }
@@ -84,7 +88,6 @@ final class Statahead {
             walk.listing = true;
             after = walk.resumeAfter;
         }
-        long changesBefore = cache.changes();
         CompletableFuture<List<MetaResult.Entry>> listing;
         try {
             listing = lister.list(dir, after, PAGE);
@@ -92,21 +95,24 @@ final class Statahead {
             listing = CompletableFuture.failedFuture(e);
         }
         listing.whenComplete((page, error) -> {
-            if (error == null) {
-                cache.putListed(dirPath, page, changesBefore);
-            }
-            synchronized (walk) {
-                walk.listing = false;
-                walk.pages++;
-                boolean more = error == null && page.size() == PAGE && walk.pages < MAX_PAGES;
-                walk.resumeAfter = more ? page.get(page.size() - 1).name() : null;
-                if (!more) {
-                    walk.pages = 0;
-                    walk.passEnded = true;
-                    walk.passEndedAt = clock.getAsLong();
+            try {
+                boolean stored = error == null && page != null && cache.putListed(dirPath, page, changesBefore);
+                synchronized (walk) {
+                    walk.pages++;
+                    boolean more = stored && page.size() == PAGE && walk.pages < MAX_PAGES;
+                    walk.resumeAfter = more ? page.get(page.size() - 1).name() : null;
+                    if (!more) {
+                        walk.pages = 0;
+                        walk.passEnded = true;
+                        walk.passEndedAt = clock.getAsLong();
+                    }
                 }
+            } finally {
+                synchronized (walk) {
+                    walk.listing = false;
+                }
+                inFlight.release();
             }
-            inFlight.release();
         });
     }
 

@@ -60,4 +60,17 @@ class LookupCacheTest {
         }
         assertThat(cache.size()).isLessThanOrEqualTo(LookupCache.SWEEP_ABOVE + 1);
     }
+
+    @Test
+    void aLookupOrListingThatRacedALocalChangeIsNotRemembered() {
+        LookupCache cache = new LookupCache(Duration.ofSeconds(1), Duration.ofSeconds(1), now::get);
+        long before = cache.changes();
+        cache.changed();
+        assertThat(cache.putLooked("/a", inode(7), before)).isFalse();
+        assertThat(cache.ino("/a")).isNull();
+        assertThat(cache.putLooked("/a", inode(7), cache.changes())).isTrue();
+        assertThat(cache.ino("/a")).isEqualTo(7L);
+        cache.forgetTree("/x"); // any forget is a change too
+        assertThat(cache.putListed("/", List.of(), before + 1)).isFalse();
+    }
 }

@@ -36,17 +36,17 @@ class StataheadTest {
     }
 
     private void missThree() {
-        statahead.found(DIR, "/d", "f0");
-        statahead.found(DIR, "/d", "f1");
-        statahead.found(DIR, "/d", "f2");
+        statahead.found(DIR, "/d", "f0", cache.changes());
+        statahead.found(DIR, "/d", "f1", cache.changes());
+        statahead.found(DIR, "/d", "f2", cache.changes());
     }
 
     @Test
     void threeMissesInADirectoryListItFromItsStartAndFillTheCache() {
-        statahead.found(DIR, "/d", "f0");
-        statahead.found(DIR, "/d", "f1");
+        statahead.found(DIR, "/d", "f0", cache.changes());
+        statahead.found(DIR, "/d", "f1", cache.changes());
         assertThat(listings).as("two misses may be chance").isEmpty();
-        statahead.found(DIR, "/d", "f2");
+        statahead.found(DIR, "/d", "f2", cache.changes());
         assertThat(listings).hasSize(1);
         assertThat(listings.get(0).dir()).isEqualTo(DIR);
         assertThat(listings.get(0).after()).as("from the start: f10 sorts before f2").isNull();
@@ -82,11 +82,39 @@ class StataheadTest {
     }
 
     @Test
+    void aListingIsDroppedWhenTheDirectoryPathWasRenamedAfterItWasResolved() {
+        long resolvedAt = cache.changes(); // "/d" resolved to DIR here...
+        cache.changed(); // ...then mv d e finished through this mount, before the walk's lookups came back
+        for (int i = 0; i < 3; i++) {
+            statahead.found(DIR, "/d", "f" + i, resolvedAt);
+        }
+        listings.get(0).reply().complete(List.of(entry("f3", 13)));
+        assertThat(cache.ino("/d/f3")).as("DIR is /e now: /d/f3 names nothing").isNull();
+    }
+
+    @Test
+    void aFailedOrDroppedListingGivesBackItsSlot() {
+        for (long dir = 1; dir <= 2; dir++) {
+            for (int i = 0; i < 3; i++) {
+                statahead.found(dir, "/d" + dir, "f" + i, cache.changes());
+            }
+        }
+        listings.get(0).reply().completeExceptionally(new IllegalStateException("no leader"));
+        listings.get(1).reply().complete(null);
+        for (long dir = 3; dir <= 4; dir++) {
+            for (int i = 0; i < 3; i++) {
+                statahead.found(dir, "/d" + dir, "f" + i, cache.changes());
+            }
+        }
+        assertThat(listings).as("both slots free again").hasSize(4);
+    }
+
+    @Test
     void aDirectoryThisMountChangesStartsCountingAgain() {
-        statahead.found(DIR, "/d", "f0");
-        statahead.found(DIR, "/d", "f1");
+        statahead.found(DIR, "/d", "f0", cache.changes());
+        statahead.found(DIR, "/d", "f1", cache.changes());
         statahead.changed(DIR); // rm -rf: a lookup, an unlink, a lookup...
-        statahead.found(DIR, "/d", "f2");
+        statahead.found(DIR, "/d", "f2", cache.changes());
         assertThat(listings).isEmpty();
     }
 
@@ -114,13 +142,13 @@ class StataheadTest {
     void atMostTwoListingsRunAtOnce() {
         for (long dir = 1; dir <= 3; dir++) {
             for (int i = 0; i < 3; i++) {
-                statahead.found(dir, "/d" + dir, "f" + i);
+                statahead.found(dir, "/d" + dir, "f" + i, cache.changes());
             }
         }
         assertThat(listings).hasSize(Statahead.MAX_IN_FLIGHT);
         listings.get(0).reply().complete(List.of());
         for (int i = 0; i < 3; i++) {
-            statahead.found(3, "/d3", "g" + i);
+            statahead.found(3, "/d3", "g" + i, cache.changes());
         }
         assertThat(listings).hasSize(3);
     }
@@ -129,7 +157,7 @@ class StataheadTest {
     void withoutAnEntryTimeoutNothingIsListed() {
         Statahead off = new Statahead(this::list, cache, Duration.ZERO, now::get);
         for (int i = 0; i < 10; i++) {
-            off.found(DIR, "/d", "f" + i);
+            off.found(DIR, "/d", "f" + i, cache.changes());
         }
         assertThat(listings).isEmpty();
     }
