@@ -46,6 +46,8 @@ import org.junit.jupiter.api.Test;
 @org.junit.jupiter.api.Timeout(value = 300, unit = java.util.concurrent.TimeUnit.SECONDS) // a hang fails, not stalls
 class FsClientIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final Duration ORPHAN_GRACE = Duration.ofSeconds(3);
+    private static final Duration KEEP_ALIVE = Duration.ofMillis(500);
     private static final long RANGE = 128;
     private static final Caller ME = new Caller(1000, 1000);
     private static MiniCluster cluster;
@@ -58,15 +60,21 @@ class FsClientIT {
 
     @BeforeAll
     static void start() throws Exception {
+        // GC every 300 ms with a 3 s grace: an unlinked file held open must outlive many passes (the mounts keep
+        // their open orphans alive every 500 ms, well within the grace, as the defaults 15 s and 60 s relate).
         cluster = MiniCluster.builder().mds(1).chunkServers(3).metaServers(3).copysets(6)
-                .mdsProperty("camber.mds.fs.inodes-per-partition", RANGE).start();
+                .mdsProperty("camber.mds.fs.inodes-per-partition", RANGE)
+                .metaProperty("camber.meta.gc.interval", "300ms").metaProperty("camber.meta.gc.orphan-grace",
+                        ORPHAN_GRACE.toMillis() + "ms").start();
         cluster.awaitMetaServersRegistered(WAIT);
         mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
         chunks = new ChunkClient(64L << 20);
         mds.createFs("files", null, 1).join();
         awaitLed("files");
-        fs = CamberFs.mount(mds, chunks, "files", CamberFs.Options.defaults("it-a")).join();
-        other = CamberFs.mount(mds, chunks, "files", CamberFs.Options.defaults("it-b")).join();
+        fs = CamberFs.mount(mds, chunks, "files", CamberFs.Options.defaults("it-a")
+                .withOrphanKeepAlive(KEEP_ALIVE)).join();
+        other = CamberFs.mount(mds, chunks, "files", CamberFs.Options.defaults("it-b")
+                .withOrphanKeepAlive(KEEP_ALIVE)).join();
 
         near = ok(fs.mkdir(CamberFs.ROOT, "near", 0755, ME)).ino();
         long filler = ok(fs.mkdir(CamberFs.ROOT, "filler", 0755, ME)).ino();
@@ -391,6 +399,29 @@ class FsClientIT {
             assertThat(bytes(ok(h.read(big.length - 10, 100)))).as("short at the end").hasSize(10);
         }
         assertThat(ok(fs.statfs()).usedBytes()).as("the blocks the files hold").isGreaterThanOrEqualTo(big.length);
+    }
+
+    @Test
+    void aFileUnlinkedByOneMountWhileAnotherHasItOpenStaysWholeLongPastGcGraceUntilItsLastClose() throws Exception {
+        byte[] data = new byte[1 << 20]; // in extents on the data volume, which GC would trim to zeros
+        new Random(9).nextBytes(data);
+        Inode held = ok(fs.mknod(near, "held-open", FileType.REGULAR.mode(0644), 0, ME));
+        try (CamberFs.FileHandle h = ok(fs.open(held.ino(), true))) {
+            ok(h.write(0, ByteBuffer.wrap(data)));
+        }
+        try (CamberFs.FileHandle reader = ok(other.open(held.ino(), false))) {
+            ok(fs.unlink(near, "held-open"));
+            assertThat(ok(other.getattr(held.ino())).nlink()).isZero();
+            Thread.sleep(3 * ORPHAN_GRACE.toMillis()); // GC passes every 300 ms all along
+            byte[] back = new byte[data.length];
+            for (int at = 0; at < data.length; at += 256 << 10) {
+                ByteBuffer piece = ok(reader.read(at, 256 << 10));
+                piece.get(back, at, piece.remaining());
+            }
+            assertThat(back).as("read after three graces").isEqualTo(data);
+        }
+        // The last close: nothing keeps it now, and GC releases it after the grace.
+        Await.until(() -> errno(fs.getattr(held.ino())) == FsError.ENOENT, WAIT, "GC released the closed orphan");
     }
 
     @Test

@@ -91,11 +91,24 @@ public interface CamberFs extends AutoCloseable {
      * @param busyBudget       how long a call keeps retrying a name held by a rename in flight (EBUSY, EAGAIN)
      * @param writeBufferBytes small writes a handle coalesces before sending them (per handle)
      * @param mountBufferBytes buffered bytes of all handles of the mount together; past it writes go out at once
+     * @param orphanKeepAlive  how often the mount keeps files it has open but whose last name went from GC; must be
+     *                         well within the meta-services' {@code camber.meta.gc.orphan-grace} (60 s by default)
      */
     record Options(String clientName, io.camber.server.raft.RaftSettings raft, java.time.Duration renameTtl,
-                   java.time.Duration busyBudget, int writeBufferBytes, long mountBufferBytes) {
+                   java.time.Duration busyBudget, int writeBufferBytes, long mountBufferBytes,
+                   java.time.Duration orphanKeepAlive) {
+
+        /** The options with the default orphan keep-alive (15 s). */
+        public Options(String clientName, io.camber.server.raft.RaftSettings raft, java.time.Duration renameTtl,
+                       java.time.Duration busyBudget, int writeBufferBytes, long mountBufferBytes) {
+            this(clientName, raft, renameTtl, busyBudget, writeBufferBytes, mountBufferBytes,
+                    java.time.Duration.ofSeconds(15));
+        }
 
         public Options {
+            if (orphanKeepAlive == null || orphanKeepAlive.toMillis() < 1) {
+                throw new IllegalArgumentException("orphanKeepAlive must be at least 1 ms, not " + orphanKeepAlive);
+            }
             if (clientName == null || clientName.isBlank()) {
                 throw new IllegalArgumentException("clientName must name this mount, for example host:pid");
             }
@@ -106,10 +119,14 @@ public interface CamberFs extends AutoCloseable {
             }
         }
 
-        /** 30 s rename ttl, 10 s busy budget, 4 MiB write buffer per handle, 64 MiB per mount. */
+        /** 30 s rename ttl, 10 s busy budget, 4 MiB write buffer per handle, 64 MiB per mount, 15 s keep-alive. */
         public static Options defaults(String clientName) {
             return new Options(clientName, io.camber.server.raft.RaftSettings.defaults(),
                     java.time.Duration.ofSeconds(30), java.time.Duration.ofSeconds(10), 4 << 20, 64L << 20);
+        }
+
+        public Options withOrphanKeepAlive(java.time.Duration every) {
+            return new Options(clientName, raft, renameTtl, busyBudget, writeBufferBytes, mountBufferBytes, every);
         }
     }
 

@@ -13,11 +13,17 @@ import io.micrometer.core.instrument.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -36,6 +42,13 @@ final class FileHandles implements AutoCloseable {
         return t;
     });
 
+    /** Keeps open orphans of every mount in this process from GC: one short call per open file per round. */
+    private static final ScheduledExecutorService KEEPER = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "camber-fs-orphan-keeper");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Supplier<CompletableFuture<BlockDevice>> opener;
     private final FileSpace space;
     private final int bufferBytes;
@@ -45,6 +58,7 @@ final class FileHandles implements AutoCloseable {
     private final AtomicReference<CompletableFuture<BlockDevice>> volume = new AtomicReference<>();
     private volatile FileReader reader;
     private volatile FileWriter writer;
+    private volatile ScheduledFuture<?> keeping;
 
     FileHandles(Supplier<CompletableFuture<BlockDevice>> opener, FileSpace space, int bufferBytes,
                 long mountBufferBytes) {
@@ -151,6 +165,38 @@ final class FileHandles implements AutoCloseable {
         buffered.addAndGet(-bytes);
     }
 
+    /**
+     * Every {@code every}, asks whether the files this mount has open lost their last name, and keeps those from GC
+     * for another grace period ({@link FileSpace#keepIfOrphan}): an unlinked file stays readable until its last
+     * close here, however long it stays open. A mount that dies stops keeping them, and GC frees them after the grace.
+     */
+    void keepOpenOrphans(Duration every) {
+        long ms = every.toMillis();
+        keeping = KEEPER.scheduleWithFixedDelay(() -> keepOrphansNow().join(), ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** One round of {@link #keepOpenOrphans}; completes when every open file was asked (failures are logged). */
+    CompletableFuture<Void> keepOrphansNow() {
+        List<CompletableFuture<Void>> asked = new ArrayList<>();
+        for (long ino : open.keySet()) {
+            CompletableFuture<Boolean> kept;
+            try {
+                kept = space.keepIfOrphan(ino);
+            } catch (RuntimeException e) {
+                kept = CompletableFuture.failedFuture(e); // a throw here would end the schedule for good
+            }
+            asked.add(kept.orTimeout(30, TimeUnit.SECONDS).handle((wasOrphan, e) -> {
+                if (e != null) {
+                    LOG.warn("event=fs_open_orphan_not_kept ino={} cause={}", ino, FsErrors.unwrap(e).toString());
+                } else if (wasOrphan) {
+                    LOG.debug("event=fs_open_orphan_kept ino={}", ino);
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new));
+    }
+
     void released(OpenFile handle, OpenInode file) {
         file.handles.remove(handle);
         open.computeIfPresent(file.ino, (ino, f) -> f.handles.isEmpty() ? null : f);
@@ -180,6 +226,10 @@ final class FileHandles implements AutoCloseable {
 
     @Override
     public void close() {
+        ScheduledFuture<?> k = keeping;
+        if (k != null) {
+            k.cancel(false);
+        }
         open.values().forEach(f -> f.handles.forEach(h -> h.release().exceptionally(e -> {
             LOG.warn("event=fs_handle_lost_writes ino={} cause={}", f.ino, e.toString());
             return null;

@@ -24,4 +24,10 @@ interface FileSpace {
 
     /** The inode as recorded now (a refetch of size and extents). */
     CompletableFuture<Inode> current(long ino);
+
+    /**
+     * When ino's last name went (by this mount or another), dates its GC grace anew so that its data stays while
+     * this mount has it open; answers whether it was an orphan. Fails with ENOENT when GC released it already.
+     */
+    CompletableFuture<Boolean> keepIfOrphan(long ino);
 }

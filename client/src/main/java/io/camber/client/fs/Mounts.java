@@ -36,6 +36,7 @@ final class Mounts {
             FileHandles files = new FileHandles(FileHandles.sharedVolume(mds, chunks,
                     () -> partitions.fs().dataVolume(), options.clientName()), new PartitionFileSpace(router),
                     options.writeBufferBytes(), options.mountBufferBytes());
+            files.keepOpenOrphans(options.orphanKeepAlive());
             MountedFs mounted = new MountedFs(router, files);
             if (partitions.fs().dataVolume() == null) {
                 return CompletableFuture.completedFuture(mounted); // created before data volumes: metadata only

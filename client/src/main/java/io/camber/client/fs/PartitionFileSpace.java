@@ -53,6 +53,12 @@ final class PartitionFileSpace implements FileSpace {
     }
 
     @Override
+    public CompletableFuture<Boolean> keepIfOrphan(long ino) {
+        return current(ino).thenCompose(inode -> inode.nlink() != 0 ? CompletableFuture.completedFuture(false)
+                : router.submit(ino, new MetaCommand.KeepOrphan(ino, router.now())).thenApply(r -> true));
+    }
+
+    @Override
     public CompletableFuture<Inode> current(long ino) {
         return router.query(ino, new MetaQuery.GetAttr(ino)).thenApply(r -> MetaRouter.as(MetaResult.Attr.class, r)
                 .inode());

@@ -39,6 +39,20 @@ class FileDataTest {
     }
 
     @Test
+    void aFileOpenHereIsKeptFromGcOnceItsLastNameWentAndNotAfterItsLastClose() throws Exception {
+        CamberFs.FileHandle h = open(false);
+        files.keepOrphansNow().join();
+        assertThat(space.keptAlive).as("it still has a name").hasValue(0);
+        space.orphan = true; // unlinked, here or by another mount
+        files.keepOrphansNow().join();
+        files.keepOrphansNow().join();
+        assertThat(space.keptAlive).hasValue(2);
+        h.close();
+        files.keepOrphansNow().join();
+        assertThat(space.keptAlive).as("closed: GC may have it").hasValue(2);
+    }
+
+    @Test
     void randomWritesTruncatesAndReadsMatchAModel() {
         Random random = new Random(11);
         byte[] model = new byte[0];

@@ -63,6 +63,18 @@ final class MemoryFileSpace implements FileSpace {
         return CompletableFuture.completedFuture(inode());
     }
 
+    /** Whether the file lost its last name; rounds that found it so and kept it from GC. */
+    volatile boolean orphan;
+    final AtomicInteger keptAlive = new AtomicInteger();
+
+    @Override
+    public CompletableFuture<Boolean> keepIfOrphan(long ino) {
+        if (orphan) {
+            keptAlive.incrementAndGet();
+        }
+        return CompletableFuture.completedFuture(orphan);
+    }
+
     @Override
     public synchronized CompletableFuture<Inode> current(long ino) {
         return CompletableFuture.completedFuture(inode());

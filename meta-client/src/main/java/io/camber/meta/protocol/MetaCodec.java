@@ -24,7 +24,8 @@ public final class MetaCodec {
             MetaCommand.PrepareRenameSource.class, MetaCommand.PrepareRenameTarget.class,
             MetaCommand.CommitRename.class, MetaCommand.RollbackRename.class, MetaCommand.ResolveRename.class,
             MetaCommand.ForgetRename.class, MetaCommand.AllocateExtents.class, MetaCommand.ReleaseSpace.class,
-            MetaCommand.RemoveDirectory.class, MetaCommand.RemoveDentry.class, MetaCommand.WriteInline.class);
+            MetaCommand.RemoveDirectory.class, MetaCommand.RemoveDentry.class, MetaCommand.WriteInline.class,
+            MetaCommand.KeepOrphan.class);
     private static final List<Class<? extends MetaQuery>> QUERIES = List.of(
             MetaQuery.Lookup.class, MetaQuery.GetAttr.class, MetaQuery.ReadDir.class, MetaQuery.ReadLink.class,
             MetaQuery.StatFs.class, MetaQuery.GetXattr.class, MetaQuery.ListXattr.class,

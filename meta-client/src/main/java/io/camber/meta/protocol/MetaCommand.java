@@ -177,4 +177,12 @@ public sealed interface MetaCommand {
      */
     record RemoveDentry(long parent, String name, long ino, long time) implements MetaCommand {
     }
+
+    /**
+     * Keeps an open file whose last name went (an orphan) from GC for another grace period: a mount that still has
+     * it open sends this well within {@code camber.meta.gc.orphan-grace}, so its data stays readable until the last
+     * close, however long that takes. ENOENT when ino has a name again or GC released it already.
+     */
+    record KeepOrphan(long ino, long time) implements MetaCommand {
+    }
 }

@@ -174,6 +174,18 @@ final class InodeData {
         return new MetaResult.Attr(next);
     }
 
+    /** Dates an orphan's record anew, so GC's grace for handles still open on it starts again. */
+    MetaResult keepOrphan(MetaCommand.KeepOrphan c) {
+        Inode inode = view.requireInode(c.ino());
+        byte[] key = PartitionSchema.id(c.ino());
+        if (inode.nlink() != 0 || view.get(PartitionSchema.DELETED, key) == null) {
+            throw FsException.of(FsError.ENOENT, "inode " + c.ino() + " is not waiting for GC (it has a name, or"
+                    + " GC released it already)");
+        }
+        view.put(PartitionSchema.DELETED, key, PartitionSchema.id(c.time()));
+        return new MetaResult.Done();
+    }
+
     MetaResult purgeDeleted(MetaCommand.PurgeDeleted c) {
         boolean[] found = {false};
         view.store().scan(PartitionSchema.DELETED, PartitionSchema.id(c.ino()), Integer.MAX_VALUE, (k, v) -> {

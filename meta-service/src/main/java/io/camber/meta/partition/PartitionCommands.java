@@ -92,6 +92,8 @@ public final class PartitionCommands {
             return data.adjustLinks(c);
         } else if (command instanceof PurgeDeleted c) {
             return data.purgeDeleted(c);
+        } else if (command instanceof MetaCommand.KeepOrphan c) {
+            return data.keepOrphan(c);
         } else if (command instanceof PrepareRenameSource c) {
             return renames.prepareSource(c);
         } else if (command instanceof PrepareRenameTarget c) {

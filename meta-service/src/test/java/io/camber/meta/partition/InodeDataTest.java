@@ -204,6 +204,23 @@ class InodeDataTest {
     }
 
     @Test
+    void keepingAnOrphanDatesItsGraceAnewAndIsRefusedForAFileWithANameOrOneReleased() {
+        assertThat(p.error(new MetaCommand.KeepOrphan(f.ino(), p.tick()))).as("f still has its name")
+                .isEqualTo(FsError.ENOENT);
+        p.ok(new MetaCommand.Unlink(ROOT_INO, "f", p.tick()));
+        long unlinkedAt = p.time;
+        long keptAt = p.tick() + 60_000_000_000L;
+        p.ok(new MetaCommand.KeepOrphan(f.ino(), keptAt));
+        MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
+        assertThat(deleted.orphans()).containsExactly(f.ino());
+        assertThat(deleted.orphanedAt()).as("not " + unlinkedAt).containsExactly(keptAt);
+        assertThat(p.attr(f.ino()).nlink()).isZero();
+        p.ok(new MetaCommand.PurgeDeleted(f.ino()));
+        assertThat(p.error(new MetaCommand.KeepOrphan(f.ino(), p.tick()))).as("released").isEqualTo(FsError.ENOENT);
+        assertThat(p.error(new MetaCommand.KeepOrphan(99, p.tick()))).isEqualTo(FsError.ENOENT);
+    }
+
+    @Test
     void anOrphanWithoutSpaceIsPurged() {
         p.ok(new MetaCommand.Unlink(ROOT_INO, "f", p.tick()));
         p.ok(new MetaCommand.PurgeDeleted(f.ino()));
