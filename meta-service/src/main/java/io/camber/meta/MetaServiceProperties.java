@@ -60,8 +60,9 @@ public record MetaServiceProperties(
      * @param interval       pause between two passes over the partitions led here
      * @param recordsPerPass GC records (deleted inodes, cut extents) one pass handles per partition: with the pause,
      *                       bounds the trim traffic GC adds to the chunk services
-     * @param orphanGrace    how long a file whose last name went keeps its space, for handles still open on it (there
-     *                       are no open-file records yet, so this is a grace period, not a guarantee)
+     * @param orphanGrace    how long a file whose last name went keeps its space after its unlink or its last renewal
+     *                       ({@code KeepOrphan}, which mounts that have it open send every 15 s): keep it well above
+     *                       15 s, or open files lose their data; 0 frees orphans at the next pass (tests)
      * @param trimTimeout    longest one trim call (up to 64 MiB of a record) may take before the pass gives up on the
      *                       record (the next pass tries it again)
      */

@@ -59,6 +59,7 @@ final class FileHandles implements AutoCloseable {
     private volatile FileReader reader;
     private volatile FileWriter writer;
     private volatile ScheduledFuture<?> keeping;
+    private volatile boolean closed;
 
     FileHandles(Supplier<CompletableFuture<BlockDevice>> opener, FileSpace space, int bufferBytes,
                 long mountBufferBytes) {
@@ -172,12 +173,17 @@ final class FileHandles implements AutoCloseable {
      */
     void keepOpenOrphans(Duration every) {
         long ms = every.toMillis();
-        keeping = KEEPER.scheduleWithFixedDelay(() -> keepOrphansNow().join(), ms, ms, TimeUnit.MILLISECONDS);
+        // At a fixed rate and without waiting for the round: a partition that does not answer (each call gives up
+        // after 30 s), or another mount's, must not stretch the time between two renewals past the grace.
+        keeping = KEEPER.scheduleAtFixedRate(this::keepOrphansNow, ms, ms, TimeUnit.MILLISECONDS);
     }
 
     /** One round of {@link #keepOpenOrphans}; completes when every open file was asked (failures are logged). */
     CompletableFuture<Void> keepOrphansNow() {
         List<CompletableFuture<Void>> asked = new ArrayList<>();
+        if (closed) {
+            return CompletableFuture.completedFuture(null); // a round that started as the mount closed
+        }
         for (long ino : open.keySet()) {
             CompletableFuture<Boolean> kept;
             try {
@@ -226,6 +232,7 @@ final class FileHandles implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         ScheduledFuture<?> k = keeping;
         if (k != null) {
             k.cancel(false);

@@ -174,15 +174,21 @@ final class InodeData {
         return new MetaResult.Attr(next);
     }
 
-    /** Dates an orphan's record anew, so GC's grace for handles still open on it starts again. */
+    /**
+     * Dates an orphan's record anew, so GC's grace for handles still open on it starts again. Never backwards: a
+     * renewal that arrives late, or from a mount whose clock lags another's, must not shorten a fresher one.
+     */
     MetaResult keepOrphan(MetaCommand.KeepOrphan c) {
         Inode inode = view.requireInode(c.ino());
         byte[] key = PartitionSchema.id(c.ino());
-        if (inode.nlink() != 0 || view.get(PartitionSchema.DELETED, key) == null) {
+        byte[] dated = view.get(PartitionSchema.DELETED, key);
+        if (inode.nlink() != 0 || dated == null) {
             throw FsException.of(FsError.ENOENT, "inode " + c.ino() + " is not waiting for GC (it has a name, or"
                     + " GC released it already)");
         }
-        view.put(PartitionSchema.DELETED, key, PartitionSchema.id(c.time()));
+        if (c.time() > PartitionSchema.idOf(dated)) {
+            view.put(PartitionSchema.DELETED, key, PartitionSchema.id(c.time()));
+        }
         return new MetaResult.Done();
     }
 

@@ -214,6 +214,9 @@ class InodeDataTest {
         MetaResult.Deleted deleted = (MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10));
         assertThat(deleted.orphans()).containsExactly(f.ino());
         assertThat(deleted.orphanedAt()).as("not " + unlinkedAt).containsExactly(keptAt);
+        p.ok(new MetaCommand.KeepOrphan(f.ino(), keptAt - 1)); // late, or from a mount whose clock lags
+        assertThat(((MetaResult.Deleted) p.okQuery(new MetaQuery.ListDeleted(10))).orphanedAt())
+                .as("never dated backwards").containsExactly(keptAt);
         assertThat(p.attr(f.ino()).nlink()).isZero();
         p.ok(new MetaCommand.PurgeDeleted(f.ino()));
         assertThat(p.error(new MetaCommand.KeepOrphan(f.ino(), p.tick()))).as("released").isEqualTo(FsError.ENOENT);
