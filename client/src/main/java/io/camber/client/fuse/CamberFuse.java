@@ -42,6 +42,7 @@ final class CamberFuse extends FuseStubFS {
     private static final Logger log = LoggerFactory.getLogger(CamberFuse.class);
     private static final int O_ACCMODE = 3;
     private static final int O_EXCL = 0200;
+    private static final int O_TRUNC = 01000;
     private static final long UTIME_NOW = (1L << 30) - 1;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int READDIR_PAGE = 1024;
@@ -264,7 +265,17 @@ final class CamberFuse extends FuseStubFS {
                 }
                 cache.forgetTree(path);
                 Inode existing = paths.attr(path);
-                fi.fh.set(files.add(await.on(fs.open(existing.ino(), writable(fi)))).fh);
+                OpenFile opened = files.add(await.on(fs.open(existing.ino(), writable(fi))));
+                if ((fi.flags.get() & O_TRUNC) != 0 && writable(fi)) {
+                    try {
+                        truncateTo(existing.ino(), 0); // open(2) truncates an existing file it opens with O_TRUNC
+                    } catch (RuntimeException refused) {
+                        files.remove(opened.fh); // the kernel gets an error, so it will never release this handle
+                        opened.handle.release();
+                        throw refused;
+                    }
+                }
+                fi.fh.set(opened.fh);
                 return;
             }
             fi.fh.set(files.add(await.on(fs.openCreated(inode, writable(fi)))).fh);
