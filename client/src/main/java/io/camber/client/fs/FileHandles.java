@@ -180,10 +180,10 @@ final class FileHandles implements AutoCloseable {
 
     /** One round of {@link #keepOpenOrphans}; completes when every open file was asked (failures are logged). */
     CompletableFuture<Void> keepOrphansNow() {
-        List<CompletableFuture<Void>> asked = new ArrayList<>();
         if (closed) {
             return CompletableFuture.completedFuture(null); // a round that started as the mount closed
         }
+        List<CompletableFuture<Void>> asked = new ArrayList<>();
         for (long ino : open.keySet()) {
             CompletableFuture<Boolean> kept;
             try {

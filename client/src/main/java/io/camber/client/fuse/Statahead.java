@@ -95,9 +95,12 @@ final class Statahead {
             listing = CompletableFuture.failedFuture(e);
         }
         listing.whenComplete((page, error) -> {
+            boolean stored = false;
             try {
-                boolean stored = error == null && page != null && cache.putListed(dirPath, page, changesBefore);
+                stored = error == null && page != null && cache.putListed(dirPath, page, changesBefore);
+            } finally {
                 synchronized (walk) {
+                    walk.listing = false;
                     walk.pages++;
                     boolean more = stored && page.size() == PAGE && walk.pages < MAX_PAGES;
                     walk.resumeAfter = more ? page.get(page.size() - 1).name() : null;
@@ -107,10 +110,6 @@ final class Statahead {
                         walk.passEndedAt = clock.getAsLong();
                     }
                 }
-            } finally {
-                synchronized (walk) {
-                    walk.listing = false;
-                }
                 inFlight.release();
             }
         });
@@ -119,9 +118,5 @@ final class Statahead {
     /** This mount changed a name in dir: the walk, if any, starts over. */
     void changed(long dir) {
         walks.remove(dir);
-    }
-
-    int tracked() {
-        return walks.size();
     }
 }
