@@ -22,6 +22,7 @@ import java.time.Duration;
  * @param chunkserverUnstableAfter heartbeat silence after which a chunk server is UNSTABLE
  * @param chunkserverOfflineAfter  heartbeat silence after which a chunk server is OFFLINE
  * @param raftTls           mutual TLS for the MDS group's Raft traffic (cert-file, key-file, trust-file; unset: off)
+ * @param recovery          when and how fast lost copyset replicas are rebuilt on other chunk servers
  */
 @ConfigurationProperties("camber.mds")
 public record MdsProperties(
@@ -35,7 +36,28 @@ public record MdsProperties(
         @DefaultValue RaftSettings raft,
         @DefaultValue("30s") Duration chunkserverUnstableAfter,
         @DefaultValue("2m") Duration chunkserverOfflineAfter,
-        @DefaultValue io.camber.server.raft.RaftTls raftTls) {
+        @DefaultValue io.camber.server.raft.RaftTls raftTls,
+        @DefaultValue Recovery recovery) {
+
+    /**
+     * The recover scheduler ({@code camber.mds.recovery.*}).
+     *
+     * @param enabled      whether the leader rebuilds lost replicas at all
+     * @param after        heartbeat silence after which a chunk server's replicas are rebuilt elsewhere (Curve's
+     *                     default: 30 minutes, so a reboot or a short outage does not move data); a retired chunk
+     *                     server's (wiped or replaced disk) are rebuilt at once
+     * @param interval     how often the leader looks for lost replicas
+     * @param perChunkServer at most this many replicas catching up on one chunk server at once
+     */
+    public record Recovery(@DefaultValue("true") boolean enabled, @DefaultValue("30m") Duration after,
+                           @DefaultValue("5s") Duration interval, @DefaultValue("2") int perChunkServer) {
+        public Recovery {
+            if (perChunkServer < 1) {
+                throw new IllegalArgumentException("camber.mds.recovery.per-chunk-server must be at least 1, not "
+                        + perChunkServer);
+            }
+        }
+    }
 
     /** The peers setting, or this replica alone when it is empty. */
     public String effectivePeers() {

@@ -6,7 +6,28 @@ import java.util.List;
  * A copyset as the MDS describes it: its logical pool, id and members (chunk-server id and data
  * address each), which become the peers of its Ratis group.
  */
-public record CopysetPeers(long logicalPoolId, int copysetId, List<Member> members) {
+public record CopysetPeers(long logicalPoolId, int copysetId, List<Member> members, long epoch) {
+
+    /** A copyset whose members never changed. */
+    public CopysetPeers(long logicalPoolId, int copysetId, List<Member> members) {
+        this(logicalPoolId, copysetId, members, 0);
+    }
+
+    /**
+     * The Raft peers of the group: one member gets a higher election priority, rotating with the copyset id, so
+     * that leaders (and the write load they carry) spread over the chunk servers instead of piling on one. A member
+     * that replaces another takes its place in the list, and with it its priority.
+     */
+    public List<org.apache.ratis.protocol.RaftPeer> raftPeers() {
+        int preferred = Math.floorMod(copysetId, members.size());
+        List<org.apache.ratis.protocol.RaftPeer> peers = new java.util.ArrayList<>();
+        for (int i = 0; i < members.size(); i++) {
+            Member m = members.get(i);
+            peers.add(org.apache.ratis.protocol.RaftPeer.newBuilder().setId(peerId(m.chunkServerId()))
+                    .setAddress(m.address()).setPriority(i == preferred ? 1 : 0).build());
+        }
+        return peers;
+    }
 
     /** One replica's chunk server. */
     public record Member(long chunkServerId, String address) {

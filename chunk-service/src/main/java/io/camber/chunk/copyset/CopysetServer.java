@@ -2,6 +2,7 @@ package io.camber.chunk.copyset;
 
 import io.camber.chunk.store.ChunkFilePool;
 import io.camber.chunk.store.SpaceGuard;
+import io.camber.common.api.CopysetRef;
 import io.camber.common.chunk.CopysetIds;
 import io.camber.server.raft.GroupServer;
 import io.camber.server.raft.RaftSettings;
@@ -31,6 +32,7 @@ public final class CopysetServer implements AutoCloseable {
 
     private final GroupServer server;
     private final Path copysetsDir;
+    private final MembershipSync membership;
 
     /** Starts the Ratis server of this chunk server, resuming the copysets found under dataDir. */
     public CopysetServer(long chunkServerId, String host, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
@@ -46,6 +48,7 @@ public final class CopysetServer implements AutoCloseable {
         this.server = new GroupServer(CopysetPeers.peerId(chunkServerId),
                 RatisProperties.server(raft, host, port, dataDir.resolve("raft")), tls,
                 gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space), null);
+        this.membership = new MembershipSync(server);
     }
 
     private Path dirOf(RaftGroupId gid) {
@@ -53,25 +56,58 @@ public final class CopysetServer implements AutoCloseable {
         return copysetsDir.resolve(CopysetIds.logicalPoolId(uuid) + "-" + CopysetIds.copysetId(uuid));
     }
 
-    /** Adds the Ratis groups of copysets this server should host and does not yet. */
+    /**
+     * Adds the Ratis groups of copysets this server should host and does not yet, and, for those it leads, changes
+     * the group's members to the ones the MDS lists.
+     */
     public void ensure(List<CopysetPeers> copysets) throws IOException {
         for (CopysetPeers c : copysets) {
             RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
             if (server.hosts(gid)) {
+                membership.reconcile(c);
                 continue;
             }
-            // One member per copyset gets a higher election priority, rotating with the copyset id, so that
-            // leaders (and the write load they carry) spread over the chunk servers instead of piling on one.
-            int preferred = Math.floorMod(c.copysetId(), c.members().size());
-            List<RaftPeer> peers = new ArrayList<>();
-            for (int i = 0; i < c.members().size(); i++) {
-                CopysetPeers.Member m = c.members().get(i);
-                peers.add(RaftPeer.newBuilder().setId(CopysetPeers.peerId(m.chunkServerId())).setAddress(m.address())
-                        .setPriority(i == preferred ? 1 : 0).build());
-            }
+            List<RaftPeer> peers = c.raftPeers();
             server.addGroup(RaftGroup.valueOf(gid, peers));
-            LOG.info("event=copyset-created pool={} copyset={} peers={}", c.logicalPoolId(), c.copysetId(), peers);
+            LOG.info("event=copyset-created pool={} copyset={} epoch={} peers={}", c.logicalPoolId(), c.copysetId(),
+                    c.epoch(), peers);
         }
+    }
+
+    /** The copysets hosted here that are not among those listed (candidates for removal, if the MDS agrees). */
+    public List<CopysetRef> unlisted(List<CopysetPeers> listed) {
+        java.util.Set<RaftGroupId> wanted = new java.util.HashSet<>();
+        listed.forEach(c -> wanted.add(RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()))));
+        List<CopysetRef> out = new ArrayList<>();
+        for (RaftGroupId gid : server.groupIds()) {
+            if (!wanted.contains(gid)) {
+                out.add(new CopysetRef(CopysetIds.logicalPoolId(gid.getUuid()), CopysetIds.copysetId(gid.getUuid())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Deletes this server's replica of a copyset it is no longer a member of: the Raft group here (its log and
+     * snapshots) and the copyset's chunk files. Only on the MDS's word that the group's committed configuration
+     * no longer includes this server (see the MDS's removable-copysets).
+     */
+    public void remove(CopysetRef copyset) throws IOException {
+        RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(copyset.logicalPoolId(), copyset.copysetId()));
+        if (!server.hosts(gid)) {
+            return;
+        }
+        server.removeGroup(gid);
+        Path dir = copysetsDir.resolve(copyset.logicalPoolId() + "-" + copyset.copysetId());
+        if (java.nio.file.Files.exists(dir)) {
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    java.nio.file.Files.deleteIfExists(p);
+                }
+            }
+        }
+        LOG.info("event=copyset-replica-removed pool={} copyset={} reason=\"no longer a member\"",
+                copyset.logicalPoolId(), copyset.copysetId());
     }
 
     /** The Ratis server hosting every copyset here, for requests submitted in-process (the data port). */
@@ -84,11 +120,14 @@ public final class CopysetServer implements AutoCloseable {
         List<CopysetStatus> out = new ArrayList<>();
         for (RaftGroupId gid : server.groupIds()) {
             try {
-                server.division(gid).map(RaftServer.Division::getInfo).ifPresent(info -> {
+                server.division(gid).ifPresent(division -> {
+                    org.apache.ratis.server.DivisionInfo info = division.getInfo();
                     UUID uuid = gid.getUuid();
                     out.add(new CopysetStatus(CopysetIds.logicalPoolId(uuid), CopysetIds.copysetId(uuid),
                             info.isLeader(), info.getCurrentTerm(), info.getLastAppliedIndex(),
-                            Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString).orElse(null)));
+                            Optional.ofNullable(info.getLeaderId()).map(RaftPeerId::toString).orElse(null),
+                            MembershipSync.members(division.getRaftConf()),
+                            division.getRaftConf().getPreviousPeers().isEmpty()));
                 });
             } catch (IllegalStateException e) {
                 // A group still starting up has no state to report yet; the next heartbeat will.
@@ -151,6 +190,6 @@ public final class CopysetServer implements AutoCloseable {
 
     /** One copyset as reported in heartbeats. */
     public record CopysetStatus(long logicalPoolId, int copysetId, boolean leader, long term, long appliedIndex,
-                                String leaderId) {
+                                String leaderId, List<Long> peers, boolean stableConf) {
     }
 }

@@ -156,17 +156,36 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         try {
             List<ChunkServerHeartbeat.CopysetReport> reports = copysets.status().stream()
                     .map(s -> new ChunkServerHeartbeat.CopysetReport(s.logicalPoolId(), s.copysetId(), s.leader(),
-                            s.term(), s.appliedIndex())).toList();
+                            s.term(), s.appliedIndex(), s.peers(), s.stableConf())).toList();
             long free = props.dataDir().toFile().getUsableSpace();
             long used = props.dataDir().toFile().getTotalSpace() - free;
             CopysetServer.IoTotals io = copysets.ioTotals();
             List<CopysetInfo> wanted = mds.heartbeat(new ChunkServerHeartbeat(chunkServerId, reports, used, free,
                     io.bytesWritten(), io.writes(), io.reads()));
-            copysets.ensure(peersOf(wanted));
+            List<CopysetPeers> listed = peersOf(wanted);
+            copysets.ensure(listed);
+            removeOldReplicas(copysets.unlisted(listed));
         } catch (Exception e) {
             LOG.warn("event=heartbeat-failed error={}", e.toString());
         }
         refreshTokenKeys();
+    }
+
+    /**
+     * Deletes the replicas of copysets this chunk server was replaced in, once the MDS confirms that the copyset's
+     * leader runs a committed configuration without it; a hosted copyset the MDS does not name stays.
+     */
+    private void removeOldReplicas(List<io.camber.common.api.CopysetRef> unlisted) throws IOException {
+        if (unlisted.isEmpty()) {
+            return;
+        }
+        java.util.Set<io.camber.common.api.CopysetRef> confirmed = new java.util.HashSet<>(
+                mds.removableCopysets(chunkServerId));
+        for (io.camber.common.api.CopysetRef c : unlisted) {
+            if (confirmed.contains(c)) {
+                copysets.remove(c);
+            }
+        }
     }
 
     /** Learns (again) whether data requests need tokens and the keys that sign them; a failure keeps the last. */
@@ -211,7 +230,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             for (int i = 0; i < c.chunkServers().size(); i++) {
                 members.add(new CopysetPeers.Member(c.chunkServers().get(i), c.addresses().get(i)));
             }
-            out.add(new CopysetPeers(c.logicalPoolId(), c.copysetId(), members));
+            out.add(new CopysetPeers(c.logicalPoolId(), c.copysetId(), members, c.epoch()));
         }
         return out;
     }

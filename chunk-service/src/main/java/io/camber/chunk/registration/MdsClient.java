@@ -7,6 +7,7 @@ import io.camber.common.api.ChunkServerHeartbeat;
 import io.camber.common.api.ChunkServerInfo;
 import io.camber.common.api.ChunkServerRegistration;
 import io.camber.common.api.CopysetInfo;
+import io.camber.common.api.CopysetRef;
 import io.camber.common.api.TokenKeysInfo;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -78,6 +79,20 @@ public final class MdsClient {
             throw last;
         }
         return copysets;
+    }
+
+    /** The copysets whose old replica here may be deleted (see the MDS's removable-copysets), from the first MDS. */
+    public List<CopysetRef> removableCopysets(long chunkServerId) throws IOException {
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                return List.of(send(request(url + "/api/v1/chunkservers/" + chunkServerId + "/removable-copysets")
+                        .GET().build(), CopysetRef[].class));
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
     }
 
     /** At most limit chunks of deleted volumes on this server's copysets, from the first MDS that answers. */

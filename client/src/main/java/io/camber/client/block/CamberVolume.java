@@ -99,6 +99,7 @@ public final class CamberVolume implements BlockDevice {
         }
         SessionInfo session = mds.open(path, mode, client).join();
         chunks.authorize(session.token()); // before any IO: chunk servers refuse requests without it
+        chunks.useCopysetDirectory(() -> mds.copysets("")); // copysets whose members change are looked up again
         List<CopysetInfo> copysets = mds.copysets(entry.pool()).join();
         CamberVolume volume = new CamberVolume(mds, chunks, entry, session, copysets,
                 new VolumeMetrics(registry, path));

@@ -55,6 +55,16 @@ public final class ChunkClient implements AutoCloseable {
         tokens.put(token);
     }
 
+    /**
+     * Where this client looks copysets up again when their members change (the MDS's copyset list, as
+     * {@code MdsAdminClient.copysets("")} answers it): without one, a copyset whose lost replica was rebuilt on
+     * another chunk server stays reachable only through its old members.
+     */
+    public ChunkClient useCopysetDirectory(Supplier<CompletableFuture<List<CopysetInfo>>> lookup) {
+        calls.useDirectory(lookup);
+        return this;
+    }
+
     /** Largest payload of one chunk write, and of one batch entry: bounded to keep copyset memory small. */
     public static final int MAX_WRITE = 1 << 20;
 

@@ -10,11 +10,14 @@ import io.camber.common.chunk.DataFrame.Kind;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Delivers a request to a copyset's leader over the data protocol and returns the copyset's answer. It remembers
@@ -24,11 +27,18 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class LeaderCalls {
     private static final Duration PAUSE = Duration.ofMillis(50);
+    /** At most one look at the MDS's copyset list per this long: a dead member must not flood the MDS. */
+    private static final long REFRESH_EVERY_NANOS = Duration.ofSeconds(1).toNanos();
 
     private final DataConnections connections;
     private final UUID clientId = UUID.randomUUID();
     private final AtomicLong callIds = new AtomicLong();
     private final Map<UUID, Integer> leaders = new ConcurrentHashMap<>();
+    /** The newest description (highest epoch) of each copyset seen: callers may hold one from before a change. */
+    private final Map<UUID, CopysetInfo> newest = new ConcurrentHashMap<>();
+    private volatile Supplier<CompletableFuture<List<CopysetInfo>>> directory;
+    private final AtomicBoolean refreshing = new AtomicBoolean();
+    private volatile long lastRefreshNanos = System.nanoTime() - REFRESH_EVERY_NANOS;
     private final Duration attemptTimeout;
     private final Duration deadline;
 
@@ -46,6 +56,48 @@ final class LeaderCalls {
         this.deadline = deadline;
     }
 
+    /**
+     * Where to look up copysets again when their members may have changed (the MDS's copyset list): a member that
+     * names a leader this client does not know, or a round of members that all failed, sends the client there.
+     */
+    void useDirectory(Supplier<CompletableFuture<List<CopysetInfo>>> lookup) {
+        this.directory = lookup;
+    }
+
+    /** Remembers a description of a copyset if it is newer than the one known. */
+    void learn(CopysetInfo info) {
+        UUID group = CopysetIds.groupUuid(info.logicalPoolId(), info.copysetId());
+        CopysetInfo before = newest.get(group);
+        if (before == null || info.epoch() > before.epoch()) {
+            newest.merge(group, info, (a, b) -> b.epoch() > a.epoch() ? b : a);
+            if (before != null) {
+                leaders.remove(group); // positions in the member list changed meaning
+            }
+        }
+    }
+
+    /** Looks the copysets up again, unless a lookup is under way or one was made within the last second. */
+    private void refresh() {
+        Supplier<CompletableFuture<List<CopysetInfo>>> lookup = directory;
+        if (lookup == null || System.nanoTime() - lastRefreshNanos < REFRESH_EVERY_NANOS
+                || !refreshing.compareAndSet(false, true)) {
+            return;
+        }
+        lastRefreshNanos = System.nanoTime();
+        CompletableFuture<List<CopysetInfo>> found;
+        try {
+            found = lookup.get();
+        } catch (RuntimeException e) {
+            found = CompletableFuture.failedFuture(e);
+        }
+        found.whenComplete((infos, error) -> {
+            refreshing.set(false);
+            if (infos != null) {
+                infos.forEach(this::learn);
+            }
+        });
+    }
+
     /** Sends body to the copyset's leader with no volume's token; see below. */
     CompletableFuture<ChunkReply> call(CopysetInfo copyset, Kind kind, ByteBuffer... body) {
         return call(copyset, kind, new long[0], body);
@@ -60,6 +112,7 @@ final class LeaderCalls {
             return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "copyset "
                     + copyset.copysetId() + " has no data addresses: its chunk servers have not registered a data port"));
         }
+        learn(copyset);
         Call call = new Call(copyset, kind, volumeEpochs, body, callIds.incrementAndGet(),
                 System.nanoTime() + deadline.toNanos());
         call.attempt(leaders.getOrDefault(call.group, 0));
@@ -68,7 +121,8 @@ final class LeaderCalls {
 
     /** One request and its attempts. */
     private final class Call {
-        final CopysetInfo copyset;
+        /** The newest description known when the last attempt started. */
+        CopysetInfo copyset;
         final Kind kind;
         final long[] volumes;
         final ByteBuffer[] body;
@@ -81,6 +135,7 @@ final class LeaderCalls {
         /** The member whose NOT_LEADER hint sent us to the member being tried, or -1. */
         int hintedBy = -1;
         int hinted = -1;
+        int failures;
 
         Call(CopysetInfo copyset, Kind kind, long[] volumes, ByteBuffer[] body, long callId, long deadlineNanos) {
             this.copyset = copyset;
@@ -92,8 +147,15 @@ final class LeaderCalls {
             this.group = CopysetIds.groupUuid(copyset.logicalPoolId(), copyset.copysetId());
         }
 
-        void attempt(int member) {
-            String address = copyset.dataAddresses().get(member);
+        void attempt(int position) {
+            CopysetInfo latest = newest.getOrDefault(group, copyset);
+            if (latest != copyset) {
+                copyset = latest;
+                hinted = -1;
+                hintedBy = -1;
+            }
+            int member = Math.floorMod(position, copyset.chunkServers().size());
+            String address = copyset.dataAddresses() == null ? null : copyset.dataAddresses().get(member);
             if (address == null) {
                 lastError = "chunk server " + copyset.chunkServers().get(member) + " has no data port";
                 later(after(member));
@@ -120,6 +182,9 @@ final class LeaderCalls {
                 case NOT_LEADER -> {
                     int hinted = copyset.chunkServers().indexOf(reply.leaderHint());
                     lastError = address + " does not lead copyset " + copyset.copysetId();
+                    if (hinted < 0 && reply.leaderHint() > 0) {
+                        refresh(); // it names a leader this client has not heard of: the members changed
+                    }
                     if (hinted >= 0 && hinted != member) {
                         this.hintedBy = member;
                         this.hinted = hinted;
@@ -143,6 +208,9 @@ final class LeaderCalls {
         }
 
         private void later(int member) {
+            if (++failures % copyset.chunkServers().size() == 0) {
+                refresh(); // a whole round failed: a member may have been replaced
+            }
             if (System.nanoTime() - deadlineNanos > 0) {
                 result.completeExceptionally(new CamberException(ErrorCode.UNAVAILABLE, "copyset "
                         + copyset.logicalPoolId() + "/" + copyset.copysetId() + " did not answer within " + deadline

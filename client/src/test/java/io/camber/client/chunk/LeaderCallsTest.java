@@ -117,6 +117,34 @@ class LeaderCallsTest {
                 .isNotEqualTo(leader.seen.get(1).callId());
     }
 
+    /**
+     * The copyset's members changed after the caller looked it up: the old members point at a leader the caller has
+     * never heard of, so the client looks the copysets up again and reaches it, also for callers that still pass the
+     * old description; a lookup that answers an older description changes nothing.
+     */
+    @Test
+    void aLeaderOutsideTheKnownMembersIsFoundThroughTheDirectory() throws Exception {
+        ScriptedPort a = new ScriptedPort(r -> notLeader(r, 14));
+        ScriptedPort b = new ScriptedPort(r -> notLeader(r, 14));
+        ScriptedPort dead = new ScriptedPort(r -> status(r, Status.RETRY, "stopping"));
+        ScriptedPort newLeader = new ScriptedPort(r -> ok(r, 7));
+        CopysetInfo old = copyset(a.address, b.address, dead.address);
+        CopysetInfo changed = new CopysetInfo(1, 5, List.of(11L, 12L, 14L), List.of("x:1", "x:2", "x:4"),
+                List.of(a.address, b.address, newLeader.address), 4L << 20, 1);
+        java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+        LeaderCalls calls = new LeaderCalls(connections, Duration.ofSeconds(1), Duration.ofSeconds(5));
+        calls.useDirectory(() -> {
+            lookups.incrementAndGet();
+            return java.util.concurrent.CompletableFuture.completedFuture(List.of(changed));
+        });
+
+        assertThat(calls.call(old, Kind.READ, readRequest()).join().value()).isEqualTo(7);
+        assertThat(calls.call(old, Kind.READ, readRequest()).join().value()).isEqualTo(7);
+        assertThat(newLeader.seen).hasSize(2);
+        assertThat(lookups.get()).isEqualTo(1);
+        assertThat(dead.seen).as("the replaced member is not asked once the new members are known").isEmpty();
+    }
+
     /** A follower's stale hint names a member that cannot serve: the client must still reach the third one. */
     @Test
     void aStaleHintAtADeadMemberDoesNotKeepTheClientFromTheLeader() throws Exception {

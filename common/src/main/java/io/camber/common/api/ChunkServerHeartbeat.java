@@ -6,7 +6,16 @@ import java.util.List;
 public record ChunkServerHeartbeat(long chunkServerId, List<CopysetReport> copysets, long diskUsedBytes,
                                    long diskFreeBytes, long bytesWritten, long writes, long reads) {
 
-    /** One hosted copyset: whether this replica leads it, its Raft term and applied index. */
-    public record CopysetReport(long logicalPoolId, int copysetId, boolean leader, long term, long appliedIndex) {
+    /**
+     * One hosted copyset: whether this replica leads it, its Raft term and applied index, and the members of its
+     * Raft configuration as this replica knows it (chunk-server ids; null from versions that did not report them).
+     * stableConf is false while a membership change is under way (Raft's joint configuration).
+     */
+    public record CopysetReport(long logicalPoolId, int copysetId, boolean leader, long term, long appliedIndex,
+                                List<Long> peers, boolean stableConf) {
+
+        public CopysetReport(long logicalPoolId, int copysetId, boolean leader, long term, long appliedIndex) {
+            this(logicalPoolId, copysetId, leader, term, appliedIndex, null, true);
+        }
     }
 }

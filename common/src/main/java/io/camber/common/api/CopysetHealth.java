@@ -5,8 +5,10 @@ import java.util.List;
 /**
  * One copyset as the chunk servers' heartbeats show it.
  *
- * @param state  HEALTHY (every member up, a leader), DEGRADED (a majority up with a leader, not all members) or
- *               UNAVAILABLE (no leader, or no majority up: IO to it stops)
+ * @param state  HEALTHY (every member up, a leader), DEGRADED (a majority up with a leader, not all members),
+ *               RECOVERING (a majority up with a leader, and a member the MDS chose to replace a lost one is
+ *               catching up or being added to the Raft configuration) or UNAVAILABLE (no leader, or no majority up: IO
+ *               to it stops)
  * @param leader the chunk server that reports leading it, or null
  */
 public record CopysetHealth(long logicalPoolId, int copysetId, String state, Long leader, List<Member> members) {

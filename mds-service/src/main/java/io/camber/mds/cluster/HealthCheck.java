@@ -38,6 +38,7 @@ public final class HealthCheck {
                                          Map<Long, ChunkServerHeartbeat> latest) {
         Long leader = null;
         long leaderTerm = -1;
+        ChunkServerHeartbeat.CopysetReport leaderReport = null;
         Map<Long, ChunkServerHeartbeat.CopysetReport> mine = new HashMap<>();
         for (long m : c.members()) {
             ChunkServerHeartbeat hb = latest.get(m);
@@ -50,6 +51,7 @@ public final class HealthCheck {
                     if (r.leader() && r.term() > leaderTerm) {
                         leader = m;
                         leaderTerm = r.term();
+                        leaderReport = r;
                     }
                 }
             }
@@ -63,8 +65,19 @@ public final class HealthCheck {
         }
         int up = mine.size();
         String state = leader == null || up <= c.members().size() / 2 ? "UNAVAILABLE"
-                : up < c.members().size() ? "DEGRADED" : "HEALTHY";
+                : recovering(c, leaderReport) ? "RECOVERING" : up < c.members().size() ? "DEGRADED" : "HEALTHY";
         return new CopysetHealth(c.logicalPoolId(), c.id(), state, leader, members);
+    }
+
+    /**
+     * Whether the copyset's Raft configuration, as its leader reports it, is not yet the members the MDS chose: a
+     * replacement replica is catching up, or the change is being committed.
+     */
+    private static boolean recovering(Topology.Copyset c, ChunkServerHeartbeat.CopysetReport leader) {
+        if (leader == null || leader.peers() == null) {
+            return false; // a chunk server of a version that does not report its configuration
+        }
+        return !leader.stableConf() || !new java.util.HashSet<>(leader.peers()).equals(new java.util.HashSet<>(c.members()));
     }
 
     /** The verdict with its reasons and counts. */
@@ -72,7 +85,9 @@ public final class HealthCheck {
                                        Map<Long, ChunkServerHeartbeat> latest, long garbageChunks) {
         List<CopysetHealth> copysets = copysets(topology, stateOf, latest);
         long unavailable = copysets.stream().filter(c -> c.state().equals("UNAVAILABLE")).count();
-        long degraded = copysets.stream().filter(c -> c.state().equals("DEGRADED")).count();
+        long recovering = copysets.stream().filter(c -> c.state().equals("RECOVERING")).count();
+        long degraded = recovering + copysets.stream().filter(c -> c.state().equals("DEGRADED")).count();
+        Map<Long, Integer> replicas = topology.copysetCounts();
         List<String> errors = new ArrayList<>();
         List<String> warnings = new ArrayList<>();
         if (unavailable > 0) {
@@ -83,18 +98,24 @@ public final class HealthCheck {
         int fullest = 0;
         int retired = 0;
         for (Topology.ChunkServer cs : topology.chunkServers()) {
+            // A chunk server that holds no replica (its copysets were recovered elsewhere) costs no redundancy: it is
+            // counted as down, not reported, as Ceph stops reporting an OSD that is down and out.
+            boolean holds = replicas.getOrDefault(cs.id(), 0) > 0;
             if (cs.retired()) {
                 retired++;
-                warnings.add("chunk server " + cs.id() + " was retired (its disk at " + cs.host() + ":" + cs.port()
+                if (holds) {
+                    warnings.add("chunk server " + cs.id() + " was retired (its disk at " + cs.host() + ":" + cs.port()
                         + " was wiped or replaced): its copysets lack that replica until recovery replaces it");
+                }
                 continue;
             }
             capacity += cs.capacityBytes();
             ChunkServerState s = stateOf.apply(cs.id());
             if (s == ChunkServerState.ONLINE) {
                 up++;
-            } else {
-                warnings.add("chunk server " + cs.id() + " (" + cs.host() + ":" + cs.port() + ") is " + s);
+            } else if (holds) {
+                warnings.add("chunk server " + cs.id() + " (" + cs.host() + ":" + cs.port() + ") is " + s + " and holds "
+                        + replicas.get(cs.id()) + " copyset replicas");
             }
             ChunkServerHeartbeat hb = latest.get(cs.id());
             if (hb != null && hb.diskUsedBytes() + hb.diskFreeBytes() > 0) {
@@ -105,8 +126,13 @@ public final class HealthCheck {
                 }
             }
         }
-        if (degraded > 0) {
-            warnings.add(0, degraded + " copysets degraded (a replica down or missing): redundancy reduced");
+        if (degraded > recovering) {
+            warnings.add(0, (degraded - recovering) + " copysets degraded (a replica down or missing): redundancy"
+                    + " reduced");
+        }
+        if (recovering > 0) {
+            warnings.add(0, recovering + " copysets being recovered (a replica is catching up on the chunk server that"
+                    + " replaces a lost one)");
         }
         List<String> reasons = new ArrayList<>(errors);
         reasons.addAll(warnings);

@@ -37,6 +37,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.CreateApiKey.class, name = "createApiKey"),
         @JsonSubTypes.Type(value = MdsCommand.DeleteApiKey.class, name = "deleteApiKey"),
         @JsonSubTypes.Type(value = MdsCommand.InstallSigningKey.class, name = "installSigningKey"),
+        @JsonSubTypes.Type(value = MdsCommand.ReplaceCopysetMember.class, name = "replaceCopysetMember"),
 })
 public sealed interface MdsCommand {
 
@@ -163,6 +164,14 @@ public sealed interface MdsCommand {
 
     /** Adds a partition to a file system whose partition fullPartition ran out of inode ids; offline as above. */
     record AddFsPartition(String name, int fullPartition, long inodesPerPartition, List<Long> offline)
+            implements MdsCommand {
+    }
+
+    /**
+     * Replaces member from of a copyset by chunk server to, if the copyset is still at epoch; why says what asked for
+     * it (the recover scheduler, an operator), for the log.
+     */
+    record ReplaceCopysetMember(long logicalPoolId, int copysetId, long epoch, long from, long to, String why)
             implements MdsCommand {
     }
 }

@@ -28,6 +28,7 @@ import io.camber.mds.fs.DataVolumes;
 import io.camber.mds.fs.FsCommands;
 import io.camber.mds.fs.FsStore;
 import io.camber.mds.fs.FsViews;
+import io.camber.mds.topology.CopysetMembership;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
 import io.camber.mds.topology.TopologyStore;
@@ -149,6 +150,14 @@ public final class MdsStateMachine extends RocksStateMachine {
             FsCommands.Result grown = new FsCommands(store, batch, null).addPartition(c.name(), c.fullPartition(),
                     c.inodesPerPartition(), topology, c.offline());
             return FsViews.info(grown.fs(), grown.partitions(), topology);
+        } else if (command instanceof MdsCommand.ReplaceCopysetMember c) {
+            TopologyPlanner.Plan plan = CopysetMembership.replace(topology, c.logicalPoolId(), c.copysetId(), c.epoch(),
+                    c.from(), c.to());
+            LOG.info("event=copyset-member-replaced pool={} copyset={} from={} to={} epoch={} why=\"{}\"",
+                    c.logicalPoolId(), c.copysetId(), c.from(), c.to(), c.epoch() + 1, c.why());
+            changeTopology(batch, plan);
+            return TopologyViews.copysets(plan.next(), c.logicalPoolId(), null).stream()
+                    .filter(info -> info.copysetId() == c.copysetId()).findFirst().orElseThrow();
         } else if (command instanceof MdsCommand.CreateApiKey c) {
             return changeAuth(batch, auth.withApiKey(batch, c.key()));
         } else if (command instanceof MdsCommand.DeleteApiKey c) {

@@ -24,6 +24,7 @@ public class HeartbeatTracker {
     private final Clock clock;
     private final long unstableAfterMillis;
     private final long offlineAfterMillis;
+    private final long startMillis;
 
     /** The last heartbeat of a chunk server and when it came. */
     public record Seen(long atMillis, ChunkServerHeartbeat heartbeat) {
@@ -33,6 +34,7 @@ public class HeartbeatTracker {
         this.clock = clock;
         this.unstableAfterMillis = props.chunkserverUnstableAfter().toMillis();
         this.offlineAfterMillis = props.chunkserverOfflineAfter().toMillis();
+        this.startMillis = clock.millis();
         for (ChunkServerState state : ChunkServerState.values()) {
             Gauge.builder("camber.mds.chunkservers.state", this, t -> t.count(state)).tag("state", state.name())
                     .description("chunk servers by liveness (heartbeats seen by this MDS)").register(registry);
@@ -59,6 +61,15 @@ public class HeartbeatTracker {
         long silence = clock.millis() - s.atMillis();
         return silence >= offlineAfterMillis ? ChunkServerState.OFFLINE
                 : silence >= unstableAfterMillis ? ChunkServerState.UNSTABLE : ChunkServerState.ONLINE;
+    }
+
+    /**
+     * How long this MDS has not heard from a chunk server: since its last heartbeat, or since this MDS started if it
+     * never heard from it (a chunk server that died before an MDS restart is silent from then on, not unknown).
+     */
+    public long silenceMillis(long chunkServerId) {
+        Seen s = seen.get(chunkServerId);
+        return clock.millis() - (s == null ? startMillis : s.atMillis());
     }
 
     /** The chunk servers with their state as heartbeats show it. */

@@ -81,8 +81,22 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
                               long chunkSize, long segmentSize) {
     }
 
-    /** A Raft group of chunk servers in distinct zones. */
-    public record Copyset(long logicalPoolId, int id, List<Long> members) {
+    /**
+     * A Raft group of chunk servers in distinct zones. members is what the MDS wants the group to be: the copyset's
+     * leader changes the group's Raft configuration to match it. epoch counts the MDS's changes of members.
+     */
+    public record Copyset(long logicalPoolId, int id, List<Long> members, long epoch) {
+
+        public Copyset(long logicalPoolId, int id, List<Long> members) {
+            this(logicalPoolId, id, members, 0);
+        }
+
+        /** This copyset with member from replaced by to at the same place (its election priority goes with it). */
+        public Copyset replacing(long from, long to) {
+            List<Long> next = new ArrayList<>(members);
+            next.set(next.indexOf(from), to);
+            return new Copyset(logicalPoolId, id, List.copyOf(next), epoch + 1);
+        }
     }
 
     public static Topology empty() {
@@ -163,6 +177,10 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
 
     public List<Copyset> copysetsOf(long logicalPoolId) {
         return copysets.getOrDefault(logicalPoolId, List.of());
+    }
+
+    public Optional<Copyset> copyset(long logicalPoolId, int copysetId) {
+        return copysetsOf(logicalPoolId).stream().filter(c -> c.id() == copysetId).findFirst();
     }
 
     /** The zone id a chunk server sits in. */

@@ -31,8 +31,8 @@ public final class TopologyStore {
                     List<ChunkServer> chunkServers, List<LogicalPool> logicalPools, List<MetaServer> metaServers) {
     }
 
-    /** Stored members of one copyset. */
-    record Members(List<Long> members) {
+    /** Stored members of one copyset and how often they changed (null in copysets stored before changes). */
+    record Members(List<Long> members, Long epoch) {
     }
 
     public static Topology load(RocksStore store) {
@@ -45,7 +45,7 @@ public final class TopologyStore {
         store.scan(Keys.COPYSETS, new byte[0], Integer.MAX_VALUE, (k, v) -> {
             long pool = Keys.firstId(k);
             int id = (int) Keys.secondId(k);
-            copysets.computeIfAbsent(pool, p -> new ArrayList<>()).add(new Copyset(pool, id, Json.read(v, Members.class).members()));
+            copysets.computeIfAbsent(pool, p -> new ArrayList<>()).add(copyset(pool, id, Json.read(v, Members.class)));
         });
         Map<Long, List<Copyset>> frozen = new HashMap<>();
         copysets.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
@@ -64,11 +64,19 @@ public final class TopologyStore {
             }
         }
         for (Map.Entry<Long, List<Copyset>> e : after.copysets().entrySet()) {
-            int known = before.copysetsOf(e.getKey()).size();
-            // Copysets are only ever appended, so those past the old count are the new ones.
-            for (Copyset c : e.getValue().subList(Math.min(known, e.getValue().size()), e.getValue().size())) {
-                batch.put(Keys.COPYSETS, Keys.ids(c.logicalPoolId(), c.id()), Json.write(new Members(c.members())));
+            List<Copyset> old = before.copysetsOf(e.getKey());
+            // Copysets are only ever appended (new ones past the old count) or changed in place (members replaced).
+            for (int i = 0; i < e.getValue().size(); i++) {
+                Copyset c = e.getValue().get(i);
+                if (i >= old.size() || !old.get(i).equals(c)) {
+                    batch.put(Keys.COPYSETS, Keys.ids(c.logicalPoolId(), c.id()),
+                            Json.write(new Members(c.members(), c.epoch())));
+                }
             }
         }
+    }
+
+    private static Copyset copyset(long pool, int id, Members stored) {
+        return new Copyset(pool, id, stored.members(), stored.epoch() == null ? 0 : stored.epoch());
     }
 }

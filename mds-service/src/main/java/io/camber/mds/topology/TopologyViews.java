@@ -78,7 +78,7 @@ public final class TopologyViews {
                 .map(c -> new CopysetInfo(c.logicalPoolId(), c.id(), c.members(),
                         c.members().stream().map(addresses::get).toList(),
                         c.members().stream().map(dataAddresses::get).collect(java.util.stream.Collectors.toList()),
-                        t.logicalPool(c.logicalPoolId()).map(LogicalPool::chunkSize).orElse(0L)))
+                        t.logicalPool(c.logicalPoolId()).map(LogicalPool::chunkSize).orElse(0L), c.epoch()))
                 .toList();
     }
 }

@@ -69,6 +69,43 @@ class HealthCheckTest {
     }
 
     @Test
+    void aCopysetWhoseLeaderReportsOtherMembersIsRecoveringAndAServerHoldingNothingIsNoReason() {
+        allHealthy();
+        // copyset 2 had member 1 take the place of 4 (down for good); its leader still runs the old configuration
+        Topology moved = new Topology(10, List.of(), List.of(), List.of(), topology.chunkServers(), List.of(),
+                Map.of(7L, List.of(new Topology.Copyset(7, 1, List.of(1L, 2L, 3L)),
+                        new Topology.Copyset(7, 2, List.of(2L, 3L, 1L), 1))), List.of());
+        states.put(4L, ChunkServerState.OFFLINE);
+        latest.put(2L, new ChunkServerHeartbeat(2, List.of(
+                new ChunkServerHeartbeat.CopysetReport(7, 1, false, 3, 48, List.of(1L, 2L, 3L), true),
+                new ChunkServerHeartbeat.CopysetReport(7, 2, true, 3, 70, List.of(2L, 3L, 4L), true)),
+                10, 90, 0, 0, 0));
+
+        ClusterHealth h = HealthCheck.assess(moved, id -> states.getOrDefault(id, ChunkServerState.REGISTERED),
+                latest, 0);
+        assertThat(h.health()).isEqualTo("HEALTH_WARN");
+        assertThat(h.reasons()).containsExactly("1 copysets being recovered (a replica is catching up on the chunk"
+                + " server that replaces a lost one)");
+        assertThat(h.copysetsDegraded()).isEqualTo(1);
+        assertThat(h.chunkServersUp()).isEqualTo(3);
+
+        // once the leader runs the new configuration and 1 reports the copyset, all is well again
+        latest.put(2L, new ChunkServerHeartbeat(2, List.of(
+                new ChunkServerHeartbeat.CopysetReport(7, 1, false, 3, 48, List.of(1L, 2L, 3L), true),
+                new ChunkServerHeartbeat.CopysetReport(7, 2, true, 3, 72, List.of(1L, 2L, 3L), true)),
+                10, 90, 0, 0, 0));
+        latest.put(1L, new ChunkServerHeartbeat(1, List.of(
+                new ChunkServerHeartbeat.CopysetReport(7, 1, true, 3, 50, List.of(1L, 2L, 3L), true),
+                new ChunkServerHeartbeat.CopysetReport(7, 2, false, 3, 72, List.of(1L, 2L, 3L), true)),
+                10, 90, 0, 0, 0));
+        h = HealthCheck.assess(moved, id -> states.getOrDefault(id, ChunkServerState.REGISTERED), latest, 0);
+        assertThat(h.health()).isEqualTo("HEALTH_OK");
+        assertThat(h.reasons()).isEmpty();
+        assertThat(h.chunkServersUp()).isEqualTo(3);
+        assertThat(h.chunkServers()).isEqualTo(4);
+    }
+
+    @Test
     void aServerDownDegradesItsCopysetsAndWarns() {
         allHealthy();
         states.put(4L, ChunkServerState.OFFLINE);
@@ -77,7 +114,7 @@ class HealthCheckTest {
         assertThat(h.health()).isEqualTo("HEALTH_WARN");
         assertThat(h.reasons()).containsExactly(
                 "1 copysets degraded (a replica down or missing): redundancy reduced",
-                "chunk server 4 (127.0.0.1:9204) is OFFLINE");
+                "chunk server 4 (127.0.0.1:9204) is OFFLINE and holds 1 copyset replicas");
         assertThat(h.copysetsDegraded()).isEqualTo(1);
         assertThat(copysets().get(1).members().get(2)).isEqualTo(
                 new CopysetHealth.Member(4, ChunkServerState.OFFLINE, false, null));

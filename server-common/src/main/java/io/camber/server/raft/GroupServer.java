@@ -11,7 +11,12 @@ import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.StateMachine;
 
+import org.apache.ratis.server.RaftServerConfigKeys;
+
+import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,12 +67,51 @@ public final class GroupServer implements AutoCloseable {
         return groupIds().contains(gid);
     }
 
-    /** Creates a group here (a member of it); its state machine comes from the registry. */
+    /**
+     * Creates a group here (a member of it); its state machine comes from the registry. An attempt that fails leaves
+     * no storage folder behind (Ratis would refuse every later attempt to format it), unless one was there before.
+     */
     public void addGroup(RaftGroup group) throws IOException {
-        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(), self,
-                callIds.incrementAndGet(), group));
+        List<File> dirs = new ArrayList<>();
+        for (File root : RaftServerConfigKeys.storageDir(server.getProperties())) {
+            dirs.add(new File(root, group.getGroupId().getUuid().toString()));
+        }
+        boolean existed = dirs.stream().anyMatch(File::exists);
+        RaftClientReply reply;
+        try {
+            reply = server.groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(), self,
+                    callIds.incrementAndGet(), group));
+        } catch (IOException e) {
+            forgetFailedAdd(group.getGroupId(), dirs, existed);
+            throw e;
+        }
         if (!reply.isSuccess()) {
+            forgetFailedAdd(group.getGroupId(), dirs, existed);
             throw new IOException("cannot create Raft group " + group.getGroupId() + ": " + reply.getException());
+        }
+    }
+
+    private void forgetFailedAdd(RaftGroupId gid, List<File> dirs, boolean existed) throws IOException {
+        if (existed || hosts(gid)) {
+            return; // not ours to delete: a group's storage from before, or the group did start after all
+        }
+        for (File dir : dirs) {
+            if (dir.exists()) {
+                try (java.util.stream.Stream<Path> files = Files.walk(dir.toPath())) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        }
+    }
+
+    /** Removes a group from this server and deletes its Raft storage (log, snapshots, metadata). */
+    public void removeGroup(RaftGroupId gid) throws IOException {
+        RaftClientReply reply = server.groupManagement(GroupManagementRequest.newRemove(ClientId.randomId(), self,
+                callIds.incrementAndGet(), gid, true, false));
+        if (!reply.isSuccess()) {
+            throw new IOException("cannot remove Raft group " + gid + ": " + reply.getException());
         }
     }
 

@@ -6,6 +6,10 @@ import io.camber.common.api.ChunkServerHeartbeat;
 import io.camber.common.api.ChunkServerInfo;
 import io.camber.common.api.ChunkServerRegistration;
 import io.camber.common.api.CopysetInfo;
+import io.camber.common.api.CopysetRef;
+import io.camber.common.api.ChunkServerState;
+import io.camber.mds.schedule.RecoveryPlanner;
+import io.camber.mds.topology.Topology;
 import io.camber.common.api.LogicalPoolInfo;
 import io.camber.common.api.TopologySpec;
 import io.camber.common.api.TopologyView;
@@ -68,6 +72,17 @@ public class TopologyController {
     public Mono<List<ChunkServerInfo>> chunkServers() {
         return mds.query(new MdsQuery.ListChunkServers(), ChunkServerInfo[].class).map(List::of)
                 .map(heartbeats::overlay);
+    }
+
+    /**
+     * The copysets a chunk server hosts an old replica of: the MDS replaced it there and the copyset's leader runs
+     * a committed configuration without it, so it may delete that replica.
+     */
+    @GetMapping("/chunkservers/{id}/removable-copysets")
+    public List<CopysetRef> removable(@PathVariable long id) {
+        Topology t = mds.stateMachine().topology();
+        return RecoveryPlanner.removable(t, id, cs -> heartbeats.stateOf(cs) == ChunkServerState.ONLINE,
+                heartbeats.latest()).stream().map(c -> new CopysetRef(c.logicalPoolId(), c.id())).toList();
     }
 
     /** A chunk server reports in; the answer lists the copysets it must host. */
