@@ -33,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * scheduler replaces it in each of its copysets by the fourth chunk server, whose new replica catches up (log or
  * snapshot) before the copyset's leader commits the new configuration. Then the cluster is HEALTH_OK with the dead
  * chunk server still down, every acknowledged write reads back through a client that still held the old member
- * lists, and the three replicas of every copyset hold the same bytes.
+ * lists, and the three replicas of every copyset hold the same bytes. When the lost chunk server comes back, it
+ * deletes its old replicas and rejoins holding nothing.
  */
 class CopysetRecoveryIT {
     private static final long CHUNK = 1 << 20;
@@ -141,6 +142,22 @@ class CopysetRecoveryIT {
             assertThat(ChunkReplicationIT.bytes(read)).as("chunk " + w.chunkId()).isEqualTo(w.data());
         }
         assertReplicasIdentical(after);
+
+        // The lost chunk server comes back: its old replicas go (the leaders run configurations without it), and it
+        // rejoins holding nothing, counted up, the cluster still HEALTH_OK and every write still readable.
+        cluster.restart(victim);
+        await(Duration.ofSeconds(60), "chunk server " + victimId + " dropped its old replicas",
+                () -> victim.bootstrap().copysets().status().isEmpty() && health().chunkServersUp() == 4);
+        assertThat(health().health()).isEqualTo("HEALTH_OK");
+        try (java.util.stream.Stream<java.nio.file.Path> left = java.nio.file.Files.list(
+                victim.dataDir.resolve("copysets"))) {
+            assertThat(left.toList()).as("copyset folders left on the returned chunk server").isEmpty();
+        }
+        assertThat(copysets()).allMatch(c -> !c.chunkServers().contains(victimId));
+        for (Written w : acknowledged) {
+            ByteBuffer read = client.read(w.copyset(), w.chunkId(), w.offset(), w.data().length).join();
+            assertThat(ChunkReplicationIT.bytes(read)).as("chunk " + w.chunkId()).isEqualTo(w.data());
+        }
         client.close();
     }
 

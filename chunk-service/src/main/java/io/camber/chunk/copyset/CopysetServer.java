@@ -98,11 +98,14 @@ public final class CopysetServer implements AutoCloseable {
             return;
         }
         server.removeGroup(gid);
-        Path dir = copysetsDir.resolve(copyset.logicalPoolId() + "-" + copyset.copysetId());
-        if (java.nio.file.Files.exists(dir)) {
-            try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
-                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    java.nio.file.Files.deleteIfExists(p);
+        Path dir = dirOf(gid);
+        // The copyset's folder (chunk files, snapshots) and its sibling where snapshots being received are staged.
+        for (Path d : List.of(dir, dir.resolveSibling(dir.getFileName() + ".tmp"))) {
+            if (java.nio.file.Files.exists(d)) {
+                try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(d)) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        java.nio.file.Files.deleteIfExists(p);
+                    }
                 }
             }
         }
