@@ -52,6 +52,11 @@ final class PlaygroundFixture implements AutoCloseable {
 
     /** Brings a playground up with extra JVM options (system properties for the services, say). */
     static PlaygroundFixture up(String name, String extraJvmOptions) throws IOException {
+        return up(name, extraJvmOptions, List.of());
+    }
+
+    /** As above, with options for the first `playground up` (say --chunk-services 4; later ups keep them). */
+    static PlaygroundFixture up(String name, String extraJvmOptions, List<String> firstUpOptions) throws IOException {
         Path home = Path.of(System.getProperty("camber.home", "..")).toAbsolutePath().normalize();
         List<Path> missing = PlaygroundLayout.services(home, home).stream().map(s -> s.jar(home)).distinct()
                 .filter(j -> !Files.isRegularFile(j)).toList();
@@ -66,7 +71,7 @@ final class PlaygroundFixture implements AutoCloseable {
         PlaygroundFixture p = new PlaygroundFixture(home, Files.createTempDirectory("camber-playground-it-" + name
                 + "-"), extraJvmOptions);
         long start = System.nanoTime();
-        Result r = p.upAgain();
+        Result r = p.upAgain(firstUpOptions);
         System.out.println(r.out() + r.err());
         assertThat(r.code()).as("playground up failed:\n%s", r.err()).isZero();
         System.out.printf("%s: playground up in %.1f s%n", name, (System.nanoTime() - start) / 1e9);
@@ -75,14 +80,19 @@ final class PlaygroundFixture implements AutoCloseable {
 
     /** `playground up` again: starts whatever process of it is not running. */
     Result upAgain() {
-        String timeout = "--health-timeout=" + HEALTH_TIMEOUT_SECONDS;
-        if (extraJvmOptions.isBlank()) {
-            return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(), timeout);
+        return upAgain(List.of());
+    }
+
+    private Result upAgain(List<String> options) {
+        List<String> args = new java.util.ArrayList<>(List.of("playground", "up", "--dir", dir.toString(), "--home",
+                home.toString(), "--health-timeout=" + HEALTH_TIMEOUT_SECONDS));
+        args.addAll(options);
+        if (!extraJvmOptions.isBlank()) {
+            String base = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS"))
+                    .orElse(PlaygroundLayout.JVM_OPTIONS);
+            args.add("--jvm-opts=" + base + " " + extraJvmOptions);
         }
-        String base = Optional.ofNullable(System.getenv("CAMBER_PLAYGROUND_JVM_OPTS"))
-                .orElse(PlaygroundLayout.JVM_OPTIONS);
-        return cli("playground", "up", "--dir", dir.toString(), "--home", home.toString(), timeout,
-                "--jvm-opts=" + base + " " + extraJvmOptions);
+        return cli(args.toArray(String[]::new));
     }
 
     /** The running process of a service. */

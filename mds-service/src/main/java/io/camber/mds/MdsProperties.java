@@ -48,9 +48,12 @@ public record MdsProperties(
      *                     server's (wiped or replaced disk) are rebuilt at once
      * @param interval     how often the leader looks for lost replicas
      * @param perChunkServer at most this many replicas catching up on one chunk server at once
+     * @param joinTimeout  how long a new member may take to join its copyset (group created, caught up, taken into
+     *                     the configuration) before it is replaced in turn
      */
     public record Recovery(@DefaultValue("true") boolean enabled, @DefaultValue("30m") Duration after,
-                           @DefaultValue("5s") Duration interval, @DefaultValue("2") int perChunkServer) {
+                           @DefaultValue("5s") Duration interval, @DefaultValue("2") int perChunkServer,
+                           @DefaultValue("30m") Duration joinTimeout) {
         public Recovery {
             if (perChunkServer < 1) {
                 throw new IllegalArgumentException("camber.mds.recovery.per-chunk-server must be at least 1, not "

@@ -61,16 +61,55 @@ public final class CopysetServer implements AutoCloseable {
      * the group's members to the ones the MDS lists.
      */
     public void ensure(List<CopysetPeers> copysets) throws IOException {
+        IOException first = null;
         for (CopysetPeers c : copysets) {
-            RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
-            if (server.hosts(gid)) {
-                membership.reconcile(c);
-                continue;
+            try {
+                ensure(c);
+            } catch (IOException | RuntimeException e) {
+                // One copyset that cannot be created must not hold up the others: go on, report the first failure.
+                LOG.warn("event=copyset-ensure-failed pool={} copyset={} error={}", c.logicalPoolId(), c.copysetId(),
+                        e.toString());
+                first = first != null ? first : e instanceof IOException io ? io : new IOException(e);
             }
-            List<RaftPeer> peers = c.raftPeers();
-            server.addGroup(RaftGroup.valueOf(gid, peers));
-            LOG.info("event=copyset-created pool={} copyset={} epoch={} peers={}", c.logicalPoolId(), c.copysetId(),
-                    c.epoch(), peers);
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private void ensure(CopysetPeers c) throws IOException {
+        RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(c.logicalPoolId(), c.copysetId()));
+        if (server.hosts(gid)) {
+            membership.reconcile(c);
+            return;
+        }
+        // A copyset as placed (epoch 0) starts with all its members, which elect its first leader. A copyset
+        // whose members changed already runs: this server joins it as a new member, and starts with no peers at
+        // all, so it waits for the leader to catch it up and send it the configuration that includes it. Started
+        // with the new members instead, it would call an election before the leader reached it, and the others,
+        // whose configuration does not include it yet, would tell it to shut down.
+        List<RaftPeer> peers = c.epoch() > 0 ? List.of() : c.raftPeers();
+        server.addGroup(RaftGroup.valueOf(gid, peers));
+        LOG.info("event=copyset-created pool={} copyset={} epoch={} peers={}", c.logicalPoolId(), c.copysetId(),
+                c.epoch(), peers.isEmpty() ? "(joining: from the leader)" : peers);
+    }
+
+    /**
+     * Brings a copyset this server leads but was replaced in to the members the MDS lists (which leave this server
+     * out: the leader commits that and steps down). Without it, a replaced member that leads would keep the old
+     * members for good, since only the leader changes them.
+     */
+    public void reconcileReplaced(CopysetPeers current) {
+        membership.reconcile(current);
+    }
+
+    /** Whether this server leads the hosted copyset now. */
+    public boolean leads(CopysetRef copyset) {
+        RaftGroupId gid = RaftGroupId.valueOf(CopysetIds.groupUuid(copyset.logicalPoolId(), copyset.copysetId()));
+        try {
+            return server.division(gid).map(d -> d.getInfo().isLeader()).orElse(false);
+        } catch (IllegalStateException e) {
+            return false; // still starting
         }
     }
 

@@ -179,6 +179,15 @@ public class ChunkServerBootstrap implements SmartLifecycle {
         if (unlisted.isEmpty()) {
             return;
         }
+        List<io.camber.common.api.CopysetRef> led = unlisted.stream().filter(copysets::leads).toList();
+        if (!led.isEmpty()) {
+            // Replaced while it led (or it won an election since): it must apply the new members itself.
+            for (CopysetPeers c : peersOf(mds.copysets())) {
+                if (led.contains(new io.camber.common.api.CopysetRef(c.logicalPoolId(), c.copysetId()))) {
+                    copysets.reconcileReplaced(c);
+                }
+            }
+        }
         java.util.Set<io.camber.common.api.CopysetRef> confirmed = new java.util.HashSet<>(
                 mds.removableCopysets(chunkServerId));
         for (io.camber.common.api.CopysetRef c : unlisted) {

@@ -81,6 +81,19 @@ public final class MdsClient {
         return copysets;
     }
 
+    /** Every copyset as the first MDS that answers lists it (members, epoch). */
+    public List<CopysetInfo> copysets() throws IOException {
+        IOException last = null;
+        for (String url : mdsUrls) {
+            try {
+                return List.of(send(request(url + "/api/v1/copysets").GET().build(), CopysetInfo[].class));
+            } catch (IOException e) {
+                last = e;
+            }
+        }
+        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+    }
+
     /** The copysets whose old replica here may be deleted (see the MDS's removable-copysets), from the first MDS. */
     public List<CopysetRef> removableCopysets(long chunkServerId) throws IOException {
         IOException last = null;

@@ -58,7 +58,7 @@ public final class BenchCommand {
 
     /** The chunk services' data directories as the playground in dir lays them out. */
     static List<Path> chunkDataDirs(Path dir) {
-        return IntStream.rangeClosed(1, PlaygroundLayout.CHUNK_SERVICES)
+        return IntStream.rangeClosed(1, PlaygroundLayout.chunkServices(dir))
                 .mapToObj(n -> PlaygroundLayout.chunkDisk(dir, n))
                 .toList();
     }

@@ -66,9 +66,16 @@ public final class PlaygroundCommand {
            int healthTimeout,
            @Option(names = "--raft-tls", description = "run Raft (MDS, copysets) over mutual TLS with certificates"
                    + " made under DIR/tls; kept for later ups until DIR/tls is deleted")
-           boolean raftTls) {
+           boolean raftTls,
+           @Option(names = "--chunk-services", paramLabel = "N", description = "run N chunk services (3 to 9, dealt"
+                   + " over 3 zones; default: as the last up, or 3); kept for later ups, and more than before adds"
+                   + " chunk services")
+           Integer chunkServices) {
         if (raftTls) {
             PlaygroundLayout.makeRaftCertificates(where.dir());
+        }
+        if (chunkServices != null) {
+            PlaygroundLayout.setChunkServices(where.dir(), chunkServices);
         }
         List<String> options = Arrays.stream(jvmOpts.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
         return playground(where, options, Duration.ofSeconds(healthTimeout)).up();

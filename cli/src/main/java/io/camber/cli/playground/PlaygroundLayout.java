@@ -37,7 +37,17 @@ public final class PlaygroundLayout {
     public static final int NBD_HTTP_PORT = 10810;
     /** The volume the playground creates and serves over NBD for a first try. */
     public static final String DEMO_VOLUME = "/nbd-demo";
+    /** Chunk services of a playground started without --chunk-services. */
     public static final int CHUNK_SERVICES = 3;
+    /** At most this many chunk services: their ports must stay below the next service's range. */
+    public static final int MAX_CHUNK_SERVICES = 9;
+    /** Zones of the playground: chunk service n sits in zone ((n - 1) % ZONES) + 1. */
+    public static final int ZONES = 3;
+    /**
+     * How long a chunk service may be silent before its replicas are rebuilt on the others: about a minute, so an
+     * operator who stops one for good sees the cluster heal (production keeps Curve's 30 minutes).
+     */
+    public static final String RECOVERY_AFTER = "60s";
     /** Chunk service n serves its copysets' Raft traffic (the data plane) on CHUNK_RAFT_BASE_PORT + n. */
     public static final int CHUNK_RAFT_BASE_PORT = 8210;
     /** Chunk service n takes client IO (the data protocol) on CHUNK_DATA_BASE_PORT + n. */
@@ -90,15 +100,16 @@ public final class PlaygroundLayout {
                 "--camber.mds.raft-address=127.0.0.1:" + MDS_RAFT_PORT,
                 "--camber.mds.peers=mds1=127.0.0.1:" + MDS_RAFT_PORT,
                 "--camber.mds.data-dir=" + dir.resolve("data").resolve("mds1"),
+                "--camber.mds.recovery.after=" + RECOVERY_AFTER,
                 secrets(PlaygroundCredentials.mdsProperties(dir))), raftTls(dir, "camber.mds"))));
-        for (int n = 1; n <= CHUNK_SERVICES; n++) {
+        for (int n = 1; n <= chunkServices(dir); n++) {
             services.add(new ServiceSpec("chunk-service-" + n, "chunk-service", CHUNK_BASE_PORT + n, null, Wave.SERVICES,
                     concat(List.of(configUri,
                             "--server.port=" + (CHUNK_BASE_PORT + n),
                             "--camber.chunk.data-dir=" + chunkDisk(dir, n),
                             "--camber.chunk.raft-port=" + (CHUNK_RAFT_BASE_PORT + n),
                             "--camber.chunk.data-port=" + (CHUNK_DATA_BASE_PORT + n),
-                            "--camber.chunk.zone=zone" + n,
+                            "--camber.chunk.zone=zone" + zoneOf(n),
                             "--camber.chunk.server=server" + n,
                             "--camber.chunk.mds=" + mdsUrl,
                             secrets(PlaygroundCredentials.chunkProperties(dir))), raftTls(dir, "camber.chunk")),
@@ -176,13 +187,66 @@ public final class PlaygroundLayout {
         return dir.resolve("data").resolve("chunk-service-" + n);
     }
 
-    /** pool1 over zone1..3, one server and one chunk server per zone, one REPLICATED logical pool. */
+    /** The zone chunk service n sits in: they are dealt over the three zones in turn. */
+    public static int zoneOf(int n) {
+        return (n - 1) % ZONES + 1;
+    }
+
+    /** How many chunk services the playground in dir runs: as `up --chunk-services` recorded it, or 3. */
+    public static int chunkServices(Path dir) {
+        Path file = dir.resolve(CHUNK_SERVICES_FILE);
+        try {
+            return java.nio.file.Files.exists(file)
+                    ? Integer.parseInt(java.nio.file.Files.readString(file).strip()) : CHUNK_SERVICES;
+        } catch (java.io.IOException | NumberFormatException e) {
+            throw io.camber.cli.CliFailure.local("cannot read " + file + " (" + e.getMessage() + "): write the number"
+                    + " of chunk services in it, or delete it for " + CHUNK_SERVICES);
+        }
+    }
+
+    /**
+     * Records how many chunk services the playground runs from now on. More than before adds chunk services (a
+     * scale-out); fewer is refused, since their replicas would be lost with them.
+     */
+    public static void setChunkServices(Path dir, int count) {
+        if (count < CHUNK_SERVICES || count > MAX_CHUNK_SERVICES) {
+            throw new io.camber.cli.CliFailure(io.camber.cli.CliFailure.REFUSED, "--chunk-services must be between "
+                    + CHUNK_SERVICES + " (one per zone) and " + MAX_CHUNK_SERVICES + ", not " + count);
+        }
+        int now = chunkServices(dir);
+        if (count < now && java.nio.file.Files.exists(dir.resolve("data"))) {
+            throw new io.camber.cli.CliFailure(io.camber.cli.CliFailure.REFUSED, "this playground runs " + now
+                    + " chunk services; it cannot shrink to " + count + " (their replicas would be lost): use `down"
+                    + " --purge` first for a new playground");
+        }
+        try {
+            java.nio.file.Files.createDirectories(dir);
+            java.nio.file.Files.writeString(dir.resolve(CHUNK_SERVICES_FILE), count + "\n");
+        } catch (java.io.IOException e) {
+            throw io.camber.cli.CliFailure.local("cannot write " + dir.resolve(CHUNK_SERVICES_FILE) + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private static final String CHUNK_SERVICES_FILE = "chunk-services";
+
+    /**
+     * pool1 over zone1..3, each chunk service on a server of its own, dealt over the zones in turn; one REPLICATED
+     * logical pool.
+     */
     public static TopologySpec topology(Path dir) {
-        List<ZoneSpec> zones = new ArrayList<>();
-        for (int n = 1; n <= CHUNK_SERVICES; n++) {
-            zones.add(new ZoneSpec("zone" + n, List.of(new ServerSpec("server" + n, "127.0.0.1",
+        List<List<ServerSpec>> servers = new ArrayList<>();
+        for (int z = 1; z <= ZONES; z++) {
+            servers.add(new ArrayList<>());
+        }
+        for (int n = 1; n <= chunkServices(dir); n++) {
+            servers.get(zoneOf(n) - 1).add(new ServerSpec("server" + n, "127.0.0.1",
                     List.of(new ChunkServerSpec(CHUNK_RAFT_BASE_PORT + n, chunkDisk(dir, n).toAbsolutePath().toString(),
-                            null))))));
+                            null))));
+        }
+        List<ZoneSpec> zones = new ArrayList<>();
+        for (int z = 1; z <= ZONES; z++) {
+            zones.add(new ZoneSpec("zone" + z, servers.get(z - 1)));
         }
         return new TopologySpec(
                 List.of(new PhysicalPoolSpec("pool1", zones)),

@@ -64,13 +64,16 @@ final class LeaderCalls {
         this.directory = lookup;
     }
 
-    /** Remembers a description of a copyset if it is newer than the one known. */
+    /**
+     * Remembers a description of a copyset unless the one known is newer. One of the same epoch replaces it too: the
+     * members are the same, but an address may have changed (a data port registered late, a retired member's).
+     */
     void learn(CopysetInfo info) {
         UUID group = CopysetIds.groupUuid(info.logicalPoolId(), info.copysetId());
         CopysetInfo before = newest.get(group);
-        if (before == null || info.epoch() > before.epoch()) {
-            newest.merge(group, info, (a, b) -> b.epoch() > a.epoch() ? b : a);
-            if (before != null) {
+        if (before == null || (info.epoch() >= before.epoch() && !info.equals(before))) {
+            newest.merge(group, info, (a, b) -> b.epoch() >= a.epoch() ? b : a);
+            if (before != null && !before.chunkServers().equals(info.chunkServers())) {
                 leaders.remove(group); // positions in the member list changed meaning
             }
         }

@@ -23,9 +23,12 @@ import java.util.function.LongPredicate;
  *
  * <p>A member is lost when its chunk server was retired (its disk was wiped or replaced) or has been silent longer
  * than the recovery delay. It is replaced by a live chunk server of the same physical pool in a zone the other
- * members do not use, the one holding fewest copysets. Only a copyset whose leader reports a stable Raft
- * configuration is changed, so there is at most one change per copyset at a time and never one without a quorum to
- * carry it; a chunk server receives at most perTarget replicas being rebuilt at once.
+ * members do not use, the one holding fewest copysets. Only a copyset whose live leader reports a stable Raft
+ * configuration equal to the members is changed, so there is at most one change per copyset at a time (two new
+ * members at once could elect each other before the leader reached them) and never one without a quorum to carry
+ * it. The one exception: a new member that has not joined within the join timeout (stuck: it cannot create the
+ * group, or keeps failing its catch-up) is itself replaced. A chunk server receives at most perTarget replicas
+ * being rebuilt at once.
  */
 public final class RecoveryPlanner {
     private RecoveryPlanner() {
@@ -41,6 +44,13 @@ public final class RecoveryPlanner {
      */
     public static List<ReplaceCopysetMember> plan(Topology t, LongPredicate lost, LongPredicate live,
                                                   Map<Long, ChunkServerHeartbeat> latest, int perTarget) {
+        return plan(t, lost, live, latest, perTarget, (c, m) -> false);
+    }
+
+    /** As above; stuck tells whether a member the group has not taken in yet has been joining too long. */
+    public static List<ReplaceCopysetMember> plan(Topology t, LongPredicate lost, LongPredicate live,
+                                                  Map<Long, ChunkServerHeartbeat> latest, int perTarget,
+                                                  java.util.function.BiPredicate<Copyset, Long> stuck) {
         Map<Long, Integer> held = new HashMap<>(t.copysetCounts());
         Map<Long, Integer> catchingUp = new HashMap<>();
         List<Copyset> all = new ArrayList<>();
@@ -62,7 +72,13 @@ public final class RecoveryPlanner {
             if (leader == null || leader.peers() == null || !leader.stableConf()) {
                 continue; // no quorum to change it, a version that cannot say, or a change already under way
             }
-            Optional<Long> from = c.members().stream().filter(lost::test).findFirst();
+            boolean settled = new HashSet<>(leader.peers()).equals(new HashSet<>(c.members()));
+            // Settled: any lost member may go. Not settled (a new member is joining): only a joining member that is
+            // lost or stuck, never a second established one.
+            Optional<Long> from = c.members().stream()
+                    .filter(m -> settled ? lost.test(m)
+                            : !leader.peers().contains(m) && (lost.test(m) || stuck.test(c, m)))
+                    .findFirst();
             if (from.isEmpty()) {
                 continue;
             }
@@ -74,13 +90,21 @@ public final class RecoveryPlanner {
             held.merge(id, 1, Integer::sum);
             catchingUp.merge(id, 1, Integer::sum);
             out.add(new ReplaceCopysetMember(c.logicalPoolId(), c.id(), c.epoch(), from.get(), id,
-                    "recover: chunk server " + from.get() + " is lost"));
+                    "recover: chunk server " + from.get() + (settled ? " is lost" : " did not join")));
         }
         return out;
     }
 
+    private static Set<String> memberAddresses(Topology t, Copyset c, CopysetReport leader) {
+        Set<String> out = new HashSet<>();
+        Set<Long> ids = new HashSet<>(c.members());
+        ids.addAll(leader.peers());
+        ids.forEach(id -> t.chunkServer(id).ifPresent(cs -> out.add(cs.host() + ":" + cs.port())));
+        return out;
+    }
+
     private static boolean hosts(ChunkServerHeartbeat hb, Copyset c) {
-        return hb != null && hb.copysets().stream()
+        return hb != null && hb.copysets() != null && hb.copysets().stream()
                 .anyMatch(r -> r.logicalPoolId() == c.logicalPoolId() && r.copysetId() == c.id());
     }
 
@@ -93,7 +117,7 @@ public final class RecoveryPlanner {
     public static List<Copyset> removable(Topology t, long chunkServerId, LongPredicate live,
                                           Map<Long, ChunkServerHeartbeat> latest) {
         ChunkServerHeartbeat own = latest.get(chunkServerId);
-        if (own == null) {
+        if (own == null || own.copysets() == null) {
             return List.of();
         }
         List<Copyset> out = new ArrayList<>();
@@ -119,7 +143,7 @@ public final class RecoveryPlanner {
             if (hb == null || !live.test(m)) {
                 continue;
             }
-            for (CopysetReport r : hb.copysets()) {
+            for (CopysetReport r : hb.copysets() == null ? List.<CopysetReport>of() : hb.copysets()) {
                 if (r.logicalPoolId() == c.logicalPoolId() && r.copysetId() == c.id() && r.leader()
                         && (best == null || r.term() > best.term())) {
                     best = r;
@@ -147,6 +171,9 @@ public final class RecoveryPlanner {
                 // Never one the group still counts as a member, nor one still holding an old replica of it: a new
                 // member must join empty through the leader's catch-up, or it could vote without the log it had.
                 .filter(cs -> !leader.peers().contains(cs.id()) && !hosts(latest.get(cs.id()), c))
+                // Nor one at the address of a member the group still counts (a wiped disk's new chunk server takes
+                // the old one's address): Raft traffic for the old member would reach the new replica.
+                .filter(cs -> !memberAddresses(t, c, leader).contains(cs.host() + ":" + cs.port()))
                 .min(Comparator.comparingInt((ChunkServer cs) -> held.getOrDefault(cs.id(), 0))
                         .thenComparingLong(ChunkServer::id));
     }

@@ -16,7 +16,11 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import io.camber.common.api.ChunkServerHeartbeat;
 
 /**
  * On the MDS leader only, periodically rebuilds the replicas of lost chunk servers elsewhere: it replaces the lost
@@ -32,10 +36,16 @@ public class RecoveryScheduler implements AutoCloseable {
     /** A gap between rounds this much longer than three intervals means the MDS process was not running. */
     private static final long STALL_NANOS = java.time.Duration.ofSeconds(2).toNanos();
     private volatile long lastTickNanos = System.nanoTime();
+    /** Until when (nanoTime) rounds are skipped after the MDS itself paused: heartbeats need a round to arrive. */
+    private volatile long holdUntilNanos = System.nanoTime();
+    /** When this leader first saw each joining member (copyset, epoch, member) not yet in the group. */
+    private final Map<String, Long> joiningSince = new ConcurrentHashMap<>();
+    private final long unstableAfterNanos;
 
     public RecoveryScheduler(MdsReplication mds, HeartbeatTracker heartbeats, MdsProperties props,
                              MeterRegistry registry) {
         MdsProperties.Recovery recovery = props.recovery();
+        this.unstableAfterNanos = props.chunkserverUnstableAfter().toNanos();
         this.started = Counter.builder("camber.mds.recovery.started")
                 .description("copyset replicas the recover scheduler moved off a lost chunk server").register(registry);
         this.ticker = !recovery.enabled() ? null : Flux.interval(recovery.interval())
@@ -49,21 +59,26 @@ public class RecoveryScheduler implements AutoCloseable {
         long gap = now - lastTickNanos;
         lastTickNanos = now;
         if (!mds.node().isLeader()) {
+            joiningSince.clear();
             return Mono.empty();
         }
         if (gap > 3 * recovery.interval().toNanos() + STALL_NANOS) {
             // This process itself stood still (a long GC pause, a starved VM): every chunk server then looks silent
-            // for that long. Judge again once heartbeats had a round to arrive.
+            // for that long, and the ticks missed meanwhile now fire back to back. Judge again once heartbeats had
+            // time to arrive.
+            holdUntilNanos = now + unstableAfterNanos;
             LOG.warn("event=recovery-round-skipped reason=\"the MDS itself paused\" gap_ms={}", gap / 1_000_000);
+        }
+        if (now - holdUntilNanos < 0) {
             return Mono.empty();
         }
-        Topology t = mds.stateMachine().topology();
-        long after = recovery.after().toMillis();
-        List<ReplaceCopysetMember> changes = RecoveryPlanner.plan(t,
-                id -> t.chunkServer(id).map(Topology.ChunkServer::retired).orElse(true)
-                        || heartbeats.silenceMillis(id) >= after,
-                id -> heartbeats.stateOf(id) == ChunkServerState.ONLINE,
-                heartbeats.latest(), recovery.perChunkServer());
+        List<ReplaceCopysetMember> changes;
+        try {
+            changes = plan(mds.stateMachine().topology(), heartbeats, recovery, now);
+        } catch (RuntimeException e) {
+            LOG.warn("event=recovery-round-failed error={}", e.toString(), e);
+            return Mono.empty();
+        }
         return Flux.fromIterable(changes)
                 .concatMap(c -> mds.submit(c, CopysetInfo.class)
                         .doOnNext(info -> {
@@ -81,6 +96,38 @@ public class RecoveryScheduler implements AutoCloseable {
                     LOG.warn("event=recovery-round-failed error={}", e.toString());
                     return Mono.empty();
                 });
+    }
+
+    private List<ReplaceCopysetMember> plan(Topology t, HeartbeatTracker heartbeats, MdsProperties.Recovery recovery,
+                                            long now) {
+        long after = recovery.after().toMillis();
+        Map<Long, ChunkServerHeartbeat> latest = heartbeats.latest();
+        java.util.function.LongPredicate live = id -> heartbeats.stateOf(id) == ChunkServerState.ONLINE;
+        Map<String, Long> seen = new HashMap<>();
+        for (List<Topology.Copyset> pool : t.copysets().values()) {
+            for (Topology.Copyset c : pool) {
+                RecoveryPlanner.leaderReport(c, live, latest).filter(r -> r.peers() != null).ifPresent(r -> {
+                    for (long m : c.members()) {
+                        if (!r.peers().contains(m)) {
+                            String key = joinKey(c, m);
+                            seen.put(key, joiningSince.getOrDefault(key, now));
+                        }
+                    }
+                });
+            }
+        }
+        joiningSince.keySet().retainAll(seen.keySet());
+        joiningSince.putAll(seen);
+        long joinTimeout = recovery.joinTimeout().toNanos();
+        return RecoveryPlanner.plan(t,
+                id -> t.chunkServer(id).map(Topology.ChunkServer::retired).orElse(true)
+                        || heartbeats.silenceMillis(id) >= after,
+                live, latest, recovery.perChunkServer(),
+                (c, m) -> now - joiningSince.getOrDefault(joinKey(c, m), now) >= joinTimeout);
+    }
+
+    private static String joinKey(Topology.Copyset c, long member) {
+        return c.logicalPoolId() + "/" + c.id() + "@" + c.epoch() + ":" + member;
     }
 
     @Override

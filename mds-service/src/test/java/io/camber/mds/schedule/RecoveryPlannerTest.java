@@ -79,17 +79,22 @@ class RecoveryPlannerTest {
         leads(2, 2, false, 1L, 2L, 3L);
         assertThat(plan(t, 2)).isEmpty();
 
-        // a stable configuration that is not yet the members (4 not taken in) is a change under way as well
+        // a stable configuration that is not yet the members (4 not taken in yet) is a change under way as well:
+        // replacing the lost established member 1 now would leave two new members that could elect each other
         reports.clear();
         leads(2, 2, true, 1L, 2L, 3L);
-        assertThat(plan(t, 2)).extracting(ReplaceCopysetMember::copysetId, ReplaceCopysetMember::to)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(2, 5L));
-        // ...but only because its lost member 1 is still a member: once 1 is gone nothing else is done
-        t = topology(5, new Topology.Copyset(7, 2, List.of(3L, 2L, 4L), 2));
-        reports.clear();
-        leads(2, 2, true, 1L, 2L, 3L);
-        lost.clear();
         assertThat(plan(t, 2)).isEmpty();
+        // ...unless the joining member itself is lost, or stuck: then it is the one replaced
+        lost.add(4L);
+        assertThat(plan(t, 2)).extracting(ReplaceCopysetMember::copysetId, ReplaceCopysetMember::from,
+                ReplaceCopysetMember::to).containsExactly(org.assertj.core.groups.Tuple.tuple(2, 4L, 5L));
+        lost.remove(4L);
+        Map<Long, ChunkServerHeartbeat> latest = new HashMap<>();
+        reports.forEach((id, r) -> latest.put(id, new ChunkServerHeartbeat(id, r, 0, 1, 0, 0, 0)));
+        Topology joining = t;
+        assertThat(RecoveryPlanner.plan(joining, lost::contains, id -> !lost.contains(id), latest, 2,
+                (c, m) -> c.id() == 2 && m == 4L)).extracting(ReplaceCopysetMember::from, ReplaceCopysetMember::why)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(4L, "recover: chunk server 4 did not join"));
     }
 
     @Test
@@ -157,5 +162,21 @@ class RecoveryPlannerTest {
         // a member, or one the MDS chose again, keeps its replica
         Topology chosenAgain = topology(4, new Topology.Copyset(7, 1, List.of(1L, 2L, 3L), 2));
         assertThat(RecoveryPlanner.removable(chosenAgain, 3, id -> true, latest)).isEmpty();
+    }
+
+    @Test
+    void aNewChunkServerAtTheAddressOfAMemberTheGroupStillCountsIsNeverTheTarget() {
+        // 3's disk was wiped: chunk server 5 registered at 3's address (and 3 was retired) in 3's zone
+        Topology base = topology(4, new Topology.Copyset(7, 1, List.of(1L, 2L, 3L)));
+        Topology.Draft d = base.draft();
+        Topology.ChunkServer old = base.chunkServer(3).orElseThrow();
+        d.chunkServers.set(d.chunkServers.indexOf(old), old.retiredOne());
+        d.chunkServers.set(d.chunkServers.indexOf(base.chunkServer(4).orElseThrow()),
+                new Topology.ChunkServer(5, old.serverId(), old.host(), old.port(), 9399, "/d5", 1L << 40,
+                        ChunkServerState.REGISTERED));
+        Topology t = d.build();
+        leads(1, 1, true, 1L, 2L, 3L);
+        lost.add(3L);
+        assertThat(plan(t, 2)).as("its copysets wait (degraded) rather than share an address").isEmpty();
     }
 }

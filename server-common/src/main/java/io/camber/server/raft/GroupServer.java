@@ -81,6 +81,8 @@ public final class GroupServer implements AutoCloseable {
         try {
             reply = server.groupManagement(GroupManagementRequest.newAdd(ClientId.randomId(), self,
                     callIds.incrementAndGet(), group));
+        } catch (java.io.InterruptedIOException e) {
+            throw e; // interrupted (shutting down): the add may still be under way, its folder is not ours to delete
         } catch (IOException e) {
             forgetFailedAdd(group.getGroupId(), dirs, existed);
             throw e;
