@@ -37,10 +37,11 @@ camber volume create "$volume" --size "$size" >/dev/null 2>&1 || true
 note "filling $volume ($size) through NBD"
 fio --name=fill --ioengine=nbd --uri="$uri" --rw=write --bs=1M --iodepth=8 --size="$size" >/dev/null
 
-# 4 KiB random writes, QD16, for $1 seconds over the volume's first GiB; prints IOPS.
+# 4 KiB random writes, QD16, for $1 seconds over the volume's first GiB; prints IOPS (fio's nbd engine prints a
+# line before the JSON).
 fio_window() {
   fio --name=fg --ioengine=nbd --uri="$uri" --rw=randwrite --bs=4k --iodepth=16 --size=1GiB --time_based \
-    --runtime="$1" --output-format=json 2>/dev/null | json "round(d['jobs'][0]['write']['iops'])"
+    --runtime="$1" --output-format=json 2>/dev/null | sed -n '/^{/,$p' | json "round(d['jobs'][0]['write']['iops'])"
 }
 before=$(fio_window 20)
 note "before the failure: $before IOPS (4 KiB random writes, QD16)"
@@ -63,14 +64,16 @@ while [ -z "$healed" ]; do
   iops=$(fio_window "$window")
   status=$(camber cluster status --json)
   moved=$(camber copyset ls --json | json "sum(1 for c in d if all(m['chunkServerId']!=$victim_id for m in c['members']))")
-  if [ -z "$started" ] && grep -q "event=copyset-recovery-started" "$dir/logs/mds-service.log" 2>/dev/null; then
-    started=$(python3 - "$dir/logs/mds-service.log" <<'EOF'
+  if [ -z "$started" ]; then
+    # the first rebuild this kill caused (the log also holds earlier runs')
+    started=$(python3 - "$dir/logs/mds-service.log" "$killed" <<'EOF' || true
 import datetime, sys
 for line in open(sys.argv[1], errors="replace"):
     if "event=copyset-recovery-started" in line:
-        t = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00"))
-        print(t.timestamp())
-        break
+        t = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00")).timestamp()
+        if t >= float(sys.argv[2]):
+            print(t)
+            break
 EOF
 )
   fi
@@ -78,7 +81,10 @@ EOF
     during+=("$iops")
   fi
   note "window: $iops IOPS; $(echo "$status" | json "d['health']"); copysets without the lost one: $moved"
-  if [ "$(echo "$status" | json "d['health']")" = HEALTH_OK ] && [ "$(echo "$status" | json "d['chunkServersUp']")" -ge 3 ]; then
+  # Healed: the rebuild ran, no copyset counts the lost chunk server, and the cluster says so (right after the kill
+  # it still says HEALTH_OK: the MDS has not missed a heartbeat yet).
+  if [ -n "$started" ] && [ "$moved" -eq "$(echo "$status" | json "d['copysets']")" ] \
+      && [ "$(echo "$status" | json "d['health']")" = HEALTH_OK ]; then
     healed=$(date +%s.%N)
   fi
 done
