@@ -139,15 +139,8 @@ public final class CopysetServer implements AutoCloseable {
         server.removeGroup(gid);
         Path dir = dirOf(gid);
         // The copyset's folder (chunk files, snapshots) and its sibling where snapshots being received are staged.
-        for (Path d : List.of(dir, dir.resolveSibling(dir.getFileName() + ".tmp"))) {
-            if (java.nio.file.Files.exists(d)) {
-                try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(d)) {
-                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        java.nio.file.Files.deleteIfExists(p);
-                    }
-                }
-            }
-        }
+        io.camber.server.storage.Folders.deleteTree(dir);
+        io.camber.server.storage.Folders.deleteTree(dir.resolveSibling(dir.getFileName() + ".tmp"));
         LOG.info("event=copyset-replica-removed pool={} copyset={} reason=\"no longer a member\"",
                 copyset.logicalPoolId(), copyset.copysetId());
     }

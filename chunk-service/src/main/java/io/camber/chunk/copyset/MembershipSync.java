@@ -83,9 +83,4 @@ final class MembershipSync {
                     wanted.copysetId(), e.toString());
         }
     }
-
-    /** Copysets whose membership change this server has started and not seen end. */
-    int changing() {
-        return changing.size();
-    }
 }

@@ -36,28 +36,12 @@ public final class MdsClient {
 
     /** The MDS's data-token keys, from the first MDS that answers. */
     public TokenKeysInfo tokenKeys() throws IOException {
-        IOException last = null;
-        for (String url : mdsUrls) {
-            try {
-                return send(request(url + "/api/v1/auth/token-keys").GET().build(), TokenKeysInfo.class);
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+        return first(url -> send(request(url + "/api/v1/auth/token-keys").GET().build(), TokenKeysInfo.class));
     }
 
     /** Registers with the first MDS that answers; a known host:port keeps its id. */
     public ChunkServerInfo register(ChunkServerRegistration registration) throws IOException {
-        IOException last = null;
-        for (String url : mdsUrls) {
-            try {
-                return post(url + "/api/v1/chunkservers", registration, ChunkServerInfo.class);
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+        return first(url -> post(url + "/api/v1/chunkservers", registration, ChunkServerInfo.class));
     }
 
     /** Heartbeats every MDS (each keeps its own view); returns the copysets the first answer lists. */
@@ -83,53 +67,46 @@ public final class MdsClient {
 
     /** Every copyset as the first MDS that answers lists it (members, epoch). */
     public List<CopysetInfo> copysets() throws IOException {
-        IOException last = null;
-        for (String url : mdsUrls) {
-            try {
-                return List.of(send(request(url + "/api/v1/copysets").GET().build(), CopysetInfo[].class));
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+        return first(url -> List.of(send(request(url + "/api/v1/copysets").GET().build(), CopysetInfo[].class)));
     }
 
     /** The copysets whose old replica here may be deleted (see the MDS's removable-copysets), from the first MDS. */
     public List<CopysetRef> removableCopysets(long chunkServerId) throws IOException {
-        IOException last = null;
-        for (String url : mdsUrls) {
-            try {
-                return List.of(send(request(url + "/api/v1/chunkservers/" + chunkServerId + "/removable-copysets")
-                        .GET().build(), CopysetRef[].class));
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+        return first(url -> List.of(send(request(url + "/api/v1/chunkservers/" + chunkServerId
+                + "/removable-copysets").GET().build(), CopysetRef[].class)));
     }
 
     /** At most limit chunks of deleted volumes on this server's copysets, from the first MDS that answers. */
     public List<ChunkGarbage> garbage(long chunkServerId, int limit) throws IOException {
-        IOException last = null;
-        for (String url : mdsUrls) {
-            try {
-                HttpRequest request = request(url + "/api/v1/chunkservers/" + chunkServerId + "/garbage?limit="
-                        + limit).GET().build();
-                return List.of(send(request, ChunkGarbage[].class));
-            } catch (IOException e) {
-                last = e;
-            }
-        }
-        throw last != null ? last : new IOException("no MDS configured (camber.chunk.mds)");
+        return first(url -> {
+            HttpRequest request = request(url + "/api/v1/chunkservers/" + chunkServerId + "/garbage?limit="
+                    + limit).GET().build();
+            return List.of(send(request, ChunkGarbage[].class));
+        });
     }
 
     /** Tells the MDS these garbage chunks are deleted, so it forgets them. */
     public void garbageDeleted(long chunkServerId, List<ChunkGarbage> deleted) throws IOException {
+        first(url -> {
+            post(url + "/api/v1/chunkservers/" + chunkServerId + "/garbage/deleted", deleted, JsonNode.class);
+            return null;
+        });
+    }
+
+    /** One call to the MDS at a base URL. */
+    private interface AtMds<T> {
+        T call(String url) throws IOException;
+    }
+
+    /**
+     * The answer of the first MDS that answers, trying them in order; one that cannot be reached passes the call to
+     * the next (an error status is an answer, thrown as is).
+     */
+    private <T> T first(AtMds<T> call) throws IOException {
         IOException last = null;
         for (String url : mdsUrls) {
             try {
-                post(url + "/api/v1/chunkservers/" + chunkServerId + "/garbage/deleted", deleted, JsonNode.class);
-                return;
+                return call.call(url);
             } catch (IOException e) {
                 last = e;
             }

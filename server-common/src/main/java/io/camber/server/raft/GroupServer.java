@@ -15,8 +15,6 @@ import org.apache.ratis.server.RaftServerConfigKeys;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -98,13 +96,7 @@ public final class GroupServer implements AutoCloseable {
             return; // not ours to delete: a group's storage from before, or the group did start after all
         }
         for (File dir : dirs) {
-            if (dir.exists()) {
-                try (java.util.stream.Stream<Path> files = Files.walk(dir.toPath())) {
-                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                        Files.deleteIfExists(p);
-                    }
-                }
-            }
+            io.camber.server.storage.Folders.deleteTree(dir.toPath());
         }
     }
 
