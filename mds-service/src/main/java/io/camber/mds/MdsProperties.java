@@ -23,6 +23,7 @@ import java.time.Duration;
  * @param chunkserverOfflineAfter  heartbeat silence after which a chunk server is OFFLINE
  * @param raftTls           mutual TLS for the MDS group's Raft traffic (cert-file, key-file, trust-file; unset: off)
  * @param recovery          when and how fast lost copyset replicas are rebuilt on other chunk servers
+ * @param balance           whether the leader evens out copysets and leaders per chunk server
  */
 @ConfigurationProperties("camber.mds")
 public record MdsProperties(
@@ -37,7 +38,17 @@ public record MdsProperties(
         @DefaultValue("30s") Duration chunkserverUnstableAfter,
         @DefaultValue("2m") Duration chunkserverOfflineAfter,
         @DefaultValue io.camber.server.raft.RaftTls raftTls,
-        @DefaultValue Recovery recovery) {
+        @DefaultValue Recovery recovery,
+        @DefaultValue Balance balance) {
+
+    /**
+     * The replica and leader balancers ({@code camber.mds.balance.*}); they move as many replicas at once per chunk
+     * server as recovery does (recovery.per-chunk-server), and only while nothing is to be recovered.
+     *
+     * @param enabled whether the leader balances at all
+     */
+    public record Balance(@DefaultValue("true") boolean enabled) {
+    }
 
     /**
      * The recover scheduler ({@code camber.mds.recovery.*}).

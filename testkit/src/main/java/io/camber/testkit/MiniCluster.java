@@ -42,6 +42,7 @@ public final class MiniCluster implements AutoCloseable {
     private final List<ChunkNode> chunks = new ArrayList<>();
     private final List<MetaNode> metas = new ArrayList<>();
     private final long chunkSize;
+    private final Path chunkDir;
     private final String peers;
     private final Map<String, Object> extraProperties;
     private final Map<String, Object> chunkProperties;
@@ -65,7 +66,7 @@ public final class MiniCluster implements AutoCloseable {
         this.peers = mds.stream().map(n -> n.id + "=127.0.0.1:" + n.raftPort).collect(Collectors.joining(","));
         mds.forEach(this::start);
         this.chunkSize = b.chunkSize;
-        Path chunkDir = b.chunkDir != null ? b.chunkDir : baseDir;
+        this.chunkDir = b.chunkDir != null ? b.chunkDir : baseDir;
         for (int i = 1; i <= b.chunkServers; i++) {
             chunks.add(new ChunkNode(i, freePort(), freePort(), freePort(), chunkDir.resolve("chunk" + i)));
         }
@@ -114,9 +115,11 @@ public final class MiniCluster implements AutoCloseable {
         }
     }
 
-    /** One chunk service: zone i, server server-i-1, its own disk folder and ports. */
+    /** One chunk service: zone i, server server-i-1 (unless added later), its own disk folder and ports. */
     public static final class ChunkNode {
         public final int index;
+        public final String zone;
+        public final String server;
         public final int httpPort;
         public final int raftPort;
         public final int dataPort;
@@ -124,7 +127,13 @@ public final class MiniCluster implements AutoCloseable {
         ConfigurableApplicationContext context;
 
         ChunkNode(int index, int httpPort, int raftPort, int dataPort, Path dataDir) {
+            this(index, "zone" + index, "server-" + index + "-1", httpPort, raftPort, dataPort, dataDir);
+        }
+
+        ChunkNode(int index, String zone, String server, int httpPort, int raftPort, int dataPort, Path dataDir) {
             this.index = index;
+            this.zone = zone;
+            this.server = server;
             this.httpPort = httpPort;
             this.raftPort = raftPort;
             this.dataPort = dataPort;
@@ -147,8 +156,8 @@ public final class MiniCluster implements AutoCloseable {
         p.put("camber.chunk.data-dir", n.dataDir);
         p.put("camber.chunk.raft-port", n.raftPort);
         p.put("camber.chunk.data-port", n.dataPort);
-        p.put("camber.chunk.zone", "zone" + n.index);
-        p.put("camber.chunk.server", "server-" + n.index + "-1");
+        p.put("camber.chunk.zone", n.zone);
+        p.put("camber.chunk.server", n.server);
         p.put("camber.chunk.mds", mdsUrls);
         p.put("camber.chunk.chunk-size", chunkSize + "B");
         p.put("camber.chunk.pool-size", 4);
@@ -165,6 +174,19 @@ public final class MiniCluster implements AutoCloseable {
 
     public List<ChunkNode> chunkServers() {
         return List.copyOf(chunks);
+    }
+
+    /**
+     * Scale-out: starts one more chunk service, on its own server in the named zone (created when new); it registers
+     * itself and the MDS's balancer moves copysets onto it.
+     */
+    public ChunkNode addChunkServer(String zone) {
+        int i = chunks.size() + 1;
+        ChunkNode n = new ChunkNode(i, zone, "server-" + zone + "-" + i, freePort(), freePort(), freePort(),
+                chunkDir.resolve("chunk" + i));
+        chunks.add(n);
+        start(n);
+        return n;
     }
 
     /** Stops a chunk service (Raft server and chunk files close; the data stays). */

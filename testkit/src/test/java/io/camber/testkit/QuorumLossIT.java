@@ -43,7 +43,9 @@ class QuorumLossIT {
     static void start() throws Exception {
         // silent chunk servers count as down after 3 s, so health follows the stops quickly
         cluster = MiniCluster.builder().mds(1).chunkServers(6).chunkSize(CHUNK).copysets(COPYSETS)
-                .mdsProperty("camber.mds.chunkserver-unstable-after", "3s").start();
+                .mdsProperty("camber.mds.chunkserver-unstable-after", "3s")
+                .mdsProperty("camber.mds.balance.enabled", "false") // the members these tests pick stay put
+                .start();
         mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
         chunks = new ChunkClient(64L << 20);
     }

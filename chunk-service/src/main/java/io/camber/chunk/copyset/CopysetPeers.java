@@ -14,12 +14,13 @@ public record CopysetPeers(long logicalPoolId, int copysetId, List<Member> membe
     }
 
     /**
-     * The Raft peers of the group: one member gets a higher election priority, rotating with the copyset id, so
-     * that leaders (and the write load they carry) spread over the chunk servers instead of piling on one. A member
-     * that replaces another takes its place in the list, and with it its priority.
+     * The Raft peers of the group: the member at the preferred leader's place gets a higher election priority
+     * (the place rotates with the copyset id), so that leaders (and the write load they carry) spread over the chunk
+     * servers instead of piling on one. A member that replaces another takes its place in the list, and with it its
+     * priority; the MDS balances leaders by moving members to that place.
      */
     public List<org.apache.ratis.protocol.RaftPeer> raftPeers() {
-        int preferred = Math.floorMod(copysetId, members.size());
+        int preferred = io.camber.common.chunk.CopysetIds.preferredLeaderIndex(copysetId, members.size());
         List<org.apache.ratis.protocol.RaftPeer> peers = new java.util.ArrayList<>();
         for (int i = 0; i < members.size(); i++) {
             Member m = members.get(i);
@@ -27,6 +28,12 @@ public record CopysetPeers(long logicalPoolId, int copysetId, List<Member> membe
                     .setAddress(m.address()).setPriority(i == preferred ? 1 : 0).build());
         }
         return peers;
+    }
+
+    /** The chunk server that should lead the group. */
+    public long preferredLeader() {
+        return members.get(io.camber.common.chunk.CopysetIds.preferredLeaderIndex(copysetId, members.size()))
+                .chunkServerId();
     }
 
     /** One replica's chunk server. */

@@ -100,7 +100,7 @@ public final class CopysetServer implements AutoCloseable {
      * members for good, since only the leader changes them.
      */
     public void reconcileReplaced(CopysetPeers current) {
-        membership.reconcile(current);
+        membership.reconcile(current, false); // never hand leadership over in a group this server is leaving
     }
 
     /** Whether this server leads the hosted copyset now. */
@@ -220,6 +220,7 @@ public final class CopysetServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        membership.close();
         server.close();
     }
 

@@ -12,6 +12,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.util.AttributeKey;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientAsynchronousProtocol;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.server.RaftServer;
@@ -124,6 +125,15 @@ public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBu
                         : RaftClientRequest.readRequestType())
                 .build();
         try {
+            // Straight to the copyset's division, not through RaftServer.submitClientRequestAsync: Ratis 3.3 hands
+            // that to the division's client executor and blocks the calling thread (this event loop) until it ran;
+            // a request racing the removal of a replaced replica (its executor shut down) never ran, and the event
+            // loop, with every connection on it, stood still for good (seen in CopysetBalanceIT). The division
+            // itself answers at once, with an error once it is closing.
+            RaftServer.Division division = raft.getDivision(request.getRaftGroupId());
+            if (division instanceof RaftClientAsynchronousProtocol direct) {
+                return direct.submitClientRequestAsync(request).thenApply(DataReplies::of);
+            }
             return raft.submitClientRequestAsync(request).thenApply(DataReplies::of);
         } catch (Exception e) {
             return CompletableFuture.completedFuture(DataReplies.of(e));

@@ -32,8 +32,10 @@ public final class ClusterCommand {
                 "physical pools", s.physicalPools(),
                 "logical pools", s.logicalPools(),
                 "chunk servers", s.chunkServersUp() + " up of " + s.chunkServers(),
-                "copysets", s.copysets() + " (" + s.copysetsHealthy() + " healthy, " + s.copysetsDegraded()
-                        + " degraded, " + s.copysetsUnavailable() + " unavailable)",
+                "copysets", s.copysets() + " (" + s.copysetsHealthy() + " healthy"
+                        + (s.copysetsMoving() != null && s.copysetsMoving() > 0 ? " of which " + s.copysetsMoving()
+                                + " moving" : "") + ", " + s.copysetsDegraded() + " degraded, "
+                        + s.copysetsUnavailable() + " unavailable)",
                 "capacity", HumanSize.of(s.capacityBytes()) + " declared, fullest disk " + s.fullestDiskPercent()
                         + "%",
                 "volumes", s.volumes(),

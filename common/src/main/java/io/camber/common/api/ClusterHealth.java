@@ -10,8 +10,10 @@ import java.util.List;
  * @param reasons             why it is not HEALTH_OK, one line each, worst first
  * @param fullestDiskPercent  the highest disk use any chunk server reports, in percent
  * @param garbageChunks       chunks of deleted volumes still to be freed
+ * @param copysetsMoving      of the healthy copysets, those a replica is being moved off with every replica up
+ *                            (balance, drain); null from MDS versions before balancing
  */
 public record ClusterHealth(String health, List<String> reasons, int chunkServersUp, int chunkServers,
                             int copysetsHealthy, int copysetsDegraded, int copysetsUnavailable,
-                            long capacityBytes, int fullestDiskPercent, long garbageChunks) {
+                            long capacityBytes, int fullestDiskPercent, long garbageChunks, Integer copysetsMoving) {
 }

@@ -12,7 +12,7 @@ public record ClusterStatus(String health, List<String> reasons, String clusterI
                            List<MdsPeer> mds, int physicalPools, int logicalPools, int chunkServers,
                            int chunkServersUp, int copysets, int copysetsHealthy, int copysetsDegraded,
                            int copysetsUnavailable, long capacityBytes, int fullestDiskPercent, long volumes,
-                           long openSessions, long garbageChunks) {
+                           long openSessions, long garbageChunks, Integer copysetsMoving) {
 
     /** One MDS replica and its Raft role. */
     public record MdsPeer(String id, String raftAddress, String httpAddress, String role) {

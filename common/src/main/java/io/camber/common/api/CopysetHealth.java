@@ -7,7 +7,9 @@ import java.util.List;
  *
  * @param state  HEALTHY (every member up, a leader), DEGRADED (a majority up with a leader, not all members),
  *               RECOVERING (a majority up with a leader, and a member the MDS chose to replace a lost one is
- *               catching up or being added to the Raft configuration) or UNAVAILABLE (no leader, or no majority up: IO
+ *               catching up or being added to the Raft configuration), MOVING (counted healthy: a member is being
+ *               replaced, for balance or a drain, while every replica of the current configuration is up) or
+ *               UNAVAILABLE (no leader, or no majority up: IO
  *               to it stops)
  * @param leader the chunk server that reports leading it, or null
  */

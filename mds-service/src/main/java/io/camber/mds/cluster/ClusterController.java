@@ -55,7 +55,7 @@ public class ClusterController {
                     peers, t.physicalPools().size(), t.logicalPools().size(), h.chunkServers(), h.chunkServersUp(),
                     t.copysets().values().stream().mapToInt(List::size).sum(), h.copysetsHealthy(),
                     h.copysetsDegraded(), h.copysetsUnavailable(), h.capacityBytes(), h.fullestDiskPercent(),
-                    number(counts, "volumes"), number(counts, "sessions"), h.garbageChunks());
+                    number(counts, "volumes"), number(counts, "sessions"), h.garbageChunks(), h.copysetsMoving());
         });
     }
 

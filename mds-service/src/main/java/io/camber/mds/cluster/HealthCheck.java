@@ -65,7 +65,8 @@ public final class HealthCheck {
         }
         int up = mine.size();
         String state = leader == null || up <= c.members().size() / 2 ? "UNAVAILABLE"
-                : recovering(c, leaderReport) ? "RECOVERING" : up < c.members().size() ? "DEGRADED" : "HEALTHY";
+                : recovering(c, leaderReport) ? (moving(c, leaderReport, stateOf) ? "MOVING" : "RECOVERING")
+                : up < c.members().size() ? "DEGRADED" : "HEALTHY";
         return new CopysetHealth(c.logicalPoolId(), c.id(), state, leader, members);
     }
 
@@ -80,12 +81,24 @@ public final class HealthCheck {
         return !leader.stableConf() || !new java.util.HashSet<>(leader.peers()).equals(new java.util.HashSet<>(c.members()));
     }
 
+    /**
+     * Whether a copyset whose configuration is changing keeps full redundancy meanwhile: every replica of its current
+     * Raft configuration is up, the one leaving included (a balance or drain move; Ceph calls it misplaced, not
+     * degraded).
+     */
+    private static boolean moving(Topology.Copyset c, ChunkServerHeartbeat.CopysetReport leader,
+                                  LongFunction<ChunkServerState> stateOf) {
+        return leader.stableConf() && leader.peers().size() >= c.members().size()
+                && leader.peers().stream().allMatch(p -> stateOf.apply(p) == ChunkServerState.ONLINE);
+    }
+
     /** The verdict with its reasons and counts. */
     public static ClusterHealth assess(Topology topology, LongFunction<ChunkServerState> stateOf,
                                        Map<Long, ChunkServerHeartbeat> latest, long garbageChunks) {
         List<CopysetHealth> copysets = copysets(topology, stateOf, latest);
         long unavailable = copysets.stream().filter(c -> c.state().equals("UNAVAILABLE")).count();
         long recovering = copysets.stream().filter(c -> c.state().equals("RECOVERING")).count();
+        long moving = copysets.stream().filter(c -> c.state().equals("MOVING")).count();
         long degraded = recovering + copysets.stream().filter(c -> c.state().equals("DEGRADED")).count();
         Map<Long, Integer> replicas = topology.copysetCounts();
         List<String> errors = new ArrayList<>();
@@ -139,6 +152,6 @@ public final class HealthCheck {
         String health = !errors.isEmpty() ? "HEALTH_ERR" : !warnings.isEmpty() ? "HEALTH_WARN" : "HEALTH_OK";
         return new ClusterHealth(health, reasons, up, topology.chunkServers().size() - retired,
                 (int) (copysets.size() - degraded - unavailable), (int) degraded, (int) unavailable, capacity, fullest,
-                garbageChunks);
+                garbageChunks, (int) moving);
     }
 }

@@ -38,6 +38,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.DeleteApiKey.class, name = "deleteApiKey"),
         @JsonSubTypes.Type(value = MdsCommand.InstallSigningKey.class, name = "installSigningKey"),
         @JsonSubTypes.Type(value = MdsCommand.ReplaceCopysetMember.class, name = "replaceCopysetMember"),
+        @JsonSubTypes.Type(value = MdsCommand.PreferCopysetLeader.class, name = "preferCopysetLeader"),
+        @JsonSubTypes.Type(value = MdsCommand.DrainChunkServer.class, name = "drainChunkServer"),
+        @JsonSubTypes.Type(value = MdsCommand.RemoveChunkServer.class, name = "removeChunkServer"),
 })
 public sealed interface MdsCommand {
 
@@ -173,5 +176,21 @@ public sealed interface MdsCommand {
      */
     record ReplaceCopysetMember(long logicalPoolId, int copysetId, long epoch, long from, long to, String why)
             implements MdsCommand {
+    }
+
+    /**
+     * Makes member the copyset's preferred leader (the higher Raft election priority), if the copyset is still at
+     * epoch; the leader balancer asks for it, why says so in the log.
+     */
+    record PreferCopysetLeader(long logicalPoolId, int copysetId, long epoch, long member, String why)
+            implements MdsCommand {
+    }
+
+    /** Starts (drain) or cancels moving every replica off a chunk server. */
+    record DrainChunkServer(long chunkServerId, boolean drain) implements MdsCommand {
+    }
+
+    /** Removes a chunk server that is a member of no copyset. */
+    record RemoveChunkServer(long chunkServerId) implements MdsCommand {
     }
 }

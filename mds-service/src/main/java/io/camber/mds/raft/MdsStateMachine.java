@@ -28,6 +28,7 @@ import io.camber.mds.fs.DataVolumes;
 import io.camber.mds.fs.FsCommands;
 import io.camber.mds.fs.FsStore;
 import io.camber.mds.fs.FsViews;
+import io.camber.mds.topology.ChunkServerDrain;
 import io.camber.mds.topology.CopysetMembership;
 import io.camber.mds.topology.Topology;
 import io.camber.mds.topology.TopologyPlanner;
@@ -158,6 +159,18 @@ public final class MdsStateMachine extends RocksStateMachine {
             changeTopology(batch, plan);
             return TopologyViews.copysets(plan.next(), c.logicalPoolId(), null).stream()
                     .filter(info -> info.copysetId() == c.copysetId()).findFirst().orElseThrow();
+        } else if (command instanceof MdsCommand.PreferCopysetLeader c) {
+            TopologyPlanner.Plan plan = CopysetMembership.prefer(topology, c.logicalPoolId(), c.copysetId(), c.epoch(),
+                    c.member());
+            LOG.info("event=copyset-leader-preferred pool={} copyset={} member={} epoch={} why=\"{}\"",
+                    c.logicalPoolId(), c.copysetId(), c.member(), c.epoch() + 1, c.why());
+            changeTopology(batch, plan);
+            return TopologyViews.copysets(plan.next(), c.logicalPoolId(), null).stream()
+                    .filter(info -> info.copysetId() == c.copysetId()).findFirst().orElseThrow();
+        } else if (command instanceof MdsCommand.DrainChunkServer c) {
+            return changeTopology(batch, ChunkServerDrain.drain(topology, c.chunkServerId(), c.drain()));
+        } else if (command instanceof MdsCommand.RemoveChunkServer c) {
+            return changeTopology(batch, ChunkServerDrain.remove(topology, c.chunkServerId()));
         } else if (command instanceof MdsCommand.CreateApiKey c) {
             return changeAuth(batch, auth.withApiKey(batch, c.key()));
         } else if (command instanceof MdsCommand.DeleteApiKey c) {

@@ -22,7 +22,7 @@ import java.util.function.LongPredicate;
  * servers' latest heartbeats. Pure, so every rule is unit tested.
  *
  * <p>A member is lost when its chunk server was retired (its disk was wiped or replaced) or has been silent longer
- * than the recovery delay. It is replaced by a live chunk server of the same physical pool in a zone the other
+ * than the recovery delay; a draining chunk server's members move the same way, though it still serves them. It is replaced by a live chunk server of the same physical pool in a zone the other
  * members do not use, the one holding fewest copysets. Only a copyset whose live leader reports a stable Raft
  * configuration equal to the members is changed, so there is at most one change per copyset at a time (two new
  * members at once could elect each other before the leader reached them) and never one without a quorum to carry
@@ -75,10 +75,12 @@ public final class RecoveryPlanner {
             boolean settled = new HashSet<>(leader.peers()).equals(new HashSet<>(c.members()));
             // Settled: any lost member may go. Not settled (a new member is joining): only a joining member that is
             // lost or stuck, never a second established one.
+            // A member truly lost (silent, retired) before a draining one, which still serves: moving the draining
+            // one first would leave two live replicas while the lost one is still missing.
             Optional<Long> from = c.members().stream()
                     .filter(m -> settled ? lost.test(m)
                             : !leader.peers().contains(m) && (lost.test(m) || stuck.test(c, m)))
-                    .findFirst();
+                    .min(Comparator.comparing((Long m) -> t.chunkServer(m).map(ChunkServer::draining).orElse(false)));
             if (from.isEmpty()) {
                 continue;
             }
@@ -89,13 +91,16 @@ public final class RecoveryPlanner {
             long id = to.get().id();
             held.merge(id, 1, Integer::sum);
             catchingUp.merge(id, 1, Integer::sum);
-            out.add(new ReplaceCopysetMember(c.logicalPoolId(), c.id(), c.epoch(), from.get(), id,
-                    "recover: chunk server " + from.get() + (settled ? " is lost" : " did not join")));
+            boolean draining = t.chunkServer(from.get()).map(ChunkServer::draining).orElse(false);
+            out.add(new ReplaceCopysetMember(c.logicalPoolId(), c.id(), c.epoch(), from.get(), id, !settled
+                    ? "recover: chunk server " + from.get() + " did not join"
+                    : draining ? "drain: chunk server " + from.get() + " is draining"
+                    : "recover: chunk server " + from.get() + " is lost"));
         }
         return out;
     }
 
-    private static Set<String> memberAddresses(Topology t, Copyset c, CopysetReport leader) {
+    static Set<String> memberAddresses(Topology t, Copyset c, CopysetReport leader) {
         Set<String> out = new HashSet<>();
         Set<Long> ids = new HashSet<>(c.members());
         ids.addAll(leader.peers());
@@ -103,7 +108,7 @@ public final class RecoveryPlanner {
         return out;
     }
 
-    private static boolean hosts(ChunkServerHeartbeat hb, Copyset c) {
+    static boolean hosts(ChunkServerHeartbeat hb, Copyset c) {
         return hb != null && hb.copysets() != null && hb.copysets().stream()
                 .anyMatch(r -> r.logicalPoolId() == c.logicalPoolId() && r.copysetId() == c.id());
     }
@@ -165,7 +170,7 @@ public final class RecoveryPlanner {
             }
         }
         return t.chunkServers().stream()
-                .filter(cs -> !cs.retired() && live.test(cs.id()) && !c.members().contains(cs.id()))
+                .filter(cs -> cs.takesReplicas() && live.test(cs.id()) && !c.members().contains(cs.id()))
                 .filter(cs -> t.physicalPoolOf(cs) == physicalPool && !usedZones.contains(t.zoneOf(cs)))
                 .filter(cs -> catchingUp.getOrDefault(cs.id(), 0) < perTarget)
                 // Never one the group still counts as a member, nor one still holding an old replica of it: a new

@@ -23,12 +23,7 @@ public final class CopysetMembership {
      */
     public static TopologyPlanner.Plan replace(Topology current, long logicalPoolId, int copysetId, long epoch,
                                                long from, long to) {
-        Copyset c = current.copyset(logicalPoolId, copysetId).orElseThrow(() -> CamberException.notFound(
-                "copyset " + logicalPoolId + "/" + copysetId + " does not exist (camber copyset ls lists them)"));
-        if (c.epoch() != epoch) {
-            throw CamberException.conflict("copyset " + logicalPoolId + "/" + copysetId + " changed since (epoch "
-                    + c.epoch() + ", not " + epoch + "): plan the change again");
-        }
+        Copyset c = atEpoch(current, logicalPoolId, copysetId, epoch);
         if (!c.members().contains(from)) {
             throw CamberException.invalid("chunk server " + from + " is not a member of copyset " + logicalPoolId + "/"
                     + copysetId + " (members " + c.members() + ")");
@@ -37,6 +32,9 @@ public final class CopysetMembership {
                 "chunk server " + to + " does not exist"));
         if (target.retired()) {
             throw CamberException.invalid("chunk server " + to + " is retired: its disk was replaced");
+        }
+        if (target.draining()) {
+            throw CamberException.invalid("chunk server " + to + " is draining: it takes no new replicas");
         }
         if (c.members().contains(to)) {
             throw CamberException.invalid("chunk server " + to + " is already a member of copyset " + logicalPoolId
@@ -55,11 +53,43 @@ public final class CopysetMembership {
                         + " of copyset " + logicalPoolId + "/" + copysetId + ": replicas must be in distinct zones");
             }
         }
+        return changed(current, c, c.replacing(from, to), "copyset " + logicalPoolId + "/" + copysetId
+                + ": replace chunk server " + from + " by " + to + " (epoch " + (epoch + 1) + ")");
+    }
+
+    /**
+     * Makes member the preferred leader of the copyset (it swaps places with the current one), if the copyset is
+     * still at epoch; the copyset's epoch goes up by one.
+     */
+    public static TopologyPlanner.Plan prefer(Topology current, long logicalPoolId, int copysetId, long epoch,
+                                              long member) {
+        Copyset c = atEpoch(current, logicalPoolId, copysetId, epoch);
+        if (!c.members().contains(member)) {
+            throw CamberException.invalid("chunk server " + member + " is not a member of copyset " + logicalPoolId
+                    + "/" + copysetId + " (members " + c.members() + ")");
+        }
+        if (c.preferredLeader() == member) {
+            return new TopologyPlanner.Plan(current, List.of());
+        }
+        return changed(current, c, c.preferring(member), "copyset " + logicalPoolId + "/" + copysetId
+                + ": prefer chunk server " + member + " as leader (epoch " + (epoch + 1) + ")");
+    }
+
+    private static Copyset atEpoch(Topology current, long logicalPoolId, int copysetId, long epoch) {
+        Copyset c = current.copyset(logicalPoolId, copysetId).orElseThrow(() -> CamberException.notFound(
+                "copyset " + logicalPoolId + "/" + copysetId + " does not exist (camber copyset ls lists them)"));
+        if (c.epoch() != epoch) {
+            throw CamberException.conflict("copyset " + logicalPoolId + "/" + copysetId + " changed since (epoch "
+                    + c.epoch() + ", not " + epoch + "): plan the change again");
+        }
+        return c;
+    }
+
+    private static TopologyPlanner.Plan changed(Topology current, Copyset before, Copyset after, String change) {
         Topology.Draft d = current.draft();
-        List<Copyset> pool = new ArrayList<>(d.copysets.get(logicalPoolId));
-        pool.set(pool.indexOf(c), c.replacing(from, to));
-        d.copysets.put(logicalPoolId, List.copyOf(pool));
-        return new TopologyPlanner.Plan(d.build(), List.of("copyset " + logicalPoolId + "/" + copysetId
-                + ": replace chunk server " + from + " by " + to + " (epoch " + (epoch + 1) + ")"));
+        List<Copyset> pool = new ArrayList<>(d.copysets.get(before.logicalPoolId()));
+        pool.set(pool.indexOf(before), after);
+        d.copysets.put(before.logicalPoolId(), List.copyOf(pool));
+        return new TopologyPlanner.Plan(d.build(), List.of(change));
     }
 }

@@ -45,6 +45,17 @@ public class HeartbeatTracker {
         seen.put(heartbeat.chunkServerId(), new Seen(clock.millis(), heartbeat));
     }
 
+    /** The copyset replicas a chunk server reported hosting last, or null if this MDS did not hear from it. */
+    private Integer hosted(long chunkServerId) {
+        Seen s = seen.get(chunkServerId);
+        return s == null || s.heartbeat().copysets() == null ? null : s.heartbeat().copysets().size();
+    }
+
+    /** Drops what this MDS heard from a chunk server that was removed. */
+    public void forget(long chunkServerId) {
+        seen.remove(chunkServerId);
+    }
+
     /** The latest heartbeat of every chunk server heard from. */
     public Map<Long, ChunkServerHeartbeat> latest() {
         Map<Long, ChunkServerHeartbeat> out = new java.util.HashMap<>();
@@ -76,7 +87,8 @@ public class HeartbeatTracker {
     public List<ChunkServerInfo> overlay(List<ChunkServerInfo> chunkServers) {
         return chunkServers.stream().map(c -> new ChunkServerInfo(c.id(), c.physicalPool(), c.zone(), c.server(),
                 c.host(), c.port(), c.dataPort(), c.diskPath(), c.capacityBytes(),
-                c.state() == ChunkServerState.RETIRED ? ChunkServerState.RETIRED : stateOf(c.id()), c.copysets()))
+                c.state() == ChunkServerState.RETIRED ? ChunkServerState.RETIRED : stateOf(c.id()), c.copysets(),
+                c.draining(), hosted(c.id())))
                 .toList();
     }
 

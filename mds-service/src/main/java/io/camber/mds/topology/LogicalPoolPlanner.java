@@ -126,7 +126,7 @@ final class LogicalPoolPlanner {
         Topology view = d.build();
         List<PlacementSlot> slots = new ArrayList<>();
         for (ChunkServer cs : view.chunkServers()) {
-            if (!cs.retired() && view.physicalPoolOf(cs) == physicalPoolId) { // a retired disk takes no new copysets
+            if (cs.takesReplicas() && view.physicalPoolOf(cs) == physicalPoolId) { // nor a retired or draining one
                 slots.add(new PlacementSlot(cs.id(), view.zoneOf(cs)));
             }
         }

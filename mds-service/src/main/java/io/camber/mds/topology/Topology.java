@@ -44,28 +44,41 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
      * One chunk-service process owning one disk; its id is stable across restarts. diskId is the identity its disk
      * registered with (null until it registers one). A retired chunk server's disk was wiped or replaced: it keeps
      * its place in copysets (as a member that never answers) until recovery replaces it, and a new chunk server
-     * serves its address.
+     * serves its address. A draining one is being emptied by an operator: its replicas move to other chunk servers
+     * and it takes no new ones, so it can then be removed.
      */
     public record ChunkServer(long id, long serverId, String host, int port, int dataPort, String diskPath,
-                              long capacityBytes, ChunkServerState state, String diskId, boolean retired) {
+                              long capacityBytes, ChunkServerState state, String diskId, boolean retired,
+                              boolean draining) {
 
         public ChunkServer(long id, long serverId, String host, int port, int dataPort, String diskPath,
                            long capacityBytes, ChunkServerState state) {
-            this(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, null, false);
+            this(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, null, false, false);
         }
 
         public ChunkServer withHost(String newHost) {
             return new ChunkServer(id, serverId, newHost, port, dataPort, diskPath, capacityBytes, state, diskId,
-                    retired);
+                    retired, draining);
         }
 
         public ChunkServer withDiskId(String newDiskId) {
             return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, newDiskId,
-                    retired);
+                    retired, draining);
         }
 
         public ChunkServer retiredOne() {
-            return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, diskId, true);
+            return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, diskId, true,
+                    draining);
+        }
+
+        public ChunkServer withDraining(boolean drain) {
+            return new ChunkServer(id, serverId, host, port, dataPort, diskPath, capacityBytes, state, diskId,
+                    retired, drain);
+        }
+
+        /** Whether new replicas may be placed here (recovery, balance, new copysets). */
+        public boolean takesReplicas() {
+            return !retired && !draining;
         }
     }
 
@@ -89,6 +102,21 @@ public record Topology(long nextId, List<PhysicalPool> physicalPools, List<Zone>
 
         public Copyset(long logicalPoolId, int id, List<Long> members) {
             this(logicalPoolId, id, members, 0);
+        }
+
+        /** The member that leads whenever it is up and caught up (the higher Raft election priority). */
+        public long preferredLeader() {
+            return members.get(io.camber.common.chunk.CopysetIds.preferredLeaderIndex(id, members.size()));
+        }
+
+        /** This copyset with member moved to the preferred leader's place, the two swapping places. */
+        public Copyset preferring(long member) {
+            List<Long> next = new ArrayList<>(members);
+            int to = io.camber.common.chunk.CopysetIds.preferredLeaderIndex(id, members.size());
+            int from = next.indexOf(member);
+            next.set(from, next.get(to));
+            next.set(to, member);
+            return new Copyset(logicalPoolId, id, List.copyOf(next), epoch + 1);
         }
 
         /** This copyset with member from replaced by to at the same place (its election priority goes with it). */

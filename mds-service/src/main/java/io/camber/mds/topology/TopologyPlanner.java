@@ -265,7 +265,7 @@ public final class TopologyPlanner {
         int data = dataPort == null ? existing.dataPort() : dataPort;
         if (!existing.diskPath().equals(disk) || existing.capacityBytes() != capacity || existing.dataPort() != data) {
             ChunkServer updated = new ChunkServer(existing.id(), existing.serverId(), existing.host(), port, data, disk,
-                    capacity, existing.state(), existing.diskId(), false);
+                    capacity, existing.state(), existing.diskId(), false, existing.draining());
             d.chunkServers.set(d.chunkServers.indexOf(existing), updated);
             changes.add("update chunk server " + server.host() + ":" + port + " (" + disk + ", "
                     + ByteSizes.format(capacity) + ")");

@@ -39,7 +39,8 @@ public final class TopologyViews {
         Topology.Zone zone = t.zone(server.zoneId()).orElseThrow();
         String pool = t.physicalPool(zone.physicalPoolId()).map(Topology.PhysicalPool::name).orElse("?");
         return new ChunkServerInfo(c.id(), pool, zone.name(), server.name(), c.host(), c.port(), c.dataPort(), c.diskPath(),
-                c.capacityBytes(), c.retired() ? ChunkServerState.RETIRED : c.state(), counts.getOrDefault(c.id(), 0));
+                c.capacityBytes(), c.retired() ? ChunkServerState.RETIRED : c.state(), counts.getOrDefault(c.id(), 0),
+                c.draining(), null);
     }
 
     public static List<ChunkServerInfo> chunkServers(Topology t) {

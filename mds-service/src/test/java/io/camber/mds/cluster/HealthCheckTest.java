@@ -89,6 +89,17 @@ class HealthCheckTest {
         assertThat(h.copysetsDegraded()).isEqualTo(1);
         assertThat(h.chunkServersUp()).isEqualTo(3);
 
+        // the same change with 4 still up (a balance move or a drain): every replica of the running configuration is
+        // there, so the copyset is MOVING, counted healthy, and the cluster HEALTH_OK
+        states.put(4L, ChunkServerState.ONLINE);
+        h = HealthCheck.assess(moved, id -> states.getOrDefault(id, ChunkServerState.REGISTERED), latest, 0);
+        assertThat(h.health()).isEqualTo("HEALTH_OK");
+        assertThat(h.copysetsHealthy()).isEqualTo(2);
+        assertThat(h.copysetsMoving()).isEqualTo(1);
+        assertThat(HealthCheck.copysets(moved, id -> states.getOrDefault(id, ChunkServerState.REGISTERED), latest))
+                .extracting(CopysetHealth::state).containsExactly("HEALTHY", "MOVING");
+        states.put(4L, ChunkServerState.OFFLINE);
+
         // once the leader runs the new configuration and 1 reports the copyset, all is well again
         latest.put(2L, new ChunkServerHeartbeat(2, List.of(
                 new ChunkServerHeartbeat.CopysetReport(7, 1, false, 3, 48, List.of(1L, 2L, 3L), true),

@@ -98,6 +98,20 @@ class RecoveryPlannerTest {
     }
 
     @Test
+    void aDrainingMemberMovesWhileLiveAndNothingMovesOntoADrainingServer() {
+        Topology base = topology(5, new Topology.Copyset(7, 1, List.of(1L, 2L, 3L)));
+        Topology t = io.camber.mds.topology.ChunkServerDrain.drain(
+                io.camber.mds.topology.ChunkServerDrain.drain(base, 3, true).next(), 5, true).next();
+        leads(1, 1, true, 1L, 2L, 3L);
+        lost.add(3L); // the scheduler counts a draining chunk server's members as to be moved
+        Map<Long, ChunkServerHeartbeat> latest = new HashMap<>();
+        reports.forEach((id, r) -> latest.put(id, new ChunkServerHeartbeat(id, r, 0, 1, 0, 0, 0)));
+        assertThat(RecoveryPlanner.plan(t, lost::contains, id -> true, latest, 2))
+                .extracting(ReplaceCopysetMember::from, ReplaceCopysetMember::to, ReplaceCopysetMember::why)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(3L, 4L, "drain: chunk server 3 is draining"));
+    }
+
+    @Test
     void aTargetTakesAtMostPerTargetReplicasCatchingUp() {
         Topology t = topology(4, new Topology.Copyset(7, 1, List.of(1L, 2L, 3L)),
                 new Topology.Copyset(7, 2, List.of(1L, 2L, 3L)), new Topology.Copyset(7, 3, List.of(1L, 2L, 3L)));

@@ -3,6 +3,8 @@ package io.camber.mds.schedule;
 import io.camber.common.api.ChunkServerState;
 import io.camber.common.api.CopysetInfo;
 import io.camber.mds.MdsProperties;
+import io.camber.mds.raft.MdsCommand;
+import io.camber.mds.raft.MdsCommand.PreferCopysetLeader;
 import io.camber.mds.raft.MdsCommand.ReplaceCopysetMember;
 import io.camber.mds.raft.MdsReplication;
 import io.camber.mds.topology.HeartbeatTracker;
@@ -23,16 +25,21 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.camber.common.api.ChunkServerHeartbeat;
 
 /**
- * On the MDS leader only, periodically rebuilds the replicas of lost chunk servers elsewhere: it replaces the lost
- * member in the copyset's members ({@link RecoveryPlanner} decides), the new member's chunk server creates the
- * group from its next heartbeat answer, and the copyset's leader changes the Raft configuration to match, which
- * catches the new replica up (from the log or a snapshot) before it counts.
+ * On the MDS leader only, periodically changes copysets' members: first it rebuilds the replicas of lost chunk
+ * servers elsewhere and moves those of draining ones ({@link RecoveryPlanner} decides), and when there is none to
+ * move it balances replicas and leaders ({@link BalancePlanner}). A change replaces a member in the copyset's
+ * members; the new member's chunk server creates the group from its next heartbeat answer, and the copyset's
+ * leader changes the Raft configuration to match, which catches the new replica up (from the log or a snapshot)
+ * before it counts.
  */
 @Component
-public class RecoveryScheduler implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(RecoveryScheduler.class);
+public class CopysetScheduler implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CopysetScheduler.class);
     private final Disposable ticker;
     private final Counter started;
+    private final Counter replicasBalanced;
+    private final Counter leadersBalanced;
+    private final boolean balance;
     /** A gap between rounds this much longer than three intervals means the MDS process was not running. */
     private static final long STALL_NANOS = java.time.Duration.ofSeconds(2).toNanos();
     private volatile long lastTickNanos = System.nanoTime();
@@ -42,13 +49,21 @@ public class RecoveryScheduler implements AutoCloseable {
     private final Map<String, Long> joiningSince = new ConcurrentHashMap<>();
     private final long unstableAfterNanos;
 
-    public RecoveryScheduler(MdsReplication mds, HeartbeatTracker heartbeats, MdsProperties props,
-                             MeterRegistry registry) {
+    public CopysetScheduler(MdsReplication mds, HeartbeatTracker heartbeats, MdsProperties props,
+                            MeterRegistry registry) {
         MdsProperties.Recovery recovery = props.recovery();
+        this.balance = props.balance().enabled();
         this.unstableAfterNanos = props.chunkserverUnstableAfter().toNanos();
         this.started = Counter.builder("camber.mds.recovery.started")
-                .description("copyset replicas the recover scheduler moved off a lost chunk server").register(registry);
-        this.ticker = !recovery.enabled() ? null : Flux.interval(recovery.interval())
+                .description("copyset replicas the recover scheduler moved off a lost or draining chunk server")
+                .register(registry);
+        this.replicasBalanced = Counter.builder("camber.mds.balance.replica.moves")
+                .description("copyset replicas moved to even out copysets per chunk server").register(registry);
+        this.leadersBalanced = Counter.builder("camber.mds.balance.leader.moves")
+                .description("copysets whose preferred leader moved to even out leaders per chunk server")
+                .register(registry);
+        // Always ticking: with recovery and balance both off, an operator's drain still moves replicas.
+        this.ticker = Flux.interval(recovery.interval())
                 .onBackpressureDrop()
                 .concatMap(t -> tick(mds, heartbeats, recovery), 1)
                 .subscribe();
@@ -72,23 +87,37 @@ public class RecoveryScheduler implements AutoCloseable {
         if (now - holdUntilNanos < 0) {
             return Mono.empty();
         }
-        List<ReplaceCopysetMember> changes;
+        List<MdsCommand> changes;
+        boolean balancing = false;
         try {
-            changes = plan(mds.stateMachine().topology(), heartbeats, recovery, now);
+            Topology t = mds.stateMachine().topology();
+            changes = List.copyOf(plan(t, heartbeats, recovery, now));
+            if (changes.isEmpty() && balance) {
+                balancing = true;
+                changes = BalancePlanner.plan(t, live(heartbeats), heartbeats.latest(), recovery.perChunkServer());
+            }
         } catch (RuntimeException e) {
             LOG.warn("event=recovery-round-failed error={}", e.toString(), e);
             return Mono.empty();
         }
+        Counter moved = balancing ? replicasBalanced : started;
         return Flux.fromIterable(changes)
                 .concatMap(c -> mds.submit(c, CopysetInfo.class)
                         .doOnNext(info -> {
-                            started.increment();
-                            LOG.info("event=copyset-recovery-started pool={} copyset={} from={} to={} members={}",
-                                    c.logicalPoolId(), c.copysetId(), c.from(), c.to(), info.chunkServers());
+                            if (c instanceof ReplaceCopysetMember r) {
+                                moved.increment();
+                                LOG.info("event=copyset-member-change-started pool={} copyset={} from={} to={}"
+                                        + " members={} why=\"{}\"", r.logicalPoolId(), r.copysetId(), r.from(),
+                                        r.to(), info.chunkServers(), r.why());
+                            } else if (c instanceof PreferCopysetLeader p) {
+                                leadersBalanced.increment();
+                                LOG.info("event=copyset-leader-change-started pool={} copyset={} leader={}"
+                                        + " members={}", p.logicalPoolId(), p.copysetId(), p.member(),
+                                        info.chunkServers());
+                            }
                         })
                         .onErrorResume(e -> {
-                            LOG.warn("event=copyset-recovery-refused pool={} copyset={} error={}", c.logicalPoolId(),
-                                    c.copysetId(), e.toString());
+                            LOG.warn("event=copyset-change-refused change={} error={}", c, e.toString());
                             return Mono.empty();
                         }))
                 .count().map(Long::intValue)
@@ -102,7 +131,7 @@ public class RecoveryScheduler implements AutoCloseable {
                                             long now) {
         long after = recovery.after().toMillis();
         Map<Long, ChunkServerHeartbeat> latest = heartbeats.latest();
-        java.util.function.LongPredicate live = id -> heartbeats.stateOf(id) == ChunkServerState.ONLINE;
+        java.util.function.LongPredicate live = live(heartbeats);
         Map<String, Long> seen = new HashMap<>();
         for (List<Topology.Copyset> pool : t.copysets().values()) {
             for (Topology.Copyset c : pool) {
@@ -119,11 +148,16 @@ public class RecoveryScheduler implements AutoCloseable {
         joiningSince.keySet().retainAll(seen.keySet());
         joiningSince.putAll(seen);
         long joinTimeout = recovery.joinTimeout().toNanos();
+        boolean recover = recovery.enabled(); // off: only draining chunk servers' replicas move
         return RecoveryPlanner.plan(t,
-                id -> t.chunkServer(id).map(Topology.ChunkServer::retired).orElse(true)
-                        || heartbeats.silenceMillis(id) >= after,
+                id -> t.chunkServer(id).map(cs -> cs.draining() || (recover && cs.retired())).orElse(recover)
+                        || (recover && heartbeats.silenceMillis(id) >= after),
                 live, latest, recovery.perChunkServer(),
                 (c, m) -> now - joiningSince.getOrDefault(joinKey(c, m), now) >= joinTimeout);
+    }
+
+    private static java.util.function.LongPredicate live(HeartbeatTracker heartbeats) {
+        return id -> heartbeats.stateOf(id) == ChunkServerState.ONLINE;
     }
 
     private static String joinKey(Topology.Copyset c, long member) {
