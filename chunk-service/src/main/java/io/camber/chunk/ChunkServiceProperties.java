@@ -27,6 +27,7 @@ import java.util.List;
  *                          meta files, and deletes; below it writes are refused with NO_SPACE
  * @param heartbeatInterval how often the MDS hears from this chunk server
  * @param raft              Ratis settings shared by every copyset of this chunk server
+ * @param scrub             how often and how fast replicas are compared (checksum scrub)
  * @param raftTls           mutual TLS for the copysets' Raft traffic (cert-file, key-file, trust-file; unset: off)
  * @param apiKey            the service key this chunk server calls the MDS with (role service); empty when the MDS
  *                          runs without authentication
@@ -48,7 +49,8 @@ public record ChunkServiceProperties(
         @DefaultValue("5s") Duration heartbeatInterval,
         @DefaultValue RaftSettings raft,
         @DefaultValue("") String apiKey,
-        @DefaultValue io.camber.server.raft.RaftTls raftTls) {
+        @DefaultValue io.camber.server.raft.RaftTls raftTls,
+        @DefaultValue io.camber.chunk.integrity.ScrubSettings scrub) {
 
     /** The server name, or one derived from the zone when none is set. */
     public String serverName() {

@@ -36,6 +36,8 @@ class ChunkReplicationIT {
         cluster = MiniCluster.builder().mds(1).chunkServers(3).chunkSize(CHUNK).copysets(12)
                 .mdsProperty("camber.mds.chunkserver-unstable-after", "2s")
                 .mdsProperty("camber.mds.chunkserver-offline-after", "4s")
+                .chunkProperty("camber.chunk.scrub.interval", "2s")
+                .chunkProperty("camber.chunk.scrub.rate", "256MB")
                 .start();
         AdminHttp http = new AdminHttp(cluster.url());
         copysets = List.of(JsonMapper.builder().build().readValue(http.get("/api/v1/copysets").raw(),
@@ -97,6 +99,94 @@ class ChunkReplicationIT {
             }
         }
         assertReplicasIdentical();
+    }
+
+    /**
+     * Bit rot on a replica: a byte flipped in a chunk file behind the chunk server's back. A read on the leader never
+     * returns it (another replica answers), the scrub repairs the leader's copy and, on its own, a follower's; a page
+     * bad on every replica fails the read instead of returning wrong bytes, until a client rewrites it.
+     */
+    @Test
+    void aFlippedByteIsNeverReadAndTheScrubRepairsEveryReplica() throws Exception {
+        CopysetInfo c = copysets.get(2);
+        byte[] data = new byte[8 * 4096];
+        new Random(9).nextBytes(data);
+        client.write(c, 0, 0, 9000, 0, ByteBuffer.wrap(data)).join();
+        awaitCopysets(Duration.ofSeconds(60));
+        ChunkNode leader = leaderOf(c);
+        ChunkNode follower = cluster.chunkServers().stream().filter(n -> n != leader).findFirst().orElseThrow();
+        CopysetStateMachine onLeader = replica(leader, c);
+        CopysetStateMachine onFollower = replica(follower, c);
+        awaitApplied(() -> onFollower.store().stat(9000).writtenPages() == 8);
+
+        flipDataByte(onLeader, 9000, 2 * 4096 + 17);
+        assertThatThrownBy(() -> onLeader.store().read(9000, 0, data.length))
+                .isInstanceOf(io.camber.chunk.store.CorruptPagesException.class);
+        assertThat(bytes(client.read(c, 9000, 0, data.length).join())).as("read through the leader").isEqualTo(data);
+        awaitRepaired(onLeader, 9000, data);
+
+        flipDataByte(onFollower, 9000, 5 * 4096);
+        awaitRepaired(onFollower, 9000, data);
+        long found = cluster.chunkServers().stream()
+                .mapToLong(n -> n.bootstrap().copysets().integrity().repairedPages()).sum();
+        assertThat(found).as("pages repaired, counted by the leaders").isGreaterThanOrEqualTo(2);
+
+        // The same page bad everywhere: no replica can answer it, and the read fails rather than lie.
+        client.write(c, 0, 0, 9001, 0, ByteBuffer.wrap(data, 0, 4096)).join();
+        for (ChunkNode n : cluster.chunkServers()) {
+            CopysetStateMachine r = replica(n, c);
+            awaitApplied(() -> r.store().stat(9001).writtenPages() == 1);
+            flipDataByte(r, 9001, 100);
+        }
+        assertCode(() -> client.read(c, 9001, 0, 4096).join(), ErrorCode.UNAVAILABLE);
+        client.write(c, 0, 0, 9001, 0, ByteBuffer.wrap(data, 4096, 4096)).join();
+        assertThat(bytes(client.read(c, 9001, 0, 4096).join())).isEqualTo(java.util.Arrays.copyOfRange(data, 4096,
+                8192));
+        awaitCondition(() -> cluster.chunkServers().stream()
+                .allMatch(n -> n.bootstrap().copysets().integrity().unrepairedPages() == 0), "no unrepaired pages left");
+        assertReplicasIdentical();
+    }
+
+    private static ChunkNode leaderOf(CopysetInfo c) {
+        return cluster.chunkServers().stream().filter(n -> n.bootstrap().copysets().status().stream()
+                .anyMatch(s -> s.copysetId() == c.copysetId() && s.leader())).findFirst().orElseThrow();
+    }
+
+    private static CopysetStateMachine replica(ChunkNode n, CopysetInfo c) {
+        return n.bootstrap().copysets().stateMachine(c.logicalPoolId(), c.copysetId()).orElseThrow();
+    }
+
+    /** Flips one byte of a chunk's data in its file, as a failing disk would, without the chunk server knowing. */
+    private static void flipDataByte(CopysetStateMachine replica, long chunkId, long offset) throws Exception {
+        java.nio.file.Path file = replica.store().chunksDir().resolve(Long.toString(chunkId));
+        long position = io.camber.chunk.store.ChunkLayout.of(CHUNK).metaSize() + offset;
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ, java.nio.file.StandardOpenOption.WRITE)) {
+            ByteBuffer b = ByteBuffer.allocate(1);
+            ch.read(b, position);
+            b.put(0, (byte) ~b.get(0)).rewind();
+            ch.write(b, position);
+        }
+    }
+
+    private static void awaitRepaired(CopysetStateMachine replica, long chunkId, byte[] expected) throws Exception {
+        awaitCondition(() -> {
+            try {
+                return java.util.Arrays.equals(bytes(replica.store().read(chunkId, 0, expected.length)), expected);
+            } catch (io.camber.chunk.store.CorruptPagesException e) {
+                return false;
+            }
+        }, "the scrub repaired chunk " + chunkId);
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(100);
+        }
     }
 
     @Test

@@ -1,5 +1,8 @@
 package io.camber.chunk.copyset;
 
+import io.camber.chunk.integrity.IntegrityStats;
+import io.camber.chunk.integrity.ScrubSettings;
+import io.camber.chunk.integrity.Scrubber;
 import io.camber.chunk.store.ChunkFilePool;
 import io.camber.chunk.store.SpaceGuard;
 import io.camber.common.api.CopysetRef;
@@ -33,22 +36,34 @@ public final class CopysetServer implements AutoCloseable {
     private final GroupServer server;
     private final Path copysetsDir;
     private final MembershipSync membership;
+    private final IntegrityStats integrity = new IntegrityStats();
+    private final Scrubber scrubber;
 
-    /** Starts the Ratis server of this chunk server, resuming the copysets found under dataDir. */
+    /**
+     * Starts the Ratis server of this chunk server, resuming the copysets found under dataDir; with tls enabled,
+     * copyset Raft traffic between chunk servers is mutual TLS. The scrub compares the replicas of the copysets led
+     * here every scrub.interval.
+     */
     public CopysetServer(long chunkServerId, String host, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
-                         SpaceGuard space, RaftSettings raft) throws IOException {
-        this(chunkServerId, host, port, dataDir, pool, chunkSize, space, raft, io.camber.server.raft.RaftTls.NONE);
-    }
-
-    /** As above; with tls enabled, copyset Raft traffic between chunk servers is mutual TLS. */
-    public CopysetServer(long chunkServerId, String host, int port, Path dataDir, ChunkFilePool pool, long chunkSize,
-                         SpaceGuard space, RaftSettings raft, io.camber.server.raft.RaftTls tls) throws IOException {
+                         SpaceGuard space, RaftSettings raft, io.camber.server.raft.RaftTls tls, ScrubSettings scrub)
+            throws IOException {
         this.copysetsDir = dataDir.resolve("copysets");
+        this.scrubber = new Scrubber(this::groupServer, raft, tls, integrity, scrub);
         // Bound to the address the chunk server registers (127.0.0.1 by default), not to every interface.
         this.server = new GroupServer(CopysetPeers.peerId(chunkServerId),
                 RatisProperties.server(raft, host, port, dataDir.resolve("raft")), tls,
-                gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space), null);
+                gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space, scrubber), null);
         this.membership = new MembershipSync(server);
+        scrubber.start();
+    }
+
+    private GroupServer groupServer() {
+        return server; // null while the constructor starts it: the scrubber then has nothing to do yet
+    }
+
+    /** Checksum errors found and repaired on this chunk server. */
+    public IntegrityStats integrity() {
+        return integrity;
     }
 
     private Path dirOf(RaftGroupId gid) {
@@ -220,6 +235,7 @@ public final class CopysetServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        scrubber.close();
         membership.close();
         server.close();
     }

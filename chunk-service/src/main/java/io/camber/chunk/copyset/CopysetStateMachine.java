@@ -2,9 +2,13 @@ package io.camber.chunk.copyset;
 
 import io.camber.chunk.fence.EpochFence;
 import io.camber.chunk.store.ChunkFilePool;
+import io.camber.chunk.store.ChunkMeta;
 import io.camber.chunk.store.ChunkStore;
+import io.camber.chunk.store.CorruptPagesException;
+import io.camber.chunk.store.PageChecksums;
 import io.camber.chunk.store.SpaceGuard;
 import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
 import io.camber.common.NoSpaceException;
 import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
@@ -49,10 +53,18 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
     private final EpochFence fence = new EpochFence();
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
+    private final CorruptReads corruptReads;
     private volatile ChunkStore store;
 
     /** A replica keeping its chunks under copysetDir; space says whether the disk can take a write. */
     public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize, SpaceGuard space) {
+        this(copysetDir, pool, chunkSize, space, CorruptReads.REFUSE);
+    }
+
+    /** As above; corruptReads answers reads whose pages here fail their checksums. */
+    public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize, SpaceGuard space,
+            CorruptReads corruptReads) {
+        this.corruptReads = corruptReads;
         this.dir = copysetDir;
         this.pool = pool;
         this.chunkSize = chunkSize;
@@ -187,6 +199,16 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
                 fence.admit(r.volumeId(), r.epoch());
                 return ChunkReply.ok(store.delete(r.chunkId()) ? 1 : 0, null);
             }
+            case REPAIR -> {
+                // The same decision on every replica: a write that reached the chunk after the good bytes were read
+                // changed its sequence, and then the repair is dropped (the next scrub looks again).
+                ChunkMeta now = store.stat(r.chunkId());
+                if (!now.exists() || now.sequence() != r.epoch()) {
+                    return ChunkReply.ok(0, null);
+                }
+                store.write(r.chunkId(), r.offset(), r.data(), index);
+                return ChunkReply.ok(1, null);
+            }
             default -> throw CamberException.invalid(r.op() + " is a read: send it as a read-only query");
         }
     }
@@ -194,8 +216,9 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
     @Override
     public CompletableFuture<Message> query(Message request) {
         ChunkReply reply;
+        ChunkRequest r = null;
         try {
-            ChunkRequest r = ChunkRequest.decode(request.getContent().asReadOnlyByteBuffer());
+            r = ChunkRequest.decode(request.getContent().asReadOnlyByteBuffer());
             reply = switch (r.op()) {
                 case READ -> {
                     if (r.length() > ChunkRequest.MAX_READ) {
@@ -205,13 +228,58 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
                     reads.incrementAndGet();
                     yield ChunkReply.ok(r.length(), store.read(r.chunkId(), r.offset(), r.length()));
                 }
+                case SCRUB -> scrubReply(r);
                 case STAT -> ChunkReply.ok(store.stat(r.chunkId()).sequence(), null);
                 default -> throw CamberException.invalid(r.op() + " changes state: send it as a write");
             };
         } catch (CamberException e) {
             reply = ChunkReply.failure(e);
+        } catch (CorruptPagesException e) {
+            // Never answered with bytes that fail their checksum: another replica answers instead.
+            return corruptReads.answer(getGroupId(), r, e, lastAppliedIndex()).thenApply(CopysetStateMachine::message);
         }
         return CompletableFuture.completedFuture(message(reply));
+    }
+
+    /**
+     * Reads on a named replica (the scrub and the corrupt-read fallback): answered now, or refused when this replica
+     * has not applied minIndex yet. Ratis 3.3's default parks the read until an apply with an unchanged index, which
+     * in practice never comes.
+     */
+    @Override
+    public CompletableFuture<Message> queryStale(Message request, long minIndex) {
+        if (lastAppliedIndex() < minIndex) {
+            return CompletableFuture.completedFuture(message(ChunkReply.failure(new CamberException(
+                    ErrorCode.UNAVAILABLE, "replica has applied " + lastAppliedIndex() + " of " + minIndex))));
+        }
+        return query(request);
+    }
+
+    /** value: the chunk's sequence; data: 8 bytes per page (see {@link PageChecksums}), then the bytes if asked. */
+    private ChunkReply scrubReply(ChunkRequest r) {
+        if (r.length() > ChunkRequest.MAX_READ) {
+            throw CamberException.invalid("scrub of " + r.length() + " bytes exceeds " + ChunkRequest.MAX_READ);
+        }
+        boolean withBytes = r.volumeId() == 1;
+        ByteBuffer bytes = withBytes ? ByteBuffer.allocate(r.length()) : null;
+        PageChecksums view = store.scrub(r.chunkId(), r.offset(), r.length(), bytes);
+        if (view.sequence() > lastAppliedIndex()) {
+            // Replaying the log after a restart: the chunk's meta is newer than the bytes being rewritten.
+            throw new CamberException(ErrorCode.UNAVAILABLE, "replica is replaying its log; scrub it later");
+        }
+        ByteBuffer out = ByteBuffer.allocate(view.checksums().length * 8 + (withBytes ? r.length() : 0));
+        for (long checksum : view.checksums()) {
+            out.putLong(checksum);
+        }
+        if (withBytes) {
+            out.put(bytes);
+        }
+        return ChunkReply.ok(view.sequence(), out.flip());
+    }
+
+    private long lastAppliedIndex() {
+        TermIndex last = getLastAppliedTermIndex();
+        return last == null ? 0 : last.getIndex();
     }
 
     private static Message message(ChunkReply reply) {
@@ -276,6 +344,11 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
         if (store != null) {
             store.close();
         }
+    }
+
+    /** Bytes of data per chunk. */
+    public long chunkSize() {
+        return chunkSize;
     }
 
     /** The chunks of this replica; for tests that compare replicas byte for byte. */

@@ -20,6 +20,7 @@ import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.camber.common.chunk.ChunkRequest;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
@@ -85,7 +86,10 @@ public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBu
         }
         TokenGate.Refusal refused = request.kind() == Kind.TOKEN
                 ? gate.present(bytesOf(request.body()), grants)
-                : gate.check(request.body(), grants);
+                : internalOnly(request.body());
+        if (refused == null && request.kind() != Kind.TOKEN) {
+            refused = gate.check(request.body(), grants);
+        }
         if (refused != null || request.kind() == Kind.TOKEN) {
             DataReplies.Outcome o = refused == null ? new DataReplies.Outcome(Status.OK, EMPTY)
                     : new DataReplies.Outcome(refused.status(), DataFrame.messageBody(refused.message()));
@@ -102,6 +106,19 @@ public final class DataRequestHandler extends SimpleChannelInboundHandler<ByteBu
             answered[request.kind().ordinal()][o.status().ordinal()].increment();
             ctx.writeAndFlush(Unpooled.wrappedBuffer(DataFrame.replyHeader(request.tag(), o.status()), o.body()));
         });
+    }
+
+    /** SCRUB and REPAIR come from a copyset's own leader over Raft, never from a client of this port. */
+    private static TokenGate.Refusal internalOnly(ByteBuffer body) {
+        try {
+            if (!ChunkRequest.decode(body).fromClients()) {
+                return new TokenGate.Refusal(Status.FAILED, "SCRUB and REPAIR are internal to a copyset, not"
+                        + " accepted from clients");
+            }
+        } catch (io.camber.common.CamberException e) {
+            // Malformed: answered below like any other bad request.
+        }
+        return null;
     }
 
     private static byte[] bytesOf(ByteBuffer b) {

@@ -87,7 +87,7 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             dataPort = new DataPortServer(props.host(), props.dataPort(), dataRequests, 2);
             chunkServerId = registerWithRetry();
             copysets = new CopysetServer(chunkServerId, props.host(), props.raftPort(), props.dataDir(), pool,
-                    props.chunkSize().toBytes(), space, props.raft(), props.raftTls());
+                    props.chunkSize().toBytes(), space, props.raft(), props.raftTls(), props.scrub());
             garbage = new GarbageCollector(chunkServerId, mds, copysets);
         } catch (IOException | RuntimeException | InterruptedException e) {
             if (e instanceof InterruptedException) {
@@ -161,7 +161,8 @@ public class ChunkServerBootstrap implements SmartLifecycle {
             long used = props.dataDir().toFile().getTotalSpace() - free;
             CopysetServer.IoTotals io = copysets.ioTotals();
             List<CopysetInfo> wanted = mds.heartbeat(new ChunkServerHeartbeat(chunkServerId, reports, used, free,
-                    io.bytesWritten(), io.writes(), io.reads()));
+                    io.bytesWritten(), io.writes(), io.reads(), copysets.integrity().foundPages(),
+                    copysets.integrity().unrepairedPages()));
             List<CopysetPeers> listed = peersOf(wanted);
             copysets.ensure(listed);
             removeOldReplicas(copysets.unlisted(listed));

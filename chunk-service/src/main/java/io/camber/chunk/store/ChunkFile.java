@@ -6,12 +6,20 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.zip.CRC32C;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * One open chunk file with its in-memory bitmap and sequence. Callers hold {@link #lock()}: the read
  * lock to read, the write lock to write or close, so a reader never sees a bitmap bit before its data.
+ *
+ * <p>Every written page has its CRC32C in the file's checksum table, written with the page and checked on
+ * every read: a page whose bytes no longer match is reported ({@link CorruptPagesException}), never returned.
+ * Neither data nor checksums are fsync'd per write; after a crash the Raft log replays every write since the
+ * last {@link #sync()}, rewriting a page and its checksum together, so a crash cannot leave a mismatch behind.
  */
 final class ChunkFile {
     private final long chunkId;
@@ -22,17 +30,21 @@ final class ChunkFile {
     private final ByteBuffer metaBuf;
     private final ReadWriteLock lock = new ReentrantReadWriteLock();
     private long sequence;
+    private long generation;
+    private boolean metaSynced;
     private int writtenPages;
     private boolean closed;
 
-    private ChunkFile(long chunkId, Path path, ChunkLayout layout, FileChannel channel, long sequence, long[] bitmap) {
+    private ChunkFile(long chunkId, Path path, ChunkLayout layout, FileChannel channel, long sequence,
+            long generation, long[] bitmap) {
         this.chunkId = chunkId;
         this.path = path;
         this.layout = layout;
         this.channel = channel;
         this.sequence = sequence;
+        this.generation = generation;
         this.bitmap = bitmap;
-        this.metaBuf = ByteBuffer.allocate(layout.metaSize());
+        this.metaBuf = ByteBuffer.allocate(layout.slotSize());
         for (long word : bitmap) {
             writtenPages += Long.bitCount(word);
         }
@@ -40,7 +52,7 @@ final class ChunkFile {
 
     /** Opens a file just taken from the pool; its meta area is zero, so it starts with nothing written. */
     static ChunkFile create(long chunkId, Path path, ChunkLayout layout) {
-        return new ChunkFile(chunkId, path, layout, open(path), 0, new long[(layout.pages() + 63) / 64]);
+        return new ChunkFile(chunkId, path, layout, open(path), 0, 0, new long[(layout.pages() + 63) / 64]);
     }
 
     /**
@@ -55,14 +67,17 @@ final class ChunkFile {
                 throw new IllegalStateException("corrupt chunk file " + path + ": " + size + " bytes, expected "
                         + layout.fileSize() + " for chunk size " + layout.chunkSize());
             }
-            ByteBuffer meta = ByteBuffer.allocate(layout.metaSize());
-            readFully(channel, meta, 0, path);
-            if (MetaPage.isBlank(meta)) {
+            ByteBuffer slot0 = ByteBuffer.allocate(layout.slotSize());
+            ByteBuffer slot1 = ByteBuffer.allocate(layout.slotSize());
+            readFully(channel, slot0, layout.slotOffset(0), path);
+            readFully(channel, slot1, layout.slotOffset(1), path);
+            MetaPage.Content content = MetaPage.newest(slot0.flip(), slot1.flip(), layout, path, chunkId);
+            if (content == null) {
                 channel.close();
                 return null;
             }
-            MetaPage.Content content = MetaPage.decode(meta, layout, path, chunkId);
-            return new ChunkFile(chunkId, path, layout, channel, content.sequence(), content.bitmap());
+            return new ChunkFile(chunkId, path, layout, channel, content.sequence(), content.generation(),
+                    content.bitmap());
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("cannot read chunk file " + path, e);
@@ -84,7 +99,7 @@ final class ChunkFile {
         return closed;
     }
 
-    /** Writes whole pages at {@code offset}, then the meta area; caller holds the write lock. */
+    /** Writes whole pages at {@code offset}, their checksums, then a meta slot; caller holds the write lock. */
     void write(long offset, ByteBuffer data, long seq) throws IOException {
         long pos = layout.metaSize() + offset;
         ByteBuffer src = data.duplicate();
@@ -93,6 +108,11 @@ final class ChunkFile {
         }
         int first = (int) (offset / ChunkLayout.PAGE);
         int count = data.remaining() / ChunkLayout.PAGE;
+        ByteBuffer crcs = ByteBuffer.allocate(count * ChunkLayout.CRC_BYTES);
+        for (int p = 0; p < count; p++) {
+            crcs.putInt(crcOf(data, p * ChunkLayout.PAGE));
+        }
+        writeFully(crcs.flip(), layout.crcOffset(first));
         for (int p = first; p < first + count; p++) {
             long bit = 1L << p;
             if ((bitmap[p >>> 6] & bit) == 0) {
@@ -101,20 +121,71 @@ final class ChunkFile {
             }
         }
         sequence = Math.max(sequence, seq);
-        // One positional write of the whole meta area: a process crash can never leave half a header.
-        MetaPage.encode(metaBuf, layout, chunkId, sequence, bitmap);
-        while (metaBuf.hasRemaining()) {
-            channel.write(metaBuf, metaBuf.position());
+        writeMeta();
+        metaSynced = false;
+    }
+
+    /**
+     * Writes the meta into the slot the previous write did not use. One positional write: a process crash never
+     * leaves half of it; a power loss may tear it, and then the other slot, one write older, is loaded.
+     */
+    private void writeMeta() throws IOException {
+        generation++;
+        MetaPage.encode(metaBuf, layout, chunkId, sequence, generation, bitmap);
+        writeFully(metaBuf, layout.slotOffset((int) (generation & 1)));
+    }
+
+    private void writeFully(ByteBuffer buf, long position) throws IOException {
+        long at = position;
+        while (buf.hasRemaining()) {
+            at += channel.write(buf, at);
         }
     }
 
-    /** Reads whole pages into {@code out}, leaving never-written pages zero; caller holds the read lock. */
+    private static int crcOf(ByteBuffer data, int from) {
+        CRC32C crc = new CRC32C();
+        crc.update(data.duplicate().position(data.position() + from).limit(data.position() + from + ChunkLayout.PAGE));
+        return (int) crc.getValue();
+    }
+
+    /**
+     * Reads whole pages into {@code out}, leaving never-written pages zero, and checks each written page against its
+     * checksum; caller holds the read lock.
+     *
+     * @throws CorruptPagesException naming every page of the range that fails its checksum
+     */
     void read(long offset, ByteBuffer out) throws IOException {
+        List<Integer> bad = readUnchecked(offset, out, null);
+        if (!bad.isEmpty()) {
+            throw new CorruptPagesException(chunkId, bad);
+        }
+    }
+
+    /**
+     * Like {@link #read} but reports instead of throwing: fills {@code checksums} (one per page of the range) with
+     * the stored checksum of each written page, {@link #UNWRITTEN} for a never-written one, {@link #CORRUPT} for a
+     * page whose bytes no longer match it. Caller holds the read lock.
+     */
+    void scrub(long offset, ByteBuffer out, long[] checksums) throws IOException {
+        readUnchecked(offset, out, checksums);
+    }
+
+    /** Stands in a scrub for a page that was never written (it reads as zeros). */
+    static final long UNWRITTEN = -1;
+    /** Stands in a scrub for a page whose bytes fail their checksum. */
+    static final long CORRUPT = -2;
+
+    private List<Integer> readUnchecked(long offset, ByteBuffer out, long[] checksums) throws IOException {
         int first = (int) (offset / ChunkLayout.PAGE);
         int count = out.remaining() / ChunkLayout.PAGE;
+        int base = out.position();
+        List<Integer> bad = new ArrayList<>(0);
         int p = 0;
         while (p < count) {
             if (!written(first + p)) {
+                if (checksums != null) {
+                    checksums[p] = UNWRITTEN;
+                }
                 p++;
                 continue;
             }
@@ -123,17 +194,38 @@ final class ChunkFile {
             while (run < count && written(first + run)) {
                 run++;
             }
-            ByteBuffer slice = out.duplicate().position(p * ChunkLayout.PAGE).limit(run * ChunkLayout.PAGE);
+            ByteBuffer slice = out.duplicate().position(base + p * ChunkLayout.PAGE).limit(base + run * ChunkLayout.PAGE);
             readFully(channel, slice, layout.metaSize() + offset + (long) p * ChunkLayout.PAGE, path);
+            ByteBuffer stored = ByteBuffer.allocate((run - p) * ChunkLayout.CRC_BYTES);
+            readFully(channel, stored, layout.crcOffset(first + p), path);
+            for (int q = p; q < run; q++) {
+                int expected = stored.getInt((q - p) * ChunkLayout.CRC_BYTES);
+                boolean ok = crcOf(out, q * ChunkLayout.PAGE) == expected; // crcOf adds out's position
+                if (!ok) {
+                    bad.add(first + q);
+                }
+                if (checksums != null) {
+                    checksums[q] = ok ? expected & 0xFFFFFFFFL : CORRUPT;
+                }
+            }
             p = run;
         }
+        return bad;
     }
 
     ChunkMeta stat() {
         return new ChunkMeta(chunkId, true, layout.chunkSize(), sequence, writtenPages);
     }
 
+    /**
+     * Makes the file durable. The meta goes into the other slot first, so both slots hold the synced state: a torn
+     * meta write after this falls back to a slot at least as new as the sync, which the log replays on from.
+     */
     void sync() throws IOException {
+        if (!metaSynced) {
+            writeMeta();
+            metaSynced = true;
+        }
         // fdatasync is enough: the file is preallocated, so its size and extents never change.
         channel.force(false);
     }

@@ -303,6 +303,13 @@ public final class ChunkFilePool {
             try (var in = Files.newBufferedReader(meta, StandardCharsets.UTF_8)) {
                 props.load(in);
             }
+            String format = props.getProperty("version");
+            if (!String.valueOf(MetaPage.VERSION).equals(format)) {
+                throw new IllegalStateException("chunk file pool " + poolDir + " holds chunk format " + format
+                        + " but this release writes format " + MetaPage.VERSION + " (a CRC32C per 4 KiB page and two"
+                        + " meta slots): drain this chunk server with the previous release, then start it on an empty"
+                        + " data directory");
+            }
             String recorded = props.getProperty("chunkSize");
             if (!String.valueOf(layout.chunkSize()).equals(recorded)) {
                 throw new IllegalStateException("chunk file pool " + poolDir + " was formatted for chunk size "
@@ -313,7 +320,8 @@ public final class ChunkFilePool {
         }
         // Written via tmp + rename so a crash never leaves a pool without a readable chunk size.
         Path tmp = poolDir.resolve(META_FILE + TMP);
-        String text = "version=1\nchunkSize=" + layout.chunkSize() + "\nfileSize=" + layout.fileSize() + "\n";
+        String text = "version=" + MetaPage.VERSION + "\nchunkSize=" + layout.chunkSize() + "\nfileSize="
+                + layout.fileSize() + "\n";
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));

@@ -113,6 +113,47 @@ public final class ChunkStore implements Closeable {
         }
     }
 
+    /**
+     * What a scrub needs from this replica for {@code length} bytes at {@code offset}: the chunk's sequence and, per
+     * page, its stored checksum after checking the bytes against it ({@link ChunkFile#UNWRITTEN},
+     * {@link ChunkFile#CORRUPT} otherwise). Holds the chunk's read lock for one range only, like a read.
+     */
+    public PageChecksums scrub(long chunkId, long offset, int length) {
+        return scrub(chunkId, offset, length, null);
+    }
+
+    /** As above, also filling {@code bytes} (if not null) with the range as stored, checked or not. */
+    public PageChecksums scrub(long chunkId, long offset, int length, ByteBuffer bytes) {
+        checkId(chunkId);
+        checkRange("scrub", offset, length);
+        long[] checksums = new long[length / ChunkLayout.PAGE];
+        while (true) {
+            ChunkFile chunk = chunks.get(chunkId);
+            if (chunk == null) {
+                java.util.Arrays.fill(checksums, ChunkFile.UNWRITTEN);
+                return new PageChecksums(0, checksums);
+            }
+            chunk.lock().readLock().lock();
+            try {
+                if (!chunk.closed()) {
+                    chunk.scrub(offset, bytes == null ? ByteBuffer.allocate(length) : bytes.duplicate(), checksums);
+                    return new PageChecksums(chunk.stat().sequence(), checksums);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot scrub chunk " + chunkId + " at " + offset, e);
+            } finally {
+                chunk.lock().readLock().unlock();
+            }
+        }
+    }
+
+    /** Chunk ids held by this replica, ascending. */
+    public List<Long> chunkIds() {
+        List<Long> ids = new ArrayList<>(chunks.keySet());
+        ids.sort(null);
+        return ids;
+    }
+
     /** Deletes a chunk and returns its file to the pool; false if the chunk did not exist. */
     public boolean delete(long chunkId) {
         checkId(chunkId);
@@ -190,8 +231,7 @@ public final class ChunkStore implements Closeable {
 
     /** Every chunk file, sorted by chunk id; Raft snapshots list these in place instead of copying them. */
     public List<Path> files() {
-        List<Long> ids = new ArrayList<>(chunks.keySet());
-        ids.sort(null);
+        List<Long> ids = chunkIds();
         List<Path> files = new ArrayList<>(ids.size());
         for (long id : ids) {
             files.add(fileOf(id));

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class CopysetDiskFullTest {
     private static final long CHUNK = 256 * 1024;
-    private static final long FILE = CHUNK + 4096;
+    private static final long FILE = io.camber.chunk.store.ChunkLayout.of(CHUNK).fileSize();
     private static final long RESERVE = 10 * FILE;
     private static final RaftGroupId GROUP = RaftGroupId.randomId();
 

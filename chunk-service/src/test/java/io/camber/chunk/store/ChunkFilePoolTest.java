@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ChunkFilePoolTest {
     static final long CHUNK = 256 * 1024;
-    static final long FILE = CHUNK + 4096;
+    static final int META = ChunkLayout.of(CHUNK).metaSize();
+    static final long FILE = CHUNK + META;
 
     @TempDir
     Path tmp;
@@ -82,16 +83,16 @@ class ChunkFilePoolTest {
 
         // Dirty both the meta page and the data, then recycle: only the meta area is cleared.
         try (FileChannel ch = FileChannel.open(a, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.wrap(filled(4096, 7)), 0);
-            ch.write(ByteBuffer.wrap(filled(4096, 9)), 4096);
+            ch.write(ByteBuffer.wrap(filled(META, 7)), 0);
+            ch.write(ByteBuffer.wrap(filled(4096, 9)), META);
         }
         pool.recycle(a);
         assertThat(Files.exists(a)).isFalse();
         assertThat(pool.available()).isEqualTo(1);
         Path again = pool.take(tmp.resolve("again"));
         byte[] bytes = Files.readAllBytes(again);
-        assertThat(countNonZero(Arrays.copyOfRange(bytes, 0, 4096))).isZero();
-        assertThat(Arrays.copyOfRange(bytes, 4096, 8192)).isEqualTo(filled(4096, 9));
+        assertThat(countNonZero(Arrays.copyOfRange(bytes, 0, META))).isZero();
+        assertThat(Arrays.copyOfRange(bytes, META, META + 4096)).isEqualTo(filled(4096, 9));
         assertThat(pool.formattedOnDemand()).isEqualTo(1);
 
         assertThatThrownBy(() -> pool.take(tmp.resolve("b"))).isInstanceOf(IllegalStateException.class)

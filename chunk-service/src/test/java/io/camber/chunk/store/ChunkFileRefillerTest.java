@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ChunkFileRefillerTest {
     static final long CHUNK = 256 * 1024;
-    static final long FILE = CHUNK + 4096;
+    static final long FILE = ChunkLayout.of(CHUNK).fileSize();
     /** Long enough that only a take's wake-up can explain a refill seen within a test. */
     static final Duration NEVER = Duration.ofMinutes(10);
 

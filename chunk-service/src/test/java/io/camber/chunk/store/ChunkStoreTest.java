@@ -156,14 +156,20 @@ class ChunkStoreTest {
         store.write(8, 0, ByteBuffer.wrap(filled(PAGE, 8)), 1);
         store.close();
         Path file = tmp.resolve("copyset-1/chunks/8");
+        ChunkLayout layout = ChunkLayout.of(CHUNK);
+        long slot1 = layout.slotOffset(1);
 
         flipByte(file, ChunkLayout.HEADER);
+        flipByte(file, slot1 + ChunkLayout.HEADER);
         assertThatThrownBy(this::reopen).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(file.toString()).hasMessageContaining("checksum");
         flipByte(file, ChunkLayout.HEADER);
+        flipByte(file, slot1 + ChunkLayout.HEADER);
         flipByte(file, 0);
+        flipByte(file, slot1);
         assertThatThrownBy(this::reopen).hasMessageContaining(file.toString()).hasMessageContaining("magic");
         flipByte(file, 0);
+        flipByte(file, slot1);
         Path renamed = file.resolveSibling("9");
         Files.move(file, renamed);
         assertThatThrownBy(this::reopen).hasMessageContaining("names chunk 8");
@@ -171,6 +177,73 @@ class ChunkStoreTest {
 
         store = reopen();
         assertThat(bytesOf(store.read(8, 0, PAGE))).isEqualTo(filled(PAGE, 8));
+    }
+
+    @Test
+    void aTornMetaSlotFallsBackToTheOtherSlotAsOfTheLastSync() throws Exception {
+        store.write(8, 0, ByteBuffer.wrap(filled(PAGE, 8)), 1);
+        store.sync(); // the synced state goes to both slots
+        store.write(8, PAGE, ByteBuffer.wrap(filled(PAGE, 9)), 2);
+        Path file = tmp.resolve("copyset-1/chunks/8");
+        Path crashed = tmp.resolve("crashed-8");
+        Files.copy(file, crashed); // the file as a crash right now would leave it (page cache included)
+        store.close();
+        Files.copy(crashed, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ChunkLayout layout = ChunkLayout.of(CHUNK);
+
+        // The second write's meta went to slot 1 (generation 3); a power loss tore it.
+        flipByte(file, layout.slotOffset(1) + ChunkLayout.HEADER);
+        store = reopen();
+        assertThat(store.stat(8)).as("as of the sync; the log replays the second write")
+                .isEqualTo(new ChunkMeta(8, true, CHUNK, 1, 1));
+        assertThat(bytesOf(store.read(8, 0, PAGE))).isEqualTo(filled(PAGE, 8));
+        store.close();
+
+        Files.copy(crashed, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        flipByte(file, layout.slotOffset(0) + ChunkLayout.HEADER);
+        store = reopen();
+        assertThat(store.stat(8)).as("the older slot torn: the newer one wins").isEqualTo(new ChunkMeta(8, true, CHUNK, 2, 2));
+    }
+
+    @Test
+    void aTornFirstMetaWriteLeavesNoChunkAndReturnsTheFileToThePool() throws Exception {
+        store.write(9, 0, ByteBuffer.wrap(filled(PAGE, 9)), 4);
+        Path file = tmp.resolve("copyset-1/chunks/9");
+        Path crashed = tmp.resolve("crashed-9");
+        Files.copy(file, crashed);
+        store.close();
+        Files.copy(crashed, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        flipByte(file, ChunkLayout.of(CHUNK).slotOffset(1) + ChunkLayout.HEADER);
+        int before = pool.available();
+
+        store = reopen();
+
+        assertThat(store.stat(9).exists()).as("never synced: the log replays the write that created it").isFalse();
+        assertThat(pool.available()).isEqualTo(before + 1);
+    }
+
+    @Test
+    void aFlippedDataByteIsReportedNeverReturnedAndARewriteHealsIt() throws Exception {
+        byte[] data = new byte[4 * PAGE];
+        new Random(5).nextBytes(data);
+        store.write(3, 4 * PAGE, ByteBuffer.wrap(data), 1);
+        store.sync();
+        Path file = tmp.resolve("copyset-1/chunks/3");
+        long page6 = ChunkLayout.of(CHUNK).metaSize() + 6L * PAGE;
+        flipByte(file, page6 + 100);
+
+        assertThatThrownBy(() -> store.read(3, 0, 16 * PAGE)).isInstanceOfSatisfying(CorruptPagesException.class,
+                e -> assertThat(e.pages()).containsExactly(6));
+        assertThat(bytesOf(store.read(3, 4 * PAGE, 2 * PAGE))).isEqualTo(Arrays.copyOf(data, 2 * PAGE));
+        PageChecksums scrub = store.scrub(3, 0, 8 * PAGE);
+        assertThat(scrub.sequence()).isEqualTo(1);
+        assertThat(scrub.checksums()[0]).isEqualTo(PageChecksums.UNWRITTEN);
+        assertThat(scrub.checksums()[4]).isNotNegative();
+        assertThat(scrub.checksums()[6]).isEqualTo(PageChecksums.CORRUPT);
+
+        store.write(3, 6 * PAGE, ByteBuffer.wrap(data, 2 * PAGE, PAGE).slice(), 2);
+        assertThat(bytesOf(store.read(3, 4 * PAGE, 4 * PAGE))).isEqualTo(data);
+        assertThat(store.scrub(3, 0, 8 * PAGE).checksums()[6]).isNotNegative();
     }
 
     @Test

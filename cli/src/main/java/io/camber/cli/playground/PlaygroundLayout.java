@@ -48,6 +48,8 @@ public final class PlaygroundLayout {
      * operator who stops one for good sees the cluster heal (production keeps Curve's 30 minutes).
      */
     public static final String RECOVERY_AFTER = "60s";
+    /** Time between two scrubs of the replicas: ten minutes, so an operator sees one (production: a day). */
+    public static final String SCRUB_INTERVAL = "10m";
     /** Chunk service n serves its copysets' Raft traffic (the data plane) on CHUNK_RAFT_BASE_PORT + n. */
     public static final int CHUNK_RAFT_BASE_PORT = 8210;
     /** Chunk service n takes client IO (the data protocol) on CHUNK_DATA_BASE_PORT + n. */
@@ -112,6 +114,7 @@ public final class PlaygroundLayout {
                             "--camber.chunk.zone=zone" + zoneOf(n),
                             "--camber.chunk.server=server" + n,
                             "--camber.chunk.mds=" + mdsUrl,
+                            "--camber.chunk.scrub.interval=" + SCRUB_INTERVAL,
                             secrets(PlaygroundCredentials.chunkProperties(dir))), raftTls(dir, "camber.chunk")),
                     CHUNK_HEAP));
         }

@@ -20,8 +20,13 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
     public static final int HEADER = 1 + 8 + 8 + 8 + 8 + 4 + 8;
     private static final long MAGIC = 0x43414d4245520001L; // "CAMBER" + version 1
 
-    /** Operations on chunks; FENCE raises a volume's epoch on a copyset without writing data. */
-    public enum Op { WRITE, READ, DELETE, STAT, FENCE, BATCH }
+    /**
+     * Operations on chunks; FENCE raises a volume's epoch on a copyset without writing data. SCRUB and REPAIR are
+     * internal to a copyset (its leader checking and mending replicas) and refused from clients: SCRUB reads a
+     * replica's page checksums, REPAIR rewrites pages with a good replica's bytes if the chunk has not changed since
+     * (its sequence, carried in the epoch field, still matches).
+     */
+    public enum Op { WRITE, READ, DELETE, STAT, FENCE, BATCH, SCRUB, REPAIR }
 
     /** Most requests one BATCH may carry. */
     public static final int MAX_BATCH = 256;
@@ -46,6 +51,21 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
         return new ChunkRequest(Op.FENCE, volumeId, epoch, 0, 0, 0, null);
     }
 
+    /** Asks one replica for the checksums of the pages of a range, checked against their bytes. */
+    public static ChunkRequest scrub(long chunkId, long offset, int length) {
+        return new ChunkRequest(Op.SCRUB, 0, 0, chunkId, offset, length, null);
+    }
+
+    /** Rewrites pages with bytes read from a good replica, applied only while the chunk's sequence is still that. */
+    public static ChunkRequest repair(long chunkId, long offset, ByteBuffer data, long sequence) {
+        return new ChunkRequest(Op.REPAIR, 0, sequence, chunkId, offset, data.remaining(), data);
+    }
+
+    /** Whether clients may send this (SCRUB and REPAIR come only from a copyset's own leader). */
+    public boolean fromClients() {
+        return op != Op.SCRUB && op != Op.REPAIR;
+    }
+
     public static ChunkRequest stat(long chunkId) {
         return new ChunkRequest(Op.STAT, 0, 0, chunkId, 0, 0, null);
     }
@@ -57,7 +77,7 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
 
     /** Whether this request changes state and so travels in a log entry (and may be batched). */
     public boolean isLogged() {
-        return op == Op.WRITE || op == Op.DELETE || op == Op.FENCE;
+        return op == Op.WRITE || op == Op.DELETE || op == Op.FENCE || op == Op.REPAIR;
     }
 
     /** The requests of a BATCH, in order; their payloads are views of this request's, not copies. */
@@ -69,7 +89,7 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
         ByteBuffer b = data.duplicate();
         for (int i = 0; i < length; i++) {
             ChunkRequest r = decodeOne(b);
-            if (!r.isLogged()) {
+            if (!r.isLogged() || r.op() == Op.REPAIR) {
                 throw CamberException.invalid("a batch carries writes, deletes and fences, not " + r.op());
             }
             out.add(r);
@@ -114,7 +134,7 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
         }
         Op op = Op.values()[opIndex];
         ByteBuffer data = null;
-        if (op == Op.WRITE) {
+        if (op == Op.WRITE || op == Op.REPAIR) {
             if (length < 0 || b.remaining() < length) {
                 throw CamberException.invalid("write announces " + length + " bytes but carries " + b.remaining());
             }

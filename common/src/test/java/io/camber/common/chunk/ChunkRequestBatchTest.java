@@ -55,6 +55,24 @@ class ChunkRequestBatchTest {
     }
 
     @Test
+    void aRepairCarriesItsBytesAndExpectedSequenceButNeverRidesInABatchOrComesFromClients() {
+        ByteBuffer page = ByteBuffer.wrap(new byte[4096]).put(0, (byte) 'r');
+        ChunkRequest repair = ChunkRequest.repair(5, 8192, page, 77);
+        ChunkRequest decoded = ChunkRequest.decode(concat(repair.encodeHeader(), page));
+        assertThat(decoded.op()).isEqualTo(ChunkRequest.Op.REPAIR);
+        assertThat(decoded.epoch()).as("expected chunk sequence").isEqualTo(77);
+        assertThat(decoded.data().get(0)).isEqualTo((byte) 'r');
+        assertThat(decoded.isLogged()).isTrue();
+        assertThat(decoded.fromClients()).isFalse();
+        assertThat(ChunkRequest.scrub(5, 0, 4096).fromClients()).isFalse();
+        assertThat(ChunkRequest.read(5, 0, 4096).fromClients()).isTrue();
+
+        ByteBuffer batched = concat(ChunkRequest.batchHeader(1), repair.encodeHeader(), page);
+        assertThatThrownBy(() -> ChunkRequest.decode(batched).batch()).isInstanceOf(CamberException.class)
+                .hasMessageContaining("not REPAIR");
+    }
+
+    @Test
     void aSingleRequestWithTrailingBytesIsRefused() {
         ByteBuffer wire = concat(ChunkRequest.fence(1, 1).encodeHeader(), ByteBuffer.allocate(3));
         assertThatThrownBy(() -> ChunkRequest.decode(wire)).isInstanceOf(CamberException.class)

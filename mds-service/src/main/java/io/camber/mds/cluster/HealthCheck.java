@@ -138,6 +138,11 @@ public final class HealthCheck {
                     warnings.add("chunk server " + cs.id() + " disk is " + percent + "% full");
                 }
             }
+            if (hb != null && hb.corruptPagesUnrepaired() > 0) {
+                warnings.add("scrub errors: " + hb.corruptPagesUnrepaired() + " bad 4 KiB pages found by chunk server "
+                        + cs.id() + " (as copyset leader) and not repaired yet: see its log for event=chunk_pages_corrupt"
+                        + " and chunk_page_inconsistent");
+            }
         }
         if (degraded > recovering) {
             warnings.add(0, (degraded - recovering) + " copysets degraded (a replica down or missing): redundancy"

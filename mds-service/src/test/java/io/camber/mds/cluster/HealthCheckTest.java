@@ -117,6 +117,21 @@ class HealthCheckTest {
     }
 
     @Test
+    void unrepairedBadPagesAreAScrubErrorWarningUntilRepaired() {
+        allHealthy();
+        ChunkServerHeartbeat hb = latest.get(2L);
+        latest.put(2L, new ChunkServerHeartbeat(2, hb.copysets(), 10, 90, 0, 0, 0, 3, 2));
+
+        ClusterHealth h = assess();
+        assertThat(h.health()).isEqualTo("HEALTH_WARN");
+        assertThat(h.reasons()).singleElement().asString().contains("scrub errors: 2 bad 4 KiB pages")
+                .contains("chunk server 2");
+
+        latest.put(2L, new ChunkServerHeartbeat(2, hb.copysets(), 10, 90, 0, 0, 0, 3, 0));
+        assertThat(assess().health()).isEqualTo("HEALTH_OK");
+    }
+
+    @Test
     void aServerDownDegradesItsCopysetsAndWarns() {
         allHealthy();
         states.put(4L, ChunkServerState.OFFLINE);
