@@ -53,12 +53,16 @@ public final class Playground {
         if (existing.isPresent() && !existing.get().processes().isEmpty()) {
             java.util.Set<String> dead = new java.util.LinkedHashSet<>();
             existing.get().processes().stream().filter(r -> !ServiceProcess.isAlive(r)).forEach(r -> dead.add(r.name()));
-            if (dead.isEmpty()) {
+            // Services the layout has and the running playground does not: chunk services added by --chunk-services.
+            java.util.Set<String> added = new java.util.LinkedHashSet<>();
+            services.stream().map(ServiceSpec::name).filter(name -> existing.get().processes().stream()
+                    .noneMatch(r -> r.name().equals(name))).forEach(added::add);
+            if (dead.isEmpty() && added.isEmpty()) {
                 out.println("Camber playground is already up in " + dir + " (see ./camber playground status)");
                 return 0;
             }
             if (dead.size() < existing.get().processes().size()) {
-                return restart(existing.get(), dead);
+                return restart(existing.get(), dead, added);
             }
             PlaygroundState.delete(dir); // every recorded process is gone: a stale file from a crash or a reboot
         }
@@ -157,16 +161,29 @@ public final class Playground {
     }
 
     /** Starts again the processes of a partly-up playground that died (crashed or killed), from their data. */
-    private int restart(PlaygroundState current, java.util.Set<String> dead) {
+    /**
+     * Starts the dead services of a running playground again, and the added ones (a scale-out): those join the
+     * topology first, which is applied once the MDS is up.
+     */
+    private int restart(PlaygroundState current, java.util.Set<String> dead, java.util.Set<String> added) {
         PlaygroundCredentials.ensure(dir); // a playground from before authentication gets its keys now
-        List<ServiceSpec> again = services.stream().filter(s -> dead.contains(s.name())).toList();
-        out.println("the playground in " + dir + " is partly up; starting again: " + String.join(", ", dead));
+        List<ServiceSpec> again = services.stream().filter(s -> dead.contains(s.name()) || added.contains(s.name()))
+                .toList();
+        if (!dead.isEmpty()) {
+            out.println("the playground in " + dir + " is partly up; starting again: " + String.join(", ", dead));
+        }
+        if (!added.isEmpty()) {
+            out.println("the playground in " + dir + " grows; starting: " + String.join(", ", added));
+        }
         checkJars(again);
         checkPortsFree(again);
         state = current.without(dead);
         state.write(dir);
         for (Wave wave : Wave.values()) {
             startWave(again.stream().filter(s -> s.wave() == wave).toList());
+            if (wave == Wave.MDS && !added.isEmpty()) {
+                applyTopology();
+            }
         }
         out.println("Camber playground is up again in " + dir + " (see ./camber playground status)");
         out.flush();

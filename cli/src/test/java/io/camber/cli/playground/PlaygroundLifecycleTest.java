@@ -146,6 +146,32 @@ class PlaygroundLifecycleTest {
     }
 
     @Test
+    void upWithMoreChunkServicesGrowsARunningPlaygroundAndAppliesTheLargerTopology() throws Exception {
+        assertThat(playground(SMALL_JVM).up()).isZero();
+        List<ProcessRecord> before = PlaygroundState.read(dir).orElseThrow().processes();
+
+        PlaygroundLayout.setChunkServices(dir, 4);
+        List<ServiceSpec> grown = new ArrayList<>();
+        for (ServiceSpec s : onFreePorts(PlaygroundLayout.services(repo, dir))) {
+            // the running ones keep their ports; only chunk-service-4 is new
+            grown.add(services.stream().filter(old -> old.name().equals(s.name())).findFirst().orElse(s));
+        }
+        services = grown;
+        out.getBuffer().setLength(0);
+        assertThat(playground(SMALL_JVM).up()).isZero();
+
+        assertThat(out.toString()).contains("grows; starting: chunk-service-4", "chunk-service-4 is UP",
+                "applied topology pool1");
+        List<ProcessRecord> after = PlaygroundState.read(dir).orElseThrow().processes();
+        assertThat(after).hasSize(12).allMatch(ServiceProcess::isAlive);
+        assertThat(after).containsAll(before);
+        JsonNode topology = JsonMapper.builder().build()
+                .readTree(Files.readString(dir.resolve("data/mds-service/topology-applied.json")));
+        assertThat(topology.at("/physicalPools/0/zones/0/servers/1/chunkServers/0/disk").asString())
+                .isEqualTo(dir.resolve("data/chunk-service-4").toString());
+    }
+
+    @Test
     void statusWithoutAPlaygroundSaysHowToStartOne() {
         assertThatThrownBy(() -> playground(List.of()).status(false))
                 .isInstanceOf(CliFailure.class)
