@@ -69,7 +69,7 @@ while [ -z "$healed" ]; do
     started=$(python3 - "$dir/logs/mds-service.log" "$killed" <<'EOF' || true
 import datetime, sys
 for line in open(sys.argv[1], errors="replace"):
-    if "event=copyset-recovery-started" in line:
+    if "event=copyset-member-replaced" in line and 'why="recover:' in line:
         t = datetime.datetime.fromisoformat(line.split()[0].replace("Z", "+00:00")).timestamp()
         if t >= float(sys.argv[2]):
             print(t)

@@ -54,7 +54,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ChunkKillIT {
 
     /** Lowered from the default 1000 so that a few seconds of writes take snapshots while the replica is down. */
-    private static final int SNAPSHOT_THRESHOLD = 100;
+    private static final int SNAPSHOT_THRESHOLD = FaultPlayground.SNAPSHOT_THRESHOLD;
     /** Writes each copyset must acknowledge while the victim is down: past a segment and several snapshots. */
     private static final int WRITES_WHILE_DOWN = 3 * SNAPSHOT_THRESHOLD;
     /** How long the victim stays down under load: a minute, as an operator's restart or a host reboot takes. */
@@ -84,7 +84,7 @@ class ChunkKillIT {
 
     @BeforeAll
     static void up() throws Exception {
-        playground = PlaygroundFixture.up("ChunkKillIT", "-Dcamber.chunk.raft.snapshot-threshold=" + SNAPSHOT_THRESHOLD);
+        playground = PlaygroundFixture.shared(FaultPlayground.JVM_OPTIONS);
         dir = playground.dir;
         copysets = fetchCopysets(Duration.ofSeconds(60));
         client = new ChunkClient(64L << 20);
@@ -100,9 +100,7 @@ class ChunkKillIT {
         if (client != null) {
             client.close();
         }
-        if (playground != null) {
-            playground.close();
-        }
+        // the playground stays up for the next fault IT (PlaygroundFixture.shared)
     }
 
     @Test
@@ -247,7 +245,7 @@ class ChunkKillIT {
         long deadline = System.nanoTime() + timeout.toNanos();
         Optional<String> difference = Optional.of("not compared yet");
         while (System.nanoTime() < deadline) {
-            // The meta areas (sequence and written-page bitmap) converge last; compare whole files only then.
+            // The meta (sequence and written-page bitmap) converges last; compare the data and checksums only then.
             difference = replicaDifference(false);
             if (difference.isEmpty()) {
                 difference = replicaDifference(true);
@@ -261,7 +259,15 @@ class ChunkKillIT {
                 + difference.get());
     }
 
-    private static Optional<String> replicaDifference(boolean wholeFiles) throws IOException {
+    /**
+     * Chunk file format 2 for 16 MiB chunks: two 4 KiB meta slots, then 16 KiB of page checksums, then the data. The
+     * slots carry a generation that counts each replica's own meta writes (syncs included), so replicas compare by
+     * the newest slot's content (sequence and bitmap) and byte for byte from the checksum table on.
+     */
+    private static final int SLOT = 4096;
+    private static final int BITMAP_BYTES = PAGES / 8;
+
+    private static Optional<String> replicaDifference(boolean dataToo) throws IOException {
         for (CopysetInfo c : copysets) {
             String name = c.logicalPoolId() + "-" + c.copysetId();
             List<Path> dirs = new ArrayList<>();
@@ -282,11 +288,16 @@ class ChunkKillIT {
                 for (int n = 1; n < dirs.size(); n++) {
                     Path a = dirs.get(0).resolve(chunk);
                     Path b = dirs.get(n).resolve(chunk);
-                    long at = wholeFiles ? Files.mismatch(a, b) : metaMismatch(a, b);
-                    if (at >= 0) {
+                    String where = null;
+                    if (!Arrays.equals(newestMeta(a), newestMeta(b))) {
+                        where = "the newest meta slot (sequence or written-page bitmap)";
+                    } else if (dataToo) {
+                        long at = mismatchFrom(a, b, 2L * SLOT);
+                        where = at < 0 ? null : "byte " + at + " of the file (checksum table or data)";
+                    }
+                    if (where != null) {
                         return Optional.of("copyset " + name + " chunk " + chunk + ": chunk-service-1 and"
-                                + " chunk-service-" + (n + 1) + " differ at byte " + at + " of the file (" + a
-                                + " vs " + b + ")");
+                                + " chunk-service-" + (n + 1) + " differ in " + where + " (" + a + " vs " + b + ")");
                     }
                 }
             }
@@ -294,20 +305,50 @@ class ChunkKillIT {
         return Optional.empty();
     }
 
-    private static long metaMismatch(Path a, Path b) throws IOException {
-        byte[] x = head(a);
-        byte[] y = head(b);
-        return Arrays.mismatch(x, y);
+    /** Sequence and bitmap of the slot with the higher generation (offset 40); a torn or blank slot loses. */
+    private static byte[] newestMeta(Path file) throws IOException {
+        byte[] best = new byte[0];
+        long bestGeneration = -1;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int slot = 0; slot < 2; slot++) {
+                ByteBuffer buf = ByteBuffer.allocate(SLOT);
+                while (buf.hasRemaining() && ch.read(buf, (long) slot * SLOT + buf.position()) >= 0) {
+                    // read the whole slot
+                }
+                long generation = buf.getInt(0) == 0x434D4348 ? buf.getLong(40) : -1;
+                if (generation > bestGeneration) {
+                    bestGeneration = generation;
+                    ByteBuffer content = ByteBuffer.allocate(8 + BITMAP_BYTES).putLong(buf.getLong(24));
+                    content.put(buf.array(), 64, BITMAP_BYTES);
+                    best = content.array();
+                }
+            }
+        }
+        return best;
     }
 
-    private static byte[] head(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buf = ByteBuffer.allocate(PAGE);
-            while (buf.hasRemaining() && ch.read(buf) >= 0) {
-                // read the whole meta page
+    /** The first offset from which two files differ, or -1 when they are equal from {@code from} on. */
+    private static long mismatchFrom(Path a, Path b, long from) throws IOException {
+        try (FileChannel x = FileChannel.open(a, StandardOpenOption.READ);
+             FileChannel y = FileChannel.open(b, StandardOpenOption.READ)) {
+            if (x.size() != y.size()) {
+                return Math.min(x.size(), y.size());
             }
-            return Arrays.copyOf(buf.array(), buf.position());
+            ByteBuffer bx = ByteBuffer.allocate(1 << 20);
+            ByteBuffer by = ByteBuffer.allocate(1 << 20);
+            for (long at = from; at < x.size(); at += bx.capacity()) {
+                bx.clear();
+                by.clear();
+                x.read(bx, at);
+                y.read(by, at);
+                int m = Arrays.mismatch(Arrays.copyOf(bx.array(), bx.position()), Arrays.copyOf(by.array(),
+                        by.position()));
+                if (m >= 0) {
+                    return at + m;
+                }
+            }
         }
+        return -1;
     }
 
     // ---- read back

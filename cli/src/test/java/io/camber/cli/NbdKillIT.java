@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,7 +35,7 @@ class NbdKillIT {
 
     @BeforeAll
     static void up() throws IOException {
-        playground = PlaygroundFixture.up("NbdKillIT");
+        playground = PlaygroundFixture.shared(FaultPlayground.JVM_OPTIONS);
         for (String volume : List.of(VOLUME, OUTAGE_VOLUME)) {
             Result create = PlaygroundFixture.cli("volume", "create", volume, "--size", "1GiB",
                     PlaygroundFixture.GATEWAY);
@@ -123,12 +122,7 @@ class NbdKillIT {
 
     private static final int LOOPS = 2;
 
-    @AfterAll
-    static void down() {
-        if (playground != null) {
-            playground.close();
-        }
-    }
+    // No @AfterAll down: the playground stays up for the next fault IT (PlaygroundFixture.shared).
 
     @Test
     void killDashNineOfTheBusiestChunkServiceUnderFioVerifyReturnsNoErrorAndLosesNothing() throws Exception {
