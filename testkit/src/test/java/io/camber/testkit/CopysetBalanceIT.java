@@ -130,6 +130,12 @@ class CopysetBalanceIT {
         assertThat(chunkServers()).extracting(ChunkServerInfo::id).doesNotContain(drainedId).hasSize(5);
         await(Duration.ofSeconds(30), "HEALTH_OK without the removed chunk server",
                 () -> health().health().equals("HEALTH_OK"));
+        // Bad input: zone1's last chunk server cannot be drained (its replicas could go nowhere): a clear refusal.
+        long lastOfZone1 = added.get(0).bootstrap().chunkServerId();
+        AdminHttp.Response refused = http.post("/api/v1/chunkservers/" + lastOfZone1 + "/drain", null);
+        assertThat(refused.status()).as(refused.raw()).isEqualTo(409);
+        assertThat(refused.raw()).contains("cannot be drained", "zone zone1", "nothing was changed");
+        assertThat(chunkServer(lastOfZone1).draining()).isFalse();
         for (CopysetInfo c : copysets()) {
             Set<String> zones = new HashSet<>();
             c.chunkServers().forEach(id -> zones.add(chunkServer(id).zone()));

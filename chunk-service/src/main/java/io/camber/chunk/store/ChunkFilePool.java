@@ -307,8 +307,9 @@ public final class ChunkFilePool {
             if (!String.valueOf(MetaPage.VERSION).equals(format)) {
                 throw new IllegalStateException("chunk file pool " + poolDir + " holds chunk format " + format
                         + " but this release writes format " + MetaPage.VERSION + " (a CRC32C per 4 KiB page and two"
-                        + " meta slots): drain this chunk server with the previous release, then start it on an empty"
-                        + " data directory");
+                        + " meta slots). There is no in-place upgrade and the two formats cannot share a copyset (a"
+                        + " snapshot copies chunk files as they are): copy the data out with the previous release, then"
+                        + " start every service of the cluster on empty data directories (playground: down --purge)");
             }
             String recorded = props.getProperty("chunkSize");
             if (!String.valueOf(layout.chunkSize()).equals(recorded)) {

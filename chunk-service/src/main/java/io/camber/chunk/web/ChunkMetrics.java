@@ -58,14 +58,14 @@ public class ChunkMetrics {
                 b -> b.copysets() == null ? 0 : b.copysets().stalledApplies())
                 .description("copysets whose replica here retries an entry it cannot apply (disk full or failing)")
                 .register(registry);
-        FunctionCounter.builder("camber.chunk.corrupt.pages.found", bootstrap,
+        FunctionCounter.builder("camber.chunk.corrupt.found", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().integrity().foundPages())
                 .baseUnit("pages").description("4 KiB pages of a replica found failing their CRC32C or disagreeing"
                         + " with the other replicas (by reads and the scrub, on copysets led here)").register(registry);
-        FunctionCounter.builder("camber.chunk.corrupt.pages.repaired", bootstrap,
+        FunctionCounter.builder("camber.chunk.corrupt.repaired", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().integrity().repairedPages())
                 .baseUnit("pages").description("bad pages rewritten with a good replica's bytes").register(registry);
-        Gauge.builder("camber.chunk.corrupt.pages.unrepaired", bootstrap,
+        Gauge.builder("camber.chunk.corrupt.unrepaired", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().integrity().unrepairedPages())
                 .baseUnit("pages").description("bad pages found and not repaired yet").register(registry);
         FunctionCounter.builder("camber.chunk.scrub.read", bootstrap,

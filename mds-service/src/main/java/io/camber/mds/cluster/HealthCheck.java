@@ -92,6 +92,28 @@ public final class HealthCheck {
                 && leader.peers().stream().allMatch(p -> stateOf.apply(p) == ChunkServerState.ONLINE);
     }
 
+    /**
+     * How far the recovering copysets are: replicas that do not host their copyset yet (being created, or receiving
+     * the leader's snapshot) and the log entries the others still lack.
+     */
+    private static String recoveryProgress(List<CopysetHealth> copysets) {
+        long starting = 0;
+        long behind = 0;
+        for (CopysetHealth c : copysets) {
+            if (c.state().equals("RECOVERING")) {
+                for (CopysetHealth.Member m : c.members()) {
+                    if (!m.reporting()) {
+                        starting += m.state() == ChunkServerState.ONLINE ? 1 : 0;
+                    } else if (m.lag() != null) {
+                        behind += m.lag();
+                    }
+                }
+            }
+        }
+        return (starting > 0 ? starting + " new replicas not serving yet, " : "") + behind
+                + " log entries still to catch up";
+    }
+
     /** The verdict with its reasons and counts. */
     public static ClusterHealth assess(Topology topology, LongFunction<ChunkServerState> stateOf,
                                        Map<Long, ChunkServerHeartbeat> latest, long garbageChunks) {
@@ -150,7 +172,7 @@ public final class HealthCheck {
         }
         if (recovering > 0) {
             warnings.add(0, recovering + " copysets being recovered (a replica is catching up on the chunk server that"
-                    + " replaces a lost one)");
+                    + " replaces a lost one): " + recoveryProgress(copysets));
         }
         List<String> reasons = new ArrayList<>(errors);
         reasons.addAll(warnings);

@@ -5,6 +5,8 @@ import io.camber.common.ErrorCode;
 import io.camber.mds.topology.Topology.ChunkServer;
 
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Taking a chunk server out of service without losing a replica (Curve's and Ceph's "drain, then remove"): drain
@@ -25,10 +27,46 @@ public final class ChunkServerDrain {
             throw CamberException.invalid("chunk server " + id + " is retired (its disk was wiped or replaced): its"
                     + " replicas are already being rebuilt elsewhere");
         }
+        if (drain) {
+            refuseWhenAReplicaHasNowhereToGo(current, cs);
+        }
         Topology.Draft d = current.draft();
         d.chunkServers.set(d.chunkServers.indexOf(cs), cs.withDraining(drain));
         return new TopologyPlanner.Plan(d.build(), List.of((drain ? "drain" : "stop draining") + " chunk server "
                 + id + " (" + cs.host() + ":" + cs.port() + ")"));
+    }
+
+    /**
+     * A drain that could never finish is refused up front: each replica must be able to move under the zone rule
+     * (never into a zone the copyset's other members use), so its zone, or a zone its copyset does not use yet, needs
+     * another chunk server that takes replicas. Whether that one is up is not asked: it may be restarting.
+     */
+    private static void refuseWhenAReplicaHasNowhereToGo(Topology t, ChunkServer cs) {
+        long pool = t.physicalPoolOf(cs);
+        for (Topology.LogicalPool lp : t.logicalPools()) {
+            for (Topology.Copyset c : t.copysetsOf(lp.id())) {
+                if (!c.members().contains(cs.id())) {
+                    continue;
+                }
+                Set<Long> usedZones = c.members().stream().filter(m -> m != cs.id())
+                        .flatMap(m -> t.chunkServer(m).stream()).map(t::zoneOf).collect(Collectors.toSet());
+                boolean somewhere = t.chunkServers().stream().anyMatch(o -> o.takesReplicas()
+                        && !c.members().contains(o.id()) && t.physicalPoolOf(o) == pool
+                        && !usedZones.contains(t.zoneOf(o)));
+                if (!somewhere) {
+                    throw CamberException.conflict("chunk server " + cs.id() + " cannot be drained: no other chunk"
+                            + " server can take its replica of copyset " + c.logicalPoolId() + "-" + c.id()
+                            + " (its other members use zones " + zoneNames(t, usedZones) + ", and zone "
+                            + zoneNames(t, Set.of(t.zoneOf(cs))) + " has no other chunk server that takes replicas)."
+                            + " Add a chunk server to that zone first (camber topology apply); nothing was changed");
+                }
+            }
+        }
+    }
+
+    private static String zoneNames(Topology t, Set<Long> zones) {
+        return zones.stream().map(z -> t.zone(z).map(Topology.Zone::name).orElse(String.valueOf(z))).sorted()
+                .collect(Collectors.joining(", "));
     }
 
     /** Removes chunk server id, which must be a member of no copyset (drain it first). */

@@ -85,7 +85,7 @@ class HealthCheckTest {
                 latest, 0);
         assertThat(h.health()).isEqualTo("HEALTH_WARN");
         assertThat(h.reasons()).containsExactly("1 copysets being recovered (a replica is catching up on the chunk"
-                + " server that replaces a lost one)");
+                + " server that replaces a lost one): 1 new replicas not serving yet, 0 log entries still to catch up");
         assertThat(h.copysetsDegraded()).isEqualTo(1);
         assertThat(h.chunkServersUp()).isEqualTo(3);
 
