@@ -123,6 +123,7 @@ public final class Playground {
             java.util.Collections.reverse(reversed);
             int stopped = ServiceProcess.stop(reversed, STOP_GRACE);
             PlaygroundState.delete(dir);
+            deleteTree(dir.resolve(RunJars.DIR)); // nothing runs from them any more
             out.println("stopped " + stopped + " process(es) of the playground in " + dir
                     + (purge ? "" : "; data kept in " + dir.resolve("data") + " (down --purge deletes it)"));
         }

@@ -27,7 +27,7 @@ public final class ServiceProcess {
      * {@code up} does not take the cluster down with the CLI.
      */
     public static ProcessRecord launch(ServiceSpec spec, Path repo, Path dir, List<String> jvmOptions) {
-        Path jar = spec.jar(repo);
+        Path jar = RunJars.copyOf(spec.jar(repo), dir);
         Path workDir = dir.resolve("data").resolve(spec.name());
         Path log = dir.resolve("logs").resolve(spec.name() + ".log");
         List<String> command = new ArrayList<>();

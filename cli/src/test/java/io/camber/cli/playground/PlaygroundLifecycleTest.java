@@ -71,6 +71,8 @@ class PlaygroundLifecycleTest {
                 "chunk-service-1", "chunk-service-2", "chunk-service-3", "meta-service-1", "meta-service-2",
                 "meta-service-3", "s3-proxy", "gateway", "nbd");
         assertThat(state.processes()).allMatch(ServiceProcess::isAlive);
+        // run from copies, so a rebuild that rewrites target/*.jar cannot break a running service
+        assertThat(state.processes()).allMatch(p -> Path.of(p.jar()).startsWith(dir.resolve("jars")));
         assertThat(Files.readString(dir.resolve("data/mds-service/args.txt")))
                 .contains("--camber.mds.node-id=mds1", "--camber.mds.data-dir=" + dir.resolve("data/mds1"),
                         "--spring.cloud.config.uri=http://127.0.0.1:8888");
@@ -106,6 +108,7 @@ class PlaygroundLifecycleTest {
             assertThat(ProcessHandle.of(r.pid()).filter(ProcessHandle::isAlive)).as(r.name()).isEmpty();
         }
         assertThat(PlaygroundState.file(dir)).doesNotExist();
+        assertThat(dir.resolve("jars")).doesNotExist();
         assertThat(dir.resolve("data/mds-service/args.txt")).exists();
 
         assertThat(playground(List.of()).down(true)).isZero();

@@ -39,6 +39,9 @@ public final class RatisProperties {
         return server(s, null, port, storageDir);
     }
 
+    /** How long a leader waits for a follower to acknowledge a snapshot piece (see server()). */
+    static final TimeDuration SNAPSHOT_PIECE_TIMEOUT = TimeDuration.valueOf(1, TimeUnit.SECONDS);
+
     /** Properties of a Ratis server listening on host:port (host null: every interface). */
     public static RaftProperties server(RaftSettings s, String host, int port, Path storageDir) {
         RaftProperties p = new RaftProperties();
@@ -68,6 +71,12 @@ public final class RatisProperties {
         RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, millis(s.appenderWait().toMillis()));
         RaftServerConfigKeys.Log.Appender.setSnapshotChunkSizeMax(p, size(s.snapshotPiece().toBytes()));
         GrpcConfigKeys.Server.setInstallSnapshotRequestElementLimit(p, s.snapshotPiecesInFlight());
+        // Ratis 3.3 keeps every snapshot piece it sent on the heap until that piece's stream timeout would fire (the
+        // timeout task holds the request), acknowledged or not: piece timeout x pieces in flight x the send rate.
+        // At its default 3 s (x 2 pieces here) a chunk-service leader streaming 1.3 GiB of chunk files at about
+        // 30 MiB/s held 190 MB of pieces and ran out of its 512 MB heap. A follower writes a 1 MiB piece in
+        // milliseconds, so a second is ample; a raft.* property can still override it.
+        GrpcConfigKeys.Server.setInstallSnapshotRequestTimeout(p, SNAPSHOT_PIECE_TIMEOUT);
         RaftServerConfigKeys.Log.setLogMetadataEnabled(p, s.logMetadata());
         RaftServerConfigKeys.Log.setAsyncFlushEnabled(p, s.asyncFlush());
 
