@@ -1,12 +1,14 @@
 package io.camber.testkit;
 
 import io.camber.testkit.AdminHttp.Response;
+import io.camber.server.storage.DiskId;
 import io.camber.testkit.MiniCluster.MdsNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -20,6 +22,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Three MDS replicas in one JVM: concurrent creates and segment allocations while the leader is
@@ -109,6 +112,54 @@ class MdsReplicationIT {
         cluster.awaitCaughtUp(Duration.ofSeconds(60));
         assertThat(follower.replication().stateMachine().snapshotInstalls()).isGreaterThanOrEqualTo(1);
         assertSameStateEverywhere();
+    }
+
+    /**
+     * Raft amnesia guard: a replica whose data directory was wiped refuses to start while the group knows its old
+     * disk (voting with an empty log could elect a leader without committed changes). `rejoin` takes it out of the
+     * group; it then starts on the empty directory, adds itself back, catches up, and the group records its new disk.
+     */
+    @Test
+    void aReplicaOnAWipedDiskRefusesToStartUntilTakenOutThenRejoinsAndCatchesUp() throws Exception {
+        MdsNode leader = cluster.awaitLeader(Duration.ofSeconds(30));
+        MdsNode wiped = cluster.mds().stream().filter(n -> n != leader && n.running()).findFirst().orElseThrow();
+        String oldDisk = DiskId.of(wiped.dataDir);
+        awaitTrue(Duration.ofSeconds(30), () -> oldDisk.equals(leader.replication().stateMachine()
+                .recordedDisk(wiped.id)));
+        cluster.stop(wiped);
+        TestDirectories.delete(wiped.dataDir);
+        Files.createDirectories(wiped.dataDir);
+
+        assertThatThrownBy(() -> cluster.restart(wiped)).hasStackTraceContaining("starts on an empty data directory")
+                .hasStackTraceContaining("camber cluster rejoin-mds " + wiped.id);
+        assertThat(wiped.dataDir.resolve("raft")).as("no Raft storage made: it never voted").doesNotExist();
+
+        AdminHttp http = http(leader);
+        assertThat(http.post("/api/v1/cluster/mds/nosuch/rejoin", null).status()).isEqualTo(404);
+        Response out = http.post("/api/v1/cluster/mds/" + wiped.id + "/rejoin", null);
+        assertThat(out.status()).as(out.raw()).isEqualTo(200);
+        for (int i = 0; i < 60; i++) { // the two left commit on their own, past a snapshot
+            Response r = http.post("/api/v1/directories", Map.of("path", "/while-out-" + i));
+            assertThat(r.status()).as(r.raw()).isEqualTo(201);
+        }
+
+        cluster.restart(wiped);
+        String newDisk = DiskId.of(wiped.dataDir);
+        assertThat(newDisk).isNotEqualTo(oldDisk);
+        awaitTrue(Duration.ofSeconds(60), () -> newDisk.equals(leader.replication().stateMachine()
+                .recordedDisk(wiped.id)) && leader.replication().node().membersSeenBy(leader.id)
+                .map(m -> m.contains(wiped.id)).orElse(false));
+        cluster.awaitCaughtUp(Duration.ofSeconds(60));
+        assertSameStateEverywhere();
+    }
+
+    private static void awaitTrue(Duration timeout, java.util.function.BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition within " + timeout).isLessThan(deadline);
+            Thread.sleep(200);
+        }
     }
 
     /** Creates volumes and allocates segments through any running replica, retrying while there is no leader. */

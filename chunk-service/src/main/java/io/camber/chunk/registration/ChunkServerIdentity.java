@@ -1,18 +1,16 @@
 package io.camber.chunk.registration;
 
+import io.camber.server.storage.DiskId;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.OptionalLong;
 
 /** The chunk-server id the MDS gave this disk, kept in the data directory so a restart is the same chunk server. */
 public final class ChunkServerIdentity {
     private static final String FILE = "chunkserver.id";
-    private static final String DISK = "disk.id";
 
     private ChunkServerIdentity() {
     }
@@ -30,27 +28,11 @@ public final class ChunkServerIdentity {
      * the MDS can tell this disk from a wiped or replaced one at the same address.
      */
     public static String diskId(Path dataDir) throws IOException {
-        Path file = dataDir.resolve(DISK);
-        if (Files.exists(file)) {
-            return Files.readString(file, StandardCharsets.US_ASCII).trim();
-        }
-        String id = java.util.UUID.randomUUID().toString();
-        writeDurably(dataDir, DISK, id);
-        return id;
+        return DiskId.of(dataDir);
     }
 
     /** Writes the id durably (temp file, fsync, atomic rename). */
     public static void write(Path dataDir, long id) throws IOException {
-        writeDurably(dataDir, FILE, Long.toString(id));
-    }
-
-    private static void writeDurably(Path dataDir, String name, String content) throws IOException {
-        Path tmp = dataDir.resolve(name + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, dataDir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        io.camber.server.storage.DirectorySync.sync(dataDir);
+        DiskId.writeDurably(dataDir, FILE, Long.toString(id));
     }
 }

@@ -18,6 +18,15 @@ public final class ClusterCommand {
         return api.print(body, () -> render(Json.LENIENT.readValue(body, ClusterStatus.class)));
     }
 
+    @Command(name = "rejoin-mds", description = "Take an MDS replica whose disk was wiped or replaced out of the"
+            + " group and forget its disk; then start it on its empty data directory: it joins again as a new member"
+            + " and catches up. (It refuses to start on an empty directory until this ran.)")
+    int rejoinMds(@picocli.CommandLine.Parameters(paramLabel = "REPLICA", description = "its id, e.g. mds2")
+                  String replica, @Mixin ApiOptions api) {
+        String body = api.client().post("/api/v1/cluster/mds/" + replica + "/rejoin", null, null);
+        return api.print(body, () -> Json.LENIENT.readTree(body).path("message").asString() + "\n");
+    }
+
     /** Renders the verdict and its reasons, then key/value lines, then a table of MDS replicas. */
     public static String render(ClusterStatus s) {
         StringBuilder out = new StringBuilder();

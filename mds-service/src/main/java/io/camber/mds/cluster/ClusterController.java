@@ -1,5 +1,7 @@
 package io.camber.mds.cluster;
 
+import io.camber.common.CamberException;
+import io.camber.common.ErrorCode;
 import io.camber.common.api.ClusterHealth;
 import io.camber.common.api.ClusterStatus;
 import io.camber.common.api.CopysetHealth;
@@ -11,9 +13,14 @@ import io.camber.server.raft.RaftNodeConfig;
 import io.camber.server.raft.ReplicatedNode;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.io.IOException;
 
 import java.util.List;
 import java.util.Map;
@@ -57,6 +64,34 @@ public class ClusterController {
                     h.copysetsDegraded(), h.copysetsUnavailable(), h.capacityBytes(), h.fullestDiskPercent(),
                     number(counts, "volumes"), number(counts, "sessions"), h.garbageChunks(), h.copysetsMoving());
         });
+    }
+
+    /**
+     * Takes an MDS replica whose disk was wiped or replaced out of the group and forgets its disk, so it can start on
+     * an empty data directory (it refuses to until then) and join as a new member: once it runs it asks the leader to
+     * add it back, and Ratis counts its vote only after it caught up.
+     */
+    @PostMapping("/cluster/mds/{replica}/rejoin")
+    public Mono<Map<String, String>> rejoin(@PathVariable String replica) {
+        ReplicatedNode node = mds.node();
+        if (!node.config().peers().containsKey(replica)) {
+            throw CamberException.notFound("no MDS replica " + replica + " among the configured peers "
+                    + node.config().peers().keySet());
+        }
+        if (replica.equals(node.nodeId())) {
+            throw CamberException.conflict("MDS replica " + replica + " answered this request, so it runs with its"
+                    + " log: send it to another replica");
+        }
+        return Mono.fromCallable(() -> {
+            try {
+                mds.removeReplica(replica);
+            } catch (IOException e) {
+                throw new CamberException(ErrorCode.NO_LEADER, "the MDS group could not take " + replica + " out: "
+                        + e.getMessage() + "; retry once a majority of it is up");
+            }
+            return Map.of("replica", replica, "message", "MDS replica " + replica + " left the group and its disk"
+                    + " is forgotten: start it on an empty data directory; it joins again as a new member");
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** Each copyset's state, leader and replicas (their liveness and log lag). */

@@ -41,6 +41,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.PreferCopysetLeader.class, name = "preferCopysetLeader"),
         @JsonSubTypes.Type(value = MdsCommand.DrainChunkServer.class, name = "drainChunkServer"),
         @JsonSubTypes.Type(value = MdsCommand.RemoveChunkServer.class, name = "removeChunkServer"),
+        @JsonSubTypes.Type(value = MdsCommand.RecordReplicaDisk.class, name = "recordReplicaDisk"),
+        @JsonSubTypes.Type(value = MdsCommand.ForgetReplicaDisk.class, name = "forgetReplicaDisk"),
 })
 public sealed interface MdsCommand {
 
@@ -192,5 +194,13 @@ public sealed interface MdsCommand {
 
     /** Removes a chunk server that is a member of no copyset. */
     record RemoveChunkServer(long chunkServerId) implements MdsCommand {
+    }
+
+    /** Records the data directory (disk id) an MDS replica runs on, so a wiped one is known at its next start. */
+    record RecordReplicaDisk(String replica, String diskId) implements MdsCommand {
+    }
+
+    /** Forgets an MDS replica's disk once it left the group: it may join again on an empty one. */
+    record ForgetReplicaDisk(String replica) implements MdsCommand {
     }
 }

@@ -48,7 +48,9 @@ final class MdsQueries {
     }
 
     Object answer(MdsQuery query) {
-        if (query instanceof MdsQuery.GarbageOf q) {
+        if (query instanceof MdsQuery.ReplicaDisk q) {
+            return ReplicaDisks.recorded(store, q.replica());
+        } else if (query instanceof MdsQuery.GarbageOf q) {
             return new GarbageTable(store, null).of(topology, q.chunkServerId(), q.limit());
         } else if (query instanceof MdsQuery.StoredSessions) {
             return new SessionTable(store, null).all();

@@ -26,6 +26,7 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.GetFs.class, name = "fs"),
         @JsonSubTypes.Type(value = MdsQuery.PartitionsOf.class, name = "partitionsOf"),
         @JsonSubTypes.Type(value = MdsQuery.ListApiKeys.class, name = "apiKeys"),
+        @JsonSubTypes.Type(value = MdsQuery.ReplicaDisk.class, name = "replicaDisk"),
 })
 public sealed interface MdsQuery {
 
@@ -71,6 +72,10 @@ public sealed interface MdsQuery {
 
     /** A volume's newest epoch. */
     record GetEpoch(long volumeId) implements MdsQuery {
+    }
+
+    /** The disk id recorded for an MDS replica, or null. */
+    record ReplicaDisk(String replica) implements MdsQuery {
     }
 
     /** Every stored API key (hashes included: the web layer leaves them out). */

@@ -30,7 +30,11 @@ public class MdsReplication implements AutoCloseable {
      */
     private static final reactor.core.scheduler.Scheduler RATIS_CALLS = reactor.core.scheduler.Schedulers.boundedElastic();
 
+    /** How long a replica on an empty data directory waits for its peers to say whether they knew its disk. */
+    private static final Duration PEERS_PATIENCE = Duration.ofSeconds(10);
+
     private final ReplicatedNode node;
+    private final ReplicaMembership membership;
     private final MdsStateMachine stateMachine;
     private final MeterRegistry meters;
 
@@ -40,9 +44,30 @@ public class MdsReplication implements AutoCloseable {
         RaftNodeConfig config = new RaftNodeConfig(props.nodeId(), RaftNodeConfig.parsePeers(props.effectivePeers()),
                 props.dataDir(), props.raft());
         try {
-            this.node = new ReplicatedNode("camber-mds", config, stateMachine, props.raftTls());
+            String disk = ReplicaDisks.checkBeforeStart(config, props.raftTls(), PEERS_PATIENCE);
+            this.node = new ReplicatedNode(ReplicaDisks.GROUP, config, stateMachine, props.raftTls());
+            this.membership = new ReplicaMembership(node, stateMachine, disk);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the MDS Raft server in " + props.dataDir(), e);
+        }
+    }
+
+    /**
+     * Takes an MDS replica out of the group and forgets its disk, so it can start again on an empty data directory
+     * and join as a new member (it adds itself back once it runs).
+     */
+    public void removeReplica(String replica) throws IOException {
+        java.util.Set<String> rest = new java.util.LinkedHashSet<>(node.config().peers().keySet());
+        rest.remove(replica);
+        node.setMembers(rest);
+        try {
+            node.submit(Json.write(new MdsCommand.ForgetReplicaDisk(replica))).get(REQUEST_TIMEOUT.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException("the group did not forget the disk of " + replica + ": " + e, e);
         }
     }
 
@@ -93,6 +118,7 @@ public class MdsReplication implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        membership.close();
         node.close();
     }
 }

@@ -171,6 +171,14 @@ public final class MdsStateMachine extends RocksStateMachine {
             return changeTopology(batch, ChunkServerDrain.drain(topology, c.chunkServerId(), c.drain()));
         } else if (command instanceof MdsCommand.RemoveChunkServer c) {
             return changeTopology(batch, ChunkServerDrain.remove(topology, c.chunkServerId()));
+        } else if (command instanceof MdsCommand.RecordReplicaDisk c) {
+            ReplicaDisks.record(batch, c.replica(), c.diskId());
+            LOG.info("event=mds-replica-disk-recorded replica={} disk={}", c.replica(), c.diskId());
+            return Boolean.TRUE;
+        } else if (command instanceof MdsCommand.ForgetReplicaDisk c) {
+            ReplicaDisks.forget(batch, c.replica());
+            LOG.info("event=mds-replica-disk-forgotten replica={}", c.replica());
+            return Boolean.TRUE;
         } else if (command instanceof MdsCommand.CreateApiKey c) {
             return changeAuth(batch, auth.withApiKey(batch, c.key()));
         } else if (command instanceof MdsCommand.DeleteApiKey c) {
@@ -226,6 +234,11 @@ public final class MdsStateMachine extends RocksStateMachine {
         }
         LOG.error("event=apply-failed error={}", e.toString(), e);
         return Reply.error(new CamberException(ErrorCode.INTERNAL, "the MDS failed to apply the request: " + e));
+    }
+
+    /** The disk id this replica has applied for an MDS replica, or null (read locally, not through the leader). */
+    public String recordedDisk(String replica) {
+        return ReplicaDisks.recorded(store(), replica);
     }
 
     /** Used by tests to look at applied state. */

@@ -4,6 +4,7 @@ import io.camber.common.CamberException;
 import io.camber.common.ErrorCode;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -18,8 +19,11 @@ import org.apache.ratis.util.TimeDuration;
 import java.io.IOException;
 import java.time.Duration;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -35,6 +39,7 @@ public final class ReplicatedNode implements AutoCloseable {
     private final GroupServer server;
     private final RenewingRaftClient client;
     private final RocksStateMachine stateMachine;
+    private final RaftTls tls;
 
     /** Starts the member; a data directory that holds a log resumes from it. */
     public ReplicatedNode(String groupName, RaftNodeConfig config, RocksStateMachine stateMachine) throws IOException {
@@ -46,11 +51,8 @@ public final class ReplicatedNode implements AutoCloseable {
             throws IOException {
         this.config = config;
         this.stateMachine = stateMachine;
-        RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(groupName.getBytes(StandardCharsets.UTF_8)));
-        List<RaftPeer> peers = config.peers().entrySet().stream()
-                .map(e -> RaftPeer.newBuilder().setId(e.getKey()).setAddress(e.getValue()).build())
-                .toList();
-        this.group = RaftGroup.valueOf(groupId, peers);
+        this.tls = tls;
+        this.group = groupOf(groupName, config);
         int colon = config.address().lastIndexOf(':');
         int port = Integer.parseInt(config.address().substring(colon + 1));
         // Listens only on the address its peers know it by (127.0.0.1 in the playground), not on every interface.
@@ -58,6 +60,61 @@ public final class ReplicatedNode implements AutoCloseable {
                 config.dataDir().resolve("raft"));
         this.server = new GroupServer(config.nodeId(), props, tls, gid -> stateMachine, group);
         this.client = new RenewingRaftClient(() -> newClient(tls));
+    }
+
+    private static RaftGroup groupOf(String groupName, RaftNodeConfig config) {
+        RaftGroupId groupId = RaftGroupId.valueOf(UUID.nameUUIDFromBytes(groupName.getBytes(StandardCharsets.UTF_8)));
+        List<RaftPeer> peers = config.peers().entrySet().stream()
+                .map(e -> RaftPeer.newBuilder().setId(e.getKey()).setAddress(e.getValue()).build())
+                .toList();
+        return RaftGroup.valueOf(groupId, peers);
+    }
+
+    /**
+     * A read of one peer's applied state, asked before this member starts (so without its vote or log): a stale
+     * read, answered from whatever that peer has applied. Empty when the peer does not answer within a few seconds.
+     */
+    public static Optional<byte[]> readFromPeer(String groupName, RaftNodeConfig config, RaftTls tls, String peerId,
+                                                byte[] query) {
+        RaftGroup group = groupOf(groupName, config);
+        RaftClient.Builder builder = RaftClient.newBuilder();
+        if (tls.enabled()) {
+            builder.setParameters(tls.parameters());
+        }
+        try (RaftClient client = builder.setProperties(RatisProperties.client(config.raft(), Duration.ofSeconds(3)))
+                .setRaftGroup(group).setRetryPolicy(RetryPolicies.noRetry()).build()) {
+            RaftClientReply reply = client.io().sendStaleRead(Message.valueOf(ByteString.copyFrom(query)), 0,
+                    RaftPeerId.valueOf(peerId));
+            return reply.isSuccess() ? Optional.of(reply.getMessage().getContent().toByteArray()) : Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The voting members of the group as peerId knows them (its latest configuration); empty if it does not answer. */
+    public Optional<Set<String>> membersSeenBy(String peerId) {
+        try (RaftClient c = newClient(tls)) {
+            GroupInfoReply info = c.getGroupManagementApi(RaftPeerId.valueOf(peerId)).info(group.getGroupId());
+            return info.getConf().map(conf -> conf.getPeersList().stream()
+                    .map(p -> p.getId().toStringUtf8()).collect(Collectors.toSet()));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Makes the configured peers named by ids the group's voting members, through its leader (Ratis catches a new
+     * member up before it counts). Throws when the leader does not commit the change.
+     */
+    public void setMembers(Collection<String> ids) throws IOException {
+        List<RaftPeer> peers = group.getPeers().stream().filter(p -> ids.contains(p.getId().toString())).toList();
+        try (RaftClient c = newClient(tls)) {
+            RaftClientReply reply = c.admin().setConfiguration(peers);
+            if (!reply.isSuccess()) {
+                throw new IOException("the group did not change its members to " + ids + ": "
+                        + reply.getException());
+            }
+        }
     }
 
     private RaftClient newClient(RaftTls tls) {
