@@ -238,7 +238,7 @@ public final class MdsStateMachine extends RocksStateMachine {
 
     /** The disk id this replica has applied for an MDS replica, or null (read locally, not through the leader). */
     public String recordedDisk(String replica) {
-        return ReplicaDisks.recorded(store(), replica);
+        return readLocal(store -> ReplicaDisks.recorded(store, replica)).orElse(null);
     }
 
     /** Used by tests to look at applied state. */

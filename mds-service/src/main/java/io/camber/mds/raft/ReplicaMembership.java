@@ -17,7 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 final class ReplicaMembership implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaMembership.class);
+    /** How often it checks until it is a member on a recorded disk, and after that (each check opens a client). */
     private static final Duration EVERY = Duration.ofSeconds(5);
+    private static final Duration SETTLED_EVERY = Duration.ofSeconds(60);
 
     private final ReplicatedNode node;
     private final MdsStateMachine stateMachine;
@@ -36,24 +38,31 @@ final class ReplicaMembership implements AutoCloseable {
 
     private void run() {
         while (!closed) {
+            boolean settled = false;
             try {
-                rejoinIfLeftOut();
+                boolean member = rejoinIfLeftOut();
                 if (!disk.equals(stateMachine.recordedDisk(node.nodeId()))) {
                     node.submit(Json.write(new MdsCommand.RecordReplicaDisk(node.nodeId(), disk)))
                             .get(15, TimeUnit.SECONDS);
+                } else {
+                    settled = member;
                 }
             } catch (Exception e) {
                 LOG.debug("event=mds-replica-membership-retry error={}", e.toString());
             }
             try {
-                Thread.sleep(EVERY.toMillis());
+                Thread.sleep((settled ? SETTLED_EVERY : EVERY).toMillis());
             } catch (InterruptedException e) {
                 return;
             }
         }
     }
 
-    private void rejoinIfLeftOut() throws Exception {
+    /** Whether a peer's configuration counts this replica (after adding it back if it did not). */
+    private boolean rejoinIfLeftOut() throws Exception {
+        if (node.config().peers().size() == 1) {
+            return true;
+        }
         for (String peer : node.config().peers().keySet()) {
             if (peer.equals(node.nodeId())) {
                 continue;
@@ -66,14 +75,21 @@ final class ReplicaMembership implements AutoCloseable {
                 LOG.info("event=mds-replica-rejoining replica={} members={}", node.nodeId(), members.get());
                 node.setMembers(node.config().peers().keySet());
                 LOG.info("event=mds-replica-rejoined replica={}", node.nodeId());
+                return false; // checked again soon
             }
-            return; // one peer that answers is enough
+            return true; // one peer that answers is enough
         }
+        return false;
     }
 
     @Override
     public void close() {
         closed = true;
         thread.interrupt();
+        try {
+            thread.join(5000); // before the node and its store close under it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

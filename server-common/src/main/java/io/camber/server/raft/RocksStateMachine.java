@@ -172,6 +172,19 @@ public abstract class RocksStateMachine extends ReplicaStateMachine {
         return CompletableFuture.completedFuture(Message.valueOf(ByteString.copyFrom(reply)));
     }
 
+    /**
+     * A read of this replica's own store from outside Ratis' threads, under the lock that open, snapshot install and
+     * close take (a read of a closed RocksDB crashes the JVM); empty while the store is closed.
+     */
+    public <T> java.util.Optional<T> readLocal(java.util.function.Function<RocksStore, T> read) {
+        storeLock.readLock().lock();
+        try {
+            return store == null ? java.util.Optional.empty() : java.util.Optional.ofNullable(read.apply(store));
+        } finally {
+            storeLock.readLock().unlock();
+        }
+    }
+
     @Override
     public CompletableFuture<Message> query(Message request) {
         storeLock.readLock().lock();
