@@ -1,7 +1,6 @@
 package io.camber.mds.cluster;
 
 import io.camber.common.CamberException;
-import io.camber.common.ErrorCode;
 import io.camber.common.api.ClusterHealth;
 import io.camber.common.api.ClusterStatus;
 import io.camber.common.api.CopysetHealth;
@@ -18,9 +17,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
-import java.io.IOException;
 
 import java.util.List;
 import java.util.Map;
@@ -82,16 +79,9 @@ public class ClusterController {
             throw CamberException.conflict("MDS replica " + replica + " answered this request, so it runs with its"
                     + " log: send it to another replica");
         }
-        return Mono.fromCallable(() -> {
-            try {
-                mds.removeReplica(replica);
-            } catch (IOException e) {
-                throw new CamberException(ErrorCode.NO_LEADER, "the MDS group could not take " + replica + " out: "
-                        + e.getMessage() + "; retry once a majority of it is up");
-            }
-            return Map.of("replica", replica, "message", "MDS replica " + replica + " left the group and its disk"
-                    + " is forgotten: start it on an empty data directory; it joins again as a new member");
-        }).subscribeOn(Schedulers.boundedElastic());
+        return mds.removeReplica(replica).thenReturn(Map.of("replica", replica, "message", "MDS replica " + replica
+                + " left the group and its disk is forgotten: start it on an empty data directory; it joins again as"
+                + " a new member"));
     }
 
     /** Each copyset's state, leader and replicas (their liveness and log lag). */

@@ -56,19 +56,16 @@ public class MdsReplication implements AutoCloseable {
      * Takes an MDS replica out of the group and forgets its disk, so it can start again on an empty data directory
      * and join as a new member (it adds itself back once it runs).
      */
-    public void removeReplica(String replica) throws IOException {
+    public Mono<Boolean> removeReplica(String replica) {
         java.util.Set<String> rest = new java.util.LinkedHashSet<>(node.config().peers().keySet());
         rest.remove(replica);
-        node.setMembers(rest);
-        try {
-            node.submit(Json.write(new MdsCommand.ForgetReplicaDisk(replica))).get(REQUEST_TIMEOUT.toSeconds(),
-                    java.util.concurrent.TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            throw new IOException("the group did not forget the disk of " + replica + ": " + e, e);
-        }
+        return Mono.fromCallable(() -> {
+            node.setMembers(rest); // blocking: Ratis' admin call waits for the leader to commit the change
+            return true;
+        }).subscribeOn(RATIS_CALLS)
+                .onErrorMap(IOException.class, e -> new CamberException(ErrorCode.NO_LEADER, "the MDS group could"
+                        + " not take " + replica + " out: " + e.getMessage() + "; retry once a majority of it is up"))
+                .then(submit(new MdsCommand.ForgetReplicaDisk(replica), Boolean.class));
     }
 
     /** Replicates a command and decodes its reply. */
