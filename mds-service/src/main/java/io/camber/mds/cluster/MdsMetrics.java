@@ -32,17 +32,14 @@ public class MdsMetrics {
                 .register(registry);
         Gauge.builder("camber.mds.metaservers", mds, m -> m.stateMachine().topology().metaServers().size())
                 .description("meta-services registered").register(registry);
-        Gauge.builder("camber.mds.filesystems", mds, m -> {
-            RocksStore store = m.stateMachine().store();
-            return store == null ? Double.NaN : new io.camber.mds.fs.FsStore(store).all().size();
-        }).description("file systems").register(registry);
+        Gauge.builder("camber.mds.filesystems", mds, m -> m.stateMachine()
+                .readLocal(store -> (double) new io.camber.mds.fs.FsStore(store).all().size()).orElse(Double.NaN)).description("file systems").register(registry);
     }
 
     private static void rocks(MeterRegistry registry, MdsReplication mds, String name, ToLongFunction<RocksStore> f,
                               String description) {
-        Gauge.builder(name, mds, m -> {
-            RocksStore store = m.stateMachine().store();
-            return store == null ? Double.NaN : f.applyAsLong(store);
-        }).baseUnit("bytes").description(description).register(registry);
+        // Under the store lock: a snapshot install closes the store, and reading a closed RocksDB crashes the JVM.
+        Gauge.builder(name, mds, m -> m.stateMachine().readLocal(store -> (double) f.applyAsLong(store))
+                .orElse(Double.NaN)).baseUnit("bytes").description(description).register(registry);
     }
 }

@@ -96,13 +96,17 @@ public final class PartitionStateMachine extends RocksStateMachine {
         // Nothing cached in memory: every command reads RocksDB, so a swapped-in snapshot needs no rebuild.
     }
 
-    /** The partition's range and counters, or null before InitPartition. */
+    /**
+     * The partition's range and counters; null before InitPartition and while the store is closed (starting,
+     * installing a snapshot, stopping). Read under the store lock: heartbeats and the GC call this from their own
+     * threads, and a read of a RocksDB closed under it crashes the process.
+     */
     public io.camber.meta.protocol.PartitionStats stats() {
-        return PartitionCommands.stats(store());
+        return readLocal(PartitionCommands::stats).orElse(null);
     }
 
-    /** SHA-256 of the whole partition state, to compare replicas. */
+    /** SHA-256 of the whole partition state, to compare replicas; null while the store is closed. */
     public String digest() {
-        return store().digest();
+        return readLocal(RocksStore::digest).orElse(null);
     }
 }
