@@ -209,7 +209,7 @@ public final class MdsAdminClient {
         });
     }
 
-    /** Tries endpoint (first + tried) and, when it cannot serve, the following ones, each once. */
+    /** Tries endpoint (first + tried) and, when it cannot serve, the following ones (see attempts). */
     private CompletableFuture<HttpResponse<byte[]>> attempt(Call call, int first, int tried, StringBuilder why) {
         int index = (first + tried) % endpoints.size();
         String base = endpoints.get(index);
@@ -221,7 +221,7 @@ public final class MdsAdminClient {
             }
             why.append(why.length() == 0 ? "" : "; ").append(base).append(": ")
                     .append(e != null ? rootMessage(e) : "HTTP " + r.statusCode());
-            if (tried + 1 < endpoints.size()) {
+            if (tried + 1 < attempts(call)) {
                 return attempt(call, first, tried + 1, why);
             }
             if (e == null) {
@@ -230,6 +230,14 @@ public final class MdsAdminClient {
             return CompletableFuture.<HttpResponse<byte[]>>failedFuture(new CamberException(ErrorCode.UNAVAILABLE,
                     "no MDS endpoint answered " + call.method() + " " + call.path() + " (" + why + ")"));
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * Every endpoint once; a GET, which changes nothing, twice round: one stalled answer (a pause of the MDS, a
+     * connection dropped in flight) is retried rather than failing the caller.
+     */
+    private int attempts(Call call) {
+        return call.method().equals("GET") ? 2 * endpoints.size() : endpoints.size();
     }
 
     private static String rootMessage(Throwable e) {

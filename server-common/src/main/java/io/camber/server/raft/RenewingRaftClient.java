@@ -40,9 +40,13 @@ public final class RenewingRaftClient implements AutoCloseable {
         return call(client -> client.async().send(message));
     }
 
-    /** A linearizable read on the leader. */
+    /**
+     * A linearizable read on the leader. Unordered: an ordered read waits in the client's sliding window behind every
+     * write sent before it, so one slow commit would stall every query; a write's reply already follows its apply,
+     * so a caller still reads what it wrote.
+     */
     public CompletableFuture<RaftClientReply> sendReadOnly(Message message) {
-        return call(client -> client.async().sendReadOnly(message));
+        return call(client -> client.async().sendReadOnlyUnordered(message));
     }
 
     private CompletableFuture<RaftClientReply> call(Function<RaftClient, CompletableFuture<RaftClientReply>> request) {
