@@ -94,15 +94,15 @@ class FuseMountIT {
 
     @Test
     void aRealTreeUntarredOntoTheMountMatchesALocalCopyAndCopiesBackWithCpA() {
-        // /usr/share/doc's first 2,000 directories, symlinks and files under 5 KiB (find lists a directory before
+        // /usr/share/doc's first 1,000 directories, symlinks and files under 5 KiB (find lists a directory before
         // its entries): modes and owners as a distribution made them; its big changelogs and the rest only cost CI
-        // time (each file costs ~6 metadata round trips)
+        // time (each file costs ~6 metadata round trips; 2,000 entries took 133 s of a 40-minute CI)
         Shell.bash(base, TOOL, "(cd /usr/share && find doc -type d -o -type l -o -type f -size -5k) > doc.all"
-                + " && head -n 2000 doc.all > doc.list"
+                + " && head -n 1000 doc.all > doc.list"
                 + " && tar cf doc.tar -C /usr/share --no-recursion -T doc.list && mkdir mnt/untar local/untar"
                 + " && tar xf doc.tar -C mnt/untar && tar xf doc.tar -C local/untar");
         assertThat(Integer.parseInt(Shell.bash(base, TOOL, "find mnt/untar | wc -l").strip()))
-                .as("entries untarred").isGreaterThan(1000);
+                .as("entries untarred").isGreaterThan(500);
         Shell.bash(base, TOOL, "diff -r --no-dereference local/untar mnt/untar");
         assertThat(tree(mnt.resolve("untar"))).isEqualTo(tree(local.resolve("untar")));
 

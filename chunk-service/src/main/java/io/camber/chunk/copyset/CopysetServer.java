@@ -1,6 +1,7 @@
 package io.camber.chunk.copyset;
 
 import io.camber.chunk.integrity.IntegrityStats;
+import io.camber.chunk.integrity.PeerReads;
 import io.camber.chunk.integrity.ScrubSettings;
 import io.camber.chunk.integrity.Scrubber;
 import io.camber.chunk.store.ChunkFilePool;
@@ -10,11 +11,13 @@ import io.camber.common.chunk.CopysetIds;
 import io.camber.server.raft.GroupServer;
 import io.camber.server.raft.RaftSettings;
 import io.camber.server.raft.RatisProperties;
+import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +41,8 @@ public final class CopysetServer implements AutoCloseable {
     private final MembershipSync membership;
     private final IntegrityStats integrity = new IntegrityStats();
     private final Scrubber scrubber;
+    private final PeerReads replicaReads;
+    private final CatchUp catchUp;
 
     /**
      * Starts the Ratis server of this chunk server, resuming the copysets found under dataDir; with tls enabled,
@@ -50,15 +55,25 @@ public final class CopysetServer implements AutoCloseable {
         this.copysetsDir = dataDir.resolve("copysets");
         this.scrubber = new Scrubber(this::groupServer, raft, tls, integrity, scrub);
         // Bound to the address the chunk server registers (127.0.0.1 by default), not to every interface.
-        this.server = new GroupServer(CopysetPeers.peerId(chunkServerId),
-                RatisProperties.server(raft, host, port, dataDir.resolve("raft")), tls,
-                gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space, scrubber), null);
-        this.membership = new MembershipSync(server);
+        this.replicaReads = new PeerReads(raft, tls);
+        this.catchUp = new CatchUp(replicaReads::ask);
+        RaftProperties properties = RatisProperties.server(raft, host, port, dataDir.resolve("raft"));
+        // A replica the leader's log cannot catch up is notified and fetches the leader's snapshot itself
+        // (SnapshotFetch), resuming after a failure, instead of Ratis streaming it (which restarts from the start).
+        RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(properties, false);
+        this.server = new GroupServer(CopysetPeers.peerId(chunkServerId), properties, tls,
+                gid -> new CopysetStateMachine(dirOf(gid), pool, chunkSize, space, scrubber, catchUp), null);
+        this.membership = new MembershipSync(server, replicaReads::groupOpen);
         scrubber.start();
     }
 
     private GroupServer groupServer() {
         return server; // null while the constructor starts it: the scrubber then has nothing to do yet
+    }
+
+    /** Snapshots and bytes fetched from leaders by replicas catching up here. */
+    public CatchUp catchUp() {
+        return catchUp;
     }
 
     /** Checksum errors found and repaired on this chunk server. */
@@ -235,6 +250,8 @@ public final class CopysetServer implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        catchUp.close();
+        replicaReads.close();
         scrubber.close();
         membership.close();
         server.close();

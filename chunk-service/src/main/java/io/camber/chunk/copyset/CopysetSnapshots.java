@@ -130,6 +130,17 @@ final class CopysetSnapshots implements StateMachineStorage {
         return Files.exists(legacy) ? legacy : null;
     }
 
+    /** Where a replica catching up puts the files it fetches from its leader (see SnapshotFetch). */
+    Path fetchDir() {
+        return tmp.resolve("fetch");
+    }
+
+    /** The newest snapshot as kept in memory, or null before the first one. */
+    Meta latestMeta() {
+        Latest l = latest;
+        return l == null ? null : l.meta();
+    }
+
     /** The newest snapshot, or null before the first one; read from disk, so call it after an install. */
     Meta readMeta() {
         Path file = newestMeta();

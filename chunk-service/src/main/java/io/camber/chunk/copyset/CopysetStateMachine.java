@@ -2,6 +2,7 @@ package io.camber.chunk.copyset;
 
 import io.camber.chunk.fence.EpochFence;
 import io.camber.chunk.store.ChunkFilePool;
+import io.camber.chunk.store.ChunkLayout;
 import io.camber.chunk.store.ChunkMeta;
 import io.camber.chunk.store.ChunkStore;
 import io.camber.chunk.store.CorruptPagesException;
@@ -14,6 +15,11 @@ import io.camber.common.chunk.ChunkReply;
 import io.camber.common.chunk.ChunkRequest;
 import io.camber.server.raft.ReplicaStateMachine;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerProto;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.server.RaftServer;
@@ -27,6 +33,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,21 +62,30 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong reads = new AtomicLong();
     private final CorruptReads corruptReads;
+    private final CatchUp catchUp;
+    private final SnapshotFetch fetch;
+    /** A leader's snapshot fetched completely, to be swapped in when Ratis reloads this state machine. */
+    private volatile SnapshotManifest fetched;
     private volatile ChunkStore store;
 
     /** A replica keeping its chunks under copysetDir; space says whether the disk can take a write. */
     public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize, SpaceGuard space) {
-        this(copysetDir, pool, chunkSize, space, CorruptReads.REFUSE);
+        this(copysetDir, pool, chunkSize, space, CorruptReads.REFUSE, null);
     }
 
-    /** As above; corruptReads answers reads whose pages here fail their checksums. */
+    /**
+     * As above; corruptReads answers reads whose pages here fail their checksums, catchUp fetches a leader's snapshot
+     * when the leader's log no longer holds what this replica misses (null: never, for tests of one replica).
+     */
     public CopysetStateMachine(Path copysetDir, ChunkFilePool pool, long chunkSize, SpaceGuard space,
-            CorruptReads corruptReads) {
+            CorruptReads corruptReads, CatchUp catchUp) {
         this.corruptReads = corruptReads;
+        this.catchUp = catchUp;
         this.dir = copysetDir;
         this.pool = pool;
         this.chunkSize = chunkSize;
         this.snapshots = new CopysetSnapshots(copysetDir);
+        this.fetch = new SnapshotFetch(snapshots.fetchDir(), catchUp);
         this.space = space;
         this.backoff = ApplyBackoff.of(copysetDir.getFileName().toString());
     }
@@ -97,8 +114,47 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
 
     @Override
     protected void adoptInstalledSnapshot() throws IOException {
+        SnapshotManifest manifest = fetched;
+        if (manifest != null) {
+            fetch.install(manifest, dir.resolve("chunks"), snapshots);
+            fetched = null;
+        }
         snapshots.dropInstallDigests();
-        LOG.info("event=copyset_snapshot_installed dir={}", dir);
+        LOG.info("event=copyset_snapshot_installed dir={} index={}", dir,
+                manifest == null ? "(from the leader's stream)" : manifest.termIndex().getIndex());
+    }
+
+    /**
+     * The leader's log starts after what this replica holds (it is new, or was away while the log was purged): fetch
+     * the leader's snapshot (see {@link SnapshotFetch}) and tell Ratis its index; Ratis then pauses this state
+     * machine, reloads it (which swaps the fetched files in) and the leader sends the log after that index. A failed
+     * fetch completes exceptionally: the leader notifies again and the next fetch resumes. Ratis also notifies a new
+     * replica whose leader still has its whole log; if that leader has no snapshot yet, the log is all it needs.
+     */
+    @Override
+    public CompletableFuture<TermIndex> notifyInstallSnapshotFromLeader(RoleInfoProto roleInfo,
+                                                                       TermIndex firstTermIndexInLog) {
+        if (catchUp == null) {
+            return CompletableFuture.failedFuture(new IOException("this replica cannot fetch snapshots"));
+        }
+        RaftPeerProto leaderProto = roleInfo.getFollowerInfo().getLeaderInfo().getId();
+        RaftPeer leader = RaftPeer.newBuilder().setId(RaftPeerId.valueOf(leaderProto.getId()))
+                .setAddress(leaderProto.getAddress()).build();
+        LOG.info("event=copyset-catch-up-started dir={} leader={} leader_log_starts_at={}", dir, leader.getId(),
+                firstTermIndexInLog.getIndex());
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                SnapshotManifest manifest = fetch.fetch(RaftGroup.valueOf(getGroupId(), leader), leader.getId());
+                fetched = manifest;
+                // null: the leader has no snapshot; Ratis answers SNAPSHOT_UNAVAILABLE and the leader sends its log.
+                return manifest == null ? null : manifest.termIndex();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("event=copyset-catch-up-interrupted dir={} leader={} error={} (resumes when the leader"
+                        + " notifies again)", dir, leader.getId(), e.toString());
+                pauseAfterFailure(); // the leader notifies again at once: not a busy loop against a leader that is down
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }, catchUp.threads());
     }
 
     /**
@@ -229,6 +285,8 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
                     yield ChunkReply.ok(r.length(), store.read(r.chunkId(), r.offset(), r.length()));
                 }
                 case SCRUB -> scrubReply(r);
+                case SNAPSHOT_LIST -> snapshotList();
+                case SNAPSHOT_READ -> snapshotRead(r);
                 case STAT -> ChunkReply.ok(store.stat(r.chunkId()).sequence(), null);
                 default -> throw CamberException.invalid(r.op() + " changes state: send it as a write");
             };
@@ -253,6 +311,50 @@ public final class CopysetStateMachine extends ReplicaStateMachine {
                     ErrorCode.UNAVAILABLE, "replica has applied " + lastAppliedIndex() + " of " + minIndex))));
         }
         return query(request);
+    }
+
+    private static void pauseAfterFailure() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** This replica's latest snapshot and the chunks it holds now, for a replica catching up from it. */
+    private ChunkReply snapshotList() {
+        CopysetSnapshots.Meta meta = snapshots.latestMeta();
+        if (meta == null) {
+            throw new CamberException(ErrorCode.NOT_FOUND, "no snapshot taken here yet");
+        }
+        SnapshotManifest manifest = new SnapshotManifest(meta.termIndex(), meta.epochs(),
+                ChunkLayout.of(chunkSize).fileSize(), store.chunkIds());
+        return ChunkReply.ok(0, manifest.encode());
+    }
+
+    /** Bytes of a chunk file as they are on disk; NOT_FOUND once the chunk was deleted. */
+    private ChunkReply snapshotRead(ChunkRequest r) {
+        long fileSize = ChunkLayout.of(chunkSize).fileSize();
+        if (r.chunkId() < 0 || r.offset() < 0 || r.length() < 0 || r.length() > ChunkRequest.MAX_READ
+                || r.offset() + r.length() > fileSize) {
+            throw CamberException.invalid("snapshot read of " + r.length() + " bytes at " + r.offset()
+                    + " is outside a chunk file of " + fileSize + " bytes (at most " + ChunkRequest.MAX_READ + ")");
+        }
+        ByteBuffer bytes = ByteBuffer.allocate(r.length());
+        try (FileChannel ch = FileChannel.open(store.fileOf(r.chunkId()), StandardOpenOption.READ)) {
+            while (bytes.hasRemaining() && ch.read(bytes, r.offset() + bytes.position()) >= 0) {
+                // a chunk file has its full size from the pool on: a short read only ends at its end
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new CamberException(ErrorCode.NOT_FOUND, "chunk " + r.chunkId() + " is not here (deleted)");
+        } catch (IOException e) {
+            throw new CamberException(ErrorCode.INTERNAL, "cannot read chunk file " + r.chunkId() + ": " + e);
+        }
+        if (bytes.hasRemaining()) {
+            throw new CamberException(ErrorCode.INTERNAL, "chunk file " + r.chunkId() + " is shorter than "
+                    + fileSize + " bytes");
+        }
+        return ChunkReply.ok(r.length(), bytes.flip());
     }
 
     /** value: the chunk's sequence; data: 8 bytes per page (see {@link PageChecksums}), then the bytes if asked. */

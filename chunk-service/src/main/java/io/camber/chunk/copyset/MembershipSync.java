@@ -59,8 +59,18 @@ final class MembershipSync {
         return t;
     });
 
-    MembershipSync(GroupServer server) {
+    private final MemberProbe probe;
+
+    /** Completes once a replica runs the group with its Raft log open. */
+    @FunctionalInterface
+    interface MemberProbe {
+        CompletableFuture<Void> groupOpen(org.apache.ratis.protocol.RaftGroup group, RaftPeerId peer);
+    }
+
+    /** probe: checks that a new member runs its group before it is added (null: no check). */
+    MembershipSync(GroupServer server, MemberProbe probe) {
         this.server = server;
+        this.probe = probe;
     }
 
     /** A Ratis admin call, started on {@link #calls}. */
@@ -177,6 +187,37 @@ final class MembershipSync {
             return; // a change is under way (ours or one Ratis is finishing)
         }
         List<RaftPeer> peers = wanted.raftPeers();
+        newMembersRunning(gid, peers, conf).whenComplete((ready, notReady) -> {
+            if (notReady != null) {
+                changing.remove(gid);
+                LOG.debug("event=copyset-membership-change-deferred pool={} copyset={} reason=\"{}\"",
+                        wanted.logicalPoolId(), wanted.copysetId(), notReady.toString());
+            } else {
+                change(wanted, gid, conf, want, peers);
+            }
+        });
+    }
+
+    /**
+     * Completes once every member being added runs the group with its Raft log open: Ratis 3.3 leaves a replica stuck
+     * for good ("installing a snapshot" that never starts) when the leader's first snapshot notification arrives while
+     * the replica's log is still being opened, and the leader acts on the same MDS answer that makes the new member
+     * create the group, often first. A member that does not answer is tried again from a later heartbeat.
+     */
+    private CompletableFuture<Void> newMembersRunning(RaftGroupId gid, List<RaftPeer> peers, RaftConfiguration conf) {
+        if (probe == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        java.util.Set<RaftPeerId> current = new java.util.HashSet<>();
+        conf.getCurrentPeers().forEach(p -> current.add(p.getId()));
+        org.apache.ratis.protocol.RaftGroup group = org.apache.ratis.protocol.RaftGroup.valueOf(gid, peers);
+        return CompletableFuture.allOf(peers.stream().filter(p -> !current.contains(p.getId()))
+                .map(p -> probe.groupOpen(group, p.getId()))
+                .toArray(CompletableFuture[]::new));
+    }
+
+    private void change(CopysetPeers wanted, RaftGroupId gid, RaftConfiguration conf, List<Long> want,
+                        List<RaftPeer> peers) {
         LOG.info("event=copyset-membership-change pool={} copyset={} epoch={} from={} to={}",
                 wanted.logicalPoolId(), wanted.copysetId(), wanted.epoch(), members(conf), want);
         try {

@@ -32,7 +32,7 @@ import java.util.concurrent.Executors;
  * <p>Blocking calls on its own threads, not the async API: Ratis 3.3's async client orders requests per peer in a
  * sliding window that, after one failure without retries (a peer restarting), refuses every later request for good.
  */
-final class PeerReads implements AutoCloseable {
+public final class PeerReads implements AutoCloseable {
     private final RaftSettings raft;
     private final RaftTls tls;
     private final Map<RaftGroupId, Client> clients = new ConcurrentHashMap<>();
@@ -46,7 +46,7 @@ final class PeerReads implements AutoCloseable {
     private record Client(RaftGroup group, RaftClient raft) {
     }
 
-    PeerReads(RaftSettings raft, RaftTls tls) {
+    public PeerReads(RaftSettings raft, RaftTls tls) {
         this.raft = raft;
         this.tls = tls;
     }
@@ -55,7 +55,7 @@ final class PeerReads implements AutoCloseable {
      * Sends a read-only request to peer, answered once peer applied minIndex; completes exceptionally (never retries)
      * when it cannot answer within a few seconds. Never blocks the caller.
      */
-    CompletableFuture<ChunkReply> ask(RaftGroup group, RaftPeerId peer, ChunkRequest request, long minIndex) {
+    public CompletableFuture<ChunkReply> ask(RaftGroup group, RaftPeerId peer, ChunkRequest request, long minIndex) {
         if (closed) {
             return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "chunk server closing"));
         }
@@ -74,6 +74,30 @@ final class PeerReads implements AutoCloseable {
                         + reply.getException());
             }
             return ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
+        }, calls);
+    }
+
+    /**
+     * Completes once peer runs the group with its Raft log open (Ratis' group info answers only then); fails if it
+     * does not, or cannot say within a few seconds. Never blocks the caller.
+     */
+    public CompletableFuture<Void> groupOpen(RaftGroup group, RaftPeerId peer) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "chunk server closing"));
+        }
+        return CompletableFuture.runAsync(() -> {
+            Client client = client(group);
+            org.apache.ratis.protocol.GroupInfoReply reply;
+            try {
+                reply = client.raft().getGroupManagementApi(peer).info(group.getGroupId());
+            } catch (IOException | RuntimeException e) {
+                forget(group, client);
+                throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " did not answer: " + e);
+            }
+            if (!reply.isSuccess()) {
+                throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " does not run the group yet: "
+                        + reply.getException());
+            }
         }, calls);
     }
 

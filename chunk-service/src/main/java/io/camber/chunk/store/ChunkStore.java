@@ -316,7 +316,8 @@ public final class ChunkStore implements Closeable {
         }
     }
 
-    private Path fileOf(long chunkId) {
+    /** The file of a chunk, whether it exists or not. */
+    public Path fileOf(long chunkId) {
         return chunksDir.resolve(Long.toString(chunkId));
     }
 

@@ -68,6 +68,14 @@ public class ChunkMetrics {
         Gauge.builder("camber.chunk.corrupt.unrepaired", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().integrity().unrepairedPages())
                 .baseUnit("pages").description("bad pages found and not repaired yet").register(registry);
+        FunctionCounter.builder("camber.chunk.catchup.fetched", bootstrap,
+                b -> b.copysets() == null ? 0 : b.copysets().catchUp().bytesFetched())
+                .baseUnit("bytes").description("chunk file bytes replicas here fetched from their leaders' snapshots"
+                        + " to catch up (new replicas of a recovery or a balance, replicas that were away)")
+                .register(registry);
+        FunctionCounter.builder("camber.chunk.catchup.snapshots", bootstrap,
+                b -> b.copysets() == null ? 0 : b.copysets().catchUp().snapshotsFetched())
+                .description("leader snapshots fetched completely and installed by replicas here").register(registry);
         FunctionCounter.builder("camber.chunk.scrub.read", bootstrap,
                 b -> b.copysets() == null ? 0 : b.copysets().integrity().scrubbedBytes())
                 .baseUnit("bytes").description("bytes compared by the scrub, summed over the replicas read")

@@ -26,7 +26,13 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
      * replica's page checksums, REPAIR rewrites pages with a good replica's bytes if the chunk has not changed since
      * (its sequence, carried in the epoch field, still matches).
      */
-    public enum Op { WRITE, READ, DELETE, STAT, FENCE, BATCH, SCRUB, REPAIR }
+    public enum Op {
+        WRITE, READ, DELETE, STAT, FENCE, BATCH, SCRUB, REPAIR,
+        /** A replica catching up asks its leader what its snapshot holds (see snapshotList). */
+        SNAPSHOT_LIST,
+        /** A replica catching up reads a range of one of its leader's chunk files as they are on disk. */
+        SNAPSHOT_READ
+    }
 
     /** Most requests one BATCH may carry. */
     public static final int MAX_BATCH = 256;
@@ -61,9 +67,22 @@ public record ChunkRequest(Op op, long volumeId, long epoch, long chunkId, long 
         return new ChunkRequest(Op.REPAIR, 0, sequence, chunkId, offset, data.remaining(), data);
     }
 
-    /** Whether clients may send this (SCRUB and REPAIR come only from a copyset's own leader). */
+    /**
+     * Whether clients may send this: SCRUB and REPAIR come only from a copyset's own leader, the SNAPSHOT_* reads only
+     * from its replicas, over Raft.
+     */
     public boolean fromClients() {
-        return op != Op.SCRUB && op != Op.REPAIR;
+        return op != Op.SCRUB && op != Op.REPAIR && op != Op.SNAPSHOT_LIST && op != Op.SNAPSHOT_READ;
+    }
+
+    /** Asks a replica for its latest snapshot's term, index and fence epochs, and the chunks it holds. */
+    public static ChunkRequest snapshotList() {
+        return new ChunkRequest(Op.SNAPSHOT_LIST, 0, 0, 0, 0, 0, null);
+    }
+
+    /** Reads length bytes at offset of a chunk's file, meta area and checksums included (offset 0: its start). */
+    public static ChunkRequest snapshotRead(long chunkId, long offset, int length) {
+        return new ChunkRequest(Op.SNAPSHOT_READ, 0, 0, chunkId, offset, length, null);
     }
 
     public static ChunkRequest stat(long chunkId) {
