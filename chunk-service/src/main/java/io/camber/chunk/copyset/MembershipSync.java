@@ -67,7 +67,7 @@ final class MembershipSync {
         CompletableFuture<Void> groupOpen(org.apache.ratis.protocol.RaftGroup group, RaftPeerId peer);
     }
 
-    /** probe: checks that a new member runs its group before it is added (null: no check). */
+    /** probe: checks that a new member runs its group before it is added. */
     MembershipSync(GroupServer server, MemberProbe probe) {
         this.server = server;
         this.probe = probe;
@@ -205,9 +205,6 @@ final class MembershipSync {
      * create the group, often first. A member that does not answer is tried again from a later heartbeat.
      */
     private CompletableFuture<Void> newMembersRunning(RaftGroupId gid, List<RaftPeer> peers, RaftConfiguration conf) {
-        if (probe == null) {
-            return CompletableFuture.completedFuture(null);
-        }
         java.util.Set<RaftPeerId> current = new java.util.HashSet<>();
         conf.getCurrentPeers().forEach(p -> current.add(p.getId()));
         org.apache.ratis.protocol.RaftGroup group = org.apache.ratis.protocol.RaftGroup.valueOf(gid, peers);

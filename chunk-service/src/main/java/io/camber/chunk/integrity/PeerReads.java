@@ -56,25 +56,15 @@ public final class PeerReads implements AutoCloseable {
      * when it cannot answer within a few seconds. Never blocks the caller.
      */
     public CompletableFuture<ChunkReply> ask(RaftGroup group, RaftPeerId peer, ChunkRequest request, long minIndex) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "chunk server closing"));
-        }
         Message message = Message.valueOf(UnsafeByteOperations.unsafeWrap(request.encodeHeader()));
-        return CompletableFuture.supplyAsync(() -> {
-            Client client = client(group);
-            RaftClientReply reply;
-            try {
-                reply = client.raft().io().sendStaleRead(message, minIndex, peer);
-            } catch (IOException | RuntimeException e) {
-                forget(group, client);
-                throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " did not answer: " + e);
-            }
+        return onPeer(group, peer, raft -> {
+            RaftClientReply reply = raft.io().sendStaleRead(message, minIndex, peer);
             if (!reply.isSuccess()) {
                 throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " did not answer: "
                         + reply.getException());
             }
-            return ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer());
-        }, calls);
+            return reply;
+        }).thenApply(reply -> ChunkReply.decode(reply.getMessage().getContent().asReadOnlyByteBuffer()));
     }
 
     /**
@@ -82,23 +72,37 @@ public final class PeerReads implements AutoCloseable {
      * does not, or cannot say within a few seconds. Never blocks the caller.
      */
     public CompletableFuture<Void> groupOpen(RaftGroup group, RaftPeerId peer) {
-        if (closed) {
-            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "chunk server closing"));
-        }
-        return CompletableFuture.runAsync(() -> {
-            Client client = client(group);
-            org.apache.ratis.protocol.GroupInfoReply reply;
-            try {
-                reply = client.raft().getGroupManagementApi(peer).info(group.getGroupId());
-            } catch (IOException | RuntimeException e) {
-                forget(group, client);
-                throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " did not answer: " + e);
-            }
+        return onPeer(group, peer, raft -> {
+            org.apache.ratis.protocol.GroupInfoReply reply = raft.getGroupManagementApi(peer).info(group.getGroupId());
             if (!reply.isSuccess()) {
                 throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " does not run the group yet: "
                         + reply.getException());
             }
+            return null;
+        });
+    }
+
+    /** One blocking call to peer on this class's threads; a client that fails it is dropped, to be rebuilt. */
+    private <T> CompletableFuture<T> onPeer(RaftGroup group, RaftPeerId peer, PeerCall<T> call) {
+        if (closed) {
+            return CompletableFuture.failedFuture(new CamberException(ErrorCode.UNAVAILABLE, "chunk server closing"));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            Client client = client(group);
+            try {
+                return call.on(client.raft());
+            } catch (CamberException e) {
+                throw e; // the peer answered, with a refusal
+            } catch (IOException | RuntimeException e) {
+                forget(group, client);
+                throw new CamberException(ErrorCode.UNAVAILABLE, "replica " + peer + " did not answer: " + e);
+            }
         }, calls);
+    }
+
+    @FunctionalInterface
+    private interface PeerCall<T> {
+        T on(RaftClient raft) throws IOException;
     }
 
     private synchronized Client client(RaftGroup group) {
