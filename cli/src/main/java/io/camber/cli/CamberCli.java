@@ -17,11 +17,12 @@ import picocli.CommandLine.ScopeType;
 /** Entry point of the operators' CLI: {@code camber <group> <command>}, talking HTTP/JSON to the gateway. */
 @Command(name = "camber", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, version = "camber 0.1.0-SNAPSHOT",
         description = "Operate a Camber cluster: playground, topology, volumes, file systems, copysets, chunk servers,"
-                + " API keys.",
+                + " API keys, S3 access keys.",
         subcommands = {PlaygroundCommand.class, ClusterCommand.class, TopologyCommand.class, VolumeCommand.class,
                 FsCommand.class,
                 CopysetCommand.class, ChunkServerCommand.class, io.camber.cli.bench.BenchCommand.class,
-                io.camber.cli.nbd.NbdCommand.class, io.camber.cli.auth.AuthCommand.class, HelpCommand.class})
+                io.camber.cli.nbd.NbdCommand.class, io.camber.cli.auth.AuthCommand.class,
+                io.camber.cli.s3.S3Command.class, HelpCommand.class})
 public final class CamberCli {
 
     public static void main(String[] args) {

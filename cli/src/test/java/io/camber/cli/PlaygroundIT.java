@@ -3,6 +3,7 @@ package io.camber.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camber.cli.PlaygroundFixture.Result;
+import io.camber.cli.playground.PlaygroundCredentials;
 import io.camber.cli.playground.PlaygroundLayout;
 import io.camber.cli.playground.PlaygroundState;
 import io.camber.cli.playground.PlaygroundState.ProcessRecord;
@@ -106,6 +107,56 @@ class PlaygroundIT {
         Result rm = cli("fs", "rm", "scratch", "--force", GATEWAY);
         assertThat(rm.code()).as(rm.err()).isZero();
         assertThat(cli("fs", "info", "scratch", GATEWAY).err()).startsWith("NOT_FOUND: ");
+    }
+
+    /**
+     * S3 through the gateway with the client configurations the playground wrote: s3cmd (mb, sync of a tree, a 40 MB
+     * put, get, ls, del), awscli (cp, ls, rm) and rclone (copy and check); the objects are files of the demo file
+     * system, read through a FUSE mount, and a file copied onto the mount is downloaded through S3.
+     */
+    @Test
+    @Order(1)
+    void s3ClientsWorkThroughTheGatewayWithTheConfigurationsThePlaygroundWrote() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("s3-work"));
+        String endpoint = "http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT;
+        String s3cmd = "s3cmd -c " + PlaygroundCredentials.s3cmdConfig(dir);
+        // AWS_CA_BUNDLE: a machine-wide bundle breaks rclone's plain-http transport, and nothing here uses TLS
+        String aws = "unset AWS_CA_BUNDLE && . " + PlaygroundCredentials.awsEnv(dir) + " && aws --endpoint-url "
+                + endpoint;
+        Shell.bash(work, TOOL, "mkdir -p tree/a/b && seq 1 5000 > tree/a/b/numbers && cp " + home.resolve("README.md")
+                + " tree/ && head -c 40000000 /dev/urandom > big.bin");
+
+        String listed = Shell.bash(work, TOOL, s3cmd + " mb s3://pg-bucket && " + s3cmd + " sync tree/ s3://pg-bucket/tree/"
+                + " && " + s3cmd + " put --disable-multipart big.bin s3://pg-bucket/big.bin && " + s3cmd
+                + " get s3://pg-bucket/big.bin big.back && cmp big.bin big.back && " + s3cmd + " ls -r s3://pg-bucket");
+        assertThat(listed).contains("s3://pg-bucket/tree/a/b/numbers", "s3://pg-bucket/tree/README.md",
+                "s3://pg-bucket/big.bin");
+
+        String viaAws = Shell.bash(work, TOOL, aws + " s3 cp tree/a/b/numbers s3://pg-bucket/aws/numbers && " + aws
+                + " s3 ls s3://pg-bucket/aws/ && " + aws + " s3 rm s3://pg-bucket/aws/numbers && " + aws
+                + " s3 ls s3://pg-bucket/");
+        assertThat(viaAws).contains("numbers").contains("PRE tree/").doesNotContain("PRE aws/");
+
+        String rclone = "unset AWS_CA_BUNDLE && . " + PlaygroundCredentials.awsEnv(dir)
+                + " && export RCLONE_CONFIG_PG_TYPE=s3 RCLONE_CONFIG_PG_PROVIDER=Other RCLONE_CONFIG_PG_ENV_AUTH=true"
+                + " RCLONE_CONFIG_PG_ENDPOINT=" + endpoint + " RCLONE_CONFIG_PG_FORCE_PATH_STYLE=true && rclone";
+        assertThat(Shell.bash(work, TOOL, rclone + " copy tree pg:pg-bucket/rclone && " + rclone
+                + " check tree pg:pg-bucket/rclone 2>&1")).contains("0 differences found");
+
+        Path mnt = Files.createDirectories(dir.resolve("s3-mnt"));
+        Result mount = cli("fs", "mount", PlaygroundLayout.DEMO_FS, mnt.toString(), "--daemon", "--log-file",
+                dir.resolve("logs").resolve("mount-s3.log").toString(), GATEWAY);
+        assertThat(mount.code()).as(mount.err()).isZero();
+        try {
+            Shell.bash(work, TOOL, "cmp big.bin " + mnt.resolve("pg-bucket/big.bin") + " && cmp tree/a/b/numbers "
+                    + mnt.resolve("pg-bucket/rclone/a/b/numbers") + " && cp " + home.resolve("pom.xml") + " "
+                    + mnt.resolve("pg-bucket/from-mount.xml"));
+        } finally {
+            Result umount = cli("fs", "umount", mnt.toString());
+            assertThat(umount.code()).as(umount.err()).isZero();
+        }
+        Shell.bash(work, TOOL, s3cmd + " get s3://pg-bucket/from-mount.xml back.xml && cmp back.xml "
+                + home.resolve("pom.xml") + " && " + s3cmd + " del s3://pg-bucket/from-mount.xml");
     }
 
     @Test

@@ -8,7 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-/** A tiny real HTTP server on loopback standing in for an MDS: records what arrives, answers JSON. */
+/** A tiny real HTTP server on loopback standing in for an MDS or an s3-proxy: records what arrives, answers JSON. */
 final class FakeMds implements AutoCloseable {
 
     /** One request as the upstream saw it. */
@@ -17,11 +17,13 @@ final class FakeMds implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final List<String> hosts = new CopyOnWriteArrayList<>();
 
     FakeMds() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            hosts.add(exchange.getRequestHeaders().getFirst("Host"));
             received.add(new Received(exchange.getRequestMethod(), exchange.getRequestURI().toString(), body,
                     exchange.getRequestHeaders().getFirst("Content-Type")));
             byte[] answer = ("{\"echo\":\"" + exchange.getRequestURI().getPath() + "\"}")
@@ -40,6 +42,11 @@ final class FakeMds implements AutoCloseable {
 
     List<Received> received() {
         return received;
+    }
+
+    /** The Host header of each request, in arrival order. */
+    List<String> hosts() {
+        return hosts;
     }
 
     /** An address where nothing listens: the port was free a moment ago and is closed again. */

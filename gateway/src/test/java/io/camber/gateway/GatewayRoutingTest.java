@@ -23,6 +23,7 @@ class GatewayRoutingTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final FakeMds MDS = start();
+    private static final FakeMds S3 = start();
 
     @Value("${local.server.port}")
     int port;
@@ -32,11 +33,13 @@ class GatewayRoutingTest {
         String dead = FakeMds.deadUri();
         registry.add("spring.cloud.discovery.client.simple.instances.mds[0].uri", () -> dead);
         registry.add("spring.cloud.discovery.client.simple.instances.mds[1].uri", MDS::uri);
+        registry.add("spring.cloud.discovery.client.simple.instances.s3[0].uri", S3::uri);
     }
 
     @AfterAll
     static void stop() {
         MDS.close();
+        S3.close();
     }
 
     @Test
@@ -68,13 +71,20 @@ class GatewayRoutingTest {
     }
 
     @Test
-    void pathsOutsideTheApiAreNotForwarded() throws Exception {
+    void everyOtherPathIsS3AndReachesTheS3ProxyWithItsHostHeaderForSignatures() throws Exception {
         MDS.received().clear();
-        HttpResponse<String> answer = get("/admin/secret");
+        S3.received().clear();
+        S3.hosts().clear();
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/bucket/dir/key.txt?partNumber=1"))
+                .PUT(HttpRequest.BodyPublishers.ofString("object bytes")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> listing = get("/bucket?list-type=2&prefix=dir%2F");
 
-        assertThat(answer.statusCode()).isEqualTo(404);
-        assertThat(answer.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-        assertThat(answer.body()).contains("\"code\":\"NOT_FOUND\"").contains("\"status\":404");
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(listing.statusCode()).isEqualTo(200);
+        assertThat(S3.received()).containsExactly(
+                new FakeMds.Received("PUT", "/bucket/dir/key.txt?partNumber=1", "object bytes", null),
+                new FakeMds.Received("GET", "/bucket?list-type=2&prefix=dir%2F", "", null));
+        assertThat(S3.hosts()).containsOnly("127.0.0.1:" + port);
         assertThat(MDS.received()).isEmpty();
     }
 

@@ -11,8 +11,12 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 
-/** The s3-proxy starts without a config server and exposes health and Prometheus metrics. */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "spring.cloud.config.enabled=false")
+/**
+ * The s3-proxy starts without a config server or a cluster, exposes health and Prometheus metrics, and refuses
+ * unsigned S3 requests before it needs the cluster.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = {"spring.cloud.config.enabled=false",
+        "camber.s3.mds=http://127.0.0.1:1", "management.endpoint.health.show-details=always"})
 class S3ProxySmokeTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -21,11 +25,20 @@ class S3ProxySmokeTest {
     int port;
 
     @Test
-    void healthIsUp() throws Exception {
+    void healthIsDownAndSaysWhyWhileTheBucketFileSystemCannotBeMounted() throws Exception {
         HttpResponse<String> answer = get("/actuator/health");
 
-        assertThat(answer.statusCode()).isEqualTo(200);
-        assertThat(answer.body()).contains("\"status\":\"UP\"");
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).contains("\"status\":\"DOWN\"").contains("\"fileSystem\":\"demo\"");
+    }
+
+    @Test
+    void anUnsignedRequestIsAccessDeniedAsAnS3ErrorDocument() throws Exception {
+        HttpResponse<String> answer = get("/some-bucket/some-key");
+
+        assertThat(answer.statusCode()).isEqualTo(403);
+        assertThat(answer.headers().firstValue("x-amz-request-id")).isPresent();
+        assertThat(answer.body()).contains("<Code>AccessDenied</Code>").contains("<Resource>/some-bucket/some-key");
     }
 
     @Test

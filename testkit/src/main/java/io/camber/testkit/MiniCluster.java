@@ -41,6 +41,7 @@ public final class MiniCluster implements AutoCloseable {
     private final List<MdsNode> mds = new ArrayList<>();
     private final List<ChunkNode> chunks = new ArrayList<>();
     private final List<MetaNode> metas = new ArrayList<>();
+    private final List<org.springframework.context.ConfigurableApplicationContext> s3Proxies = new ArrayList<>();
     private final long chunkSize;
     private final Path chunkDir;
     private final String peers;
@@ -409,8 +410,27 @@ public final class MiniCluster implements AutoCloseable {
         throw new IllegalStateException("replicas did not catch up within " + timeout);
     }
 
+    /**
+     * Starts an s3-proxy in this JVM whose buckets are the top-level directories of file system fsName, calling the
+     * MDS with the service key; answers its base URL. It stops with the cluster.
+     */
+    public String startS3Proxy(String fsName, Map<String, Object> extraProperties) {
+        int port = freePort();
+        Map<String, Object> p = new LinkedHashMap<>(commonProperties());
+        p.put("server.port", port);
+        p.put("camber.s3.mds", mds.stream().map(MdsNode::url).collect(Collectors.joining(",")));
+        p.put("camber.s3.api-key", SERVICE_KEY);
+        p.put("camber.s3.file-system", fsName);
+        p.putAll(extraProperties);
+        s3Proxies.add(new SpringApplicationBuilder(io.camber.s3.S3ProxyApplication.class, PrivateNettyResources.class)
+                .run(p.entrySet().stream().map(e -> "--" + e.getKey() + "=" + e.getValue()).toArray(String[]::new)));
+        return "http://127.0.0.1:" + port;
+    }
+
     @Override
     public void close() {
+        s3Proxies.forEach(org.springframework.context.ConfigurableApplicationContext::close);
+        s3Proxies.clear();
         metas.forEach(this::stop);
         chunks.forEach(this::stop);
         mds.forEach(this::stop);

@@ -4,6 +4,7 @@ import io.camber.client.chunk.ChunkClient;
 import io.camber.client.mds.MdsAdminClient;
 import io.camber.common.api.CopysetInfo;
 import io.camber.common.api.OpenMode;
+import io.camber.common.api.S3KeySecret;
 import io.camber.common.api.SessionInfo;
 import io.camber.common.auth.VolumeToken;
 import io.camber.common.chunk.ChunkRequest;
@@ -135,6 +136,46 @@ class AuthIT {
         assertThat(listed.raw()).contains(id).contains("auditor").doesNotContain(key.substring(24));
         assertThat(admin.delete("/api/v1/auth/keys/" + id).status()).isEqualTo(204);
         assertThat(reader.get("/api/v1/volumes?dir=/").status()).isEqualTo(401);
+    }
+
+    @Test
+    void s3KeysAreMadeByAdminsListedWithoutSecretsReadByServicesOnlyAndGoneOnceRevoked() {
+        AdminHttp admin = new AdminHttp(cluster.url());
+        AdminHttp.Response created = admin.post("/api/v1/s3/keys", Map.of("name", "backup-job"));
+        assertThat(created.status()).as(created.raw()).isEqualTo(201);
+        String access = created.body().get("accessKey").asString();
+        String secret = created.body().get("secretKey").asString();
+        assertThat(access).matches("CK[A-Z0-9]{18}");
+        assertThat(secret).matches("[A-Za-z0-9+/]{40}");
+        assertThat(created.body().get("name").asString()).isEqualTo("backup-job");
+        assertThat(created.body().get("createdAt").asString()).as("an ISO-8601 instant").endsWith("Z");
+
+        AdminHttp.Response listed = admin.get("/api/v1/s3/keys");
+        assertThat(listed.raw()).contains(access).contains("backup-job").doesNotContain(secret)
+                .doesNotContain("secretKey");
+        assertThat(mds.listS3Keys().join()).filteredOn(k -> k.accessKey().equals(access)).singleElement()
+                .satisfies(k -> assertThat(k.createdAt())
+                        .isEqualTo(java.time.Instant.parse(created.body().get("createdAt").asString())));
+
+        MdsAdminClient proxy = new MdsAdminClient(cluster.url(), MiniCluster.SERVICE_KEY);
+        assertThat(proxy.s3Secret(access).join()).contains(new S3KeySecret(access, secret, "backup-job"));
+
+        AdminHttp.Response ro = admin.post("/api/v1/auth/keys", Map.of("role", "read-only", "name", "s3-auditor"));
+        AdminHttp reader = new AdminHttp(cluster.url(), ro.body().get("key").asString());
+        assertThat(reader.get("/api/v1/s3/keys").raw()).contains(access).doesNotContain(secret);
+        AdminHttp.Response refused = reader.get("/api/v1/s3/keys/" + access + "/secret");
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.code()).isEqualTo("FORBIDDEN");
+        assertThat(refused.raw()).doesNotContain(secret);
+        assertThat(reader.delete("/api/v1/s3/keys/" + access).status()).isEqualTo(403);
+
+        mds.deleteS3Key(access).join();
+        assertThat(proxy.s3Secret(access).join()).as("revoked").isEmpty();
+        AdminHttp.Response gone = admin.get("/api/v1/s3/keys/" + access + "/secret");
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.code()).isEqualTo("NOT_FOUND");
+        assertThat(admin.delete("/api/v1/s3/keys/" + access).status()).isEqualTo(404);
+        assertThat(admin.get("/api/v1/s3/keys").raw()).doesNotContain(access);
     }
 
     @Test

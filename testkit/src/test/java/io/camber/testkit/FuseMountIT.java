@@ -34,8 +34,7 @@ class FuseMountIT {
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = MiniCluster.builder().mds(1).chunkServers(3).metaServers(3).copysets(6).start();
-        cluster.awaitMetaServersRegistered(WAIT);
+        cluster = SharedCluster.get();
         MdsAdminClient mds = new MdsAdminClient(cluster.url(), MiniCluster.ADMIN_KEY);
         mds.createFs("fuse", null, 2).join();
         FsFixtures.awaitLed(mds, "fuse", WAIT);
@@ -63,9 +62,7 @@ class FuseMountIT {
             if (chunks != null) {
                 chunks.close();
             }
-            if (cluster != null) {
-                cluster.close();
-            }
+            // the cluster is shared with other classes (SharedCluster): it stops when the test JVM exits
             if (base != null && MountTable.at(mnt).isEmpty()) { // never walk into a live mount
                 TestDirectories.delete(base);
             }

@@ -80,9 +80,12 @@ public final class Playground {
                     // Chunk servers join the physical pool the topology declares: it must exist before they start.
                     applyTopology();
                 }
+                if (wave == Wave.SERVICES) {
+                    createDemoVolume();
+                    createDemoFs();
+                    createS3Key();
+                }
             }
-            createDemoVolume();
-            createDemoFs();
         } catch (RuntimeException e) {
             err.println("playground did not come up; stopping the " + state.processes().size()
                     + " process(es) started (logs stay in " + dir.resolve("logs") + ")");
@@ -293,6 +296,24 @@ public final class Playground {
                 }
                 sleep(Duration.ofSeconds(1));
             }
+        }
+    }
+
+    /**
+     * The S3 key the printed s3cmd and aws commands use, made once and kept with the playground's other secrets;
+     * the MDS holds it replicated like every key.
+     */
+    private void createS3Key() {
+        if (Files.exists(PlaygroundCredentials.s3KeyFile(dir))) {
+            return;
+        }
+        try {
+            String body = mdsClient().post("/api/v1/s3/keys", null, java.util.Map.of("name", "playground"));
+            io.camber.common.api.S3KeyCreated key = Json.LENIENT.readValue(body, io.camber.common.api.S3KeyCreated.class);
+            PlaygroundCredentials.writeS3Key(dir, key.accessKey(), key.secretKey(), PlaygroundLayout.GATEWAY_PORT);
+            out.println("created S3 key " + key.accessKey() + " (secret in " + PlaygroundCredentials.s3KeyFile(dir) + ")");
+        } catch (RuntimeException e) {
+            throw CliFailure.local("creating the playground's S3 key failed: " + e.getMessage());
         }
     }
 

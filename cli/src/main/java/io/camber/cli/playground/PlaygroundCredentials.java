@@ -47,6 +47,38 @@ public final class PlaygroundCredentials {
         return dir.resolve("secrets").resolve("meta.properties");
     }
 
+    /** Spring properties for the s3-proxy: the service key it reads S3 secrets and mounts the file system with. */
+    public static Path s3Properties(Path dir) {
+        return dir.resolve("secrets").resolve("s3.properties");
+    }
+
+    /** The S3 access key the playground made for its user: access key and secret, as properties. */
+    public static Path s3KeyFile(Path dir) {
+        return dir.resolve("secrets").resolve("s3-credentials");
+    }
+
+    /** An s3cmd configuration for the playground's gateway and S3 key. */
+    public static Path s3cmdConfig(Path dir) {
+        return dir.resolve("s3cfg");
+    }
+
+    /** Environment variables for awscli and the AWS SDKs, to source: the key, its secret and the region. */
+    public static Path awsEnv(Path dir) {
+        return dir.resolve("s3.env");
+    }
+
+    /** Keeps the playground's S3 key: the key file, an s3cmd configuration and an environment file for aws. */
+    public static void writeS3Key(Path dir, String accessKey, String secretKey, int gatewayPort) {
+        String endpoint = "127.0.0.1:" + gatewayPort;
+        write(s3KeyFile(dir), "# S3 access key of this playground (camber s3 key ls lists it)\naccess-key=" + accessKey
+                + "\nsecret-key=" + secretKey + "\n");
+        write(s3cmdConfig(dir), "[default]\naccess_key = " + accessKey + "\nsecret_key = " + secretKey
+                + "\nhost_base = " + endpoint + "\nhost_bucket = " + endpoint
+                + "\nuse_https = False\nsignature_v2 = False\nbucket_location = us-east-1\n");
+        write(awsEnv(dir), "export AWS_ACCESS_KEY_ID=" + accessKey + "\nexport AWS_SECRET_ACCESS_KEY=" + secretKey
+                + "\nexport AWS_DEFAULT_REGION=us-east-1\nexport AWS_ENDPOINT_URL=http://" + endpoint + "\n");
+    }
+
     /** Creates the files that are missing; existing keys are kept, so a restarted playground keeps its keys. */
     public static void ensure(Path dir) {
         String admin = Credentials.read(adminFile(dir)).orElse(null);
@@ -64,6 +96,7 @@ public final class PlaygroundCredentials {
         write(mdsProperties(dir), "camber.auth.admin-key=" + admin + "\ncamber.auth.service-key=" + service + "\n");
         write(chunkProperties(dir), "camber.chunk.api-key=" + service + "\n");
         write(metaProperties(dir), "camber.meta.api-key=" + service + "\n");
+        write(s3Properties(dir), "camber.s3.api-key=" + service + "\n");
     }
 
     /** The playground's admin key, once {@link #ensure} made it. */

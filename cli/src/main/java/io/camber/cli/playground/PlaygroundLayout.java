@@ -131,12 +131,16 @@ public final class PlaygroundLayout {
                             "--camber.meta.mds=" + mdsUrl,
                             secrets(PlaygroundCredentials.metaProperties(dir)))));
         }
-        services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.SERVICES,
-                List.of(configUri, "--server.port=" + S3_PORT)));
+        services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.S3, List.of(configUri,
+                "--server.port=" + S3_PORT,
+                "--camber.s3.mds=" + mdsUrl,
+                "--camber.s3.file-system=" + DEMO_FS,
+                secrets(PlaygroundCredentials.s3Properties(dir)))));
         services.add(new ServiceSpec("gateway", "gateway", GATEWAY_PORT, null, Wave.GATEWAY, List.of(
                 configUri,
                 "--server.port=" + GATEWAY_PORT,
-                "--spring.cloud.discovery.client.simple.instances.mds[0].uri=" + mdsUrl)));
+                "--spring.cloud.discovery.client.simple.instances.mds[0].uri=" + mdsUrl,
+                "--spring.cloud.discovery.client.simple.instances.s3[0].uri=http://127.0.0.1:" + S3_PORT)));
         // The NBD server is the operators' CLI in serve mode: `camber nbd serve`, with health on its HTTP port. It
         // knows the MDS as well as the gateway, so its writers keep their sessions while the gateway is down.
         services.add(new ServiceSpec("nbd", "cli", NBD_HTTP_PORT, null, Wave.FRONTENDS, List.of(

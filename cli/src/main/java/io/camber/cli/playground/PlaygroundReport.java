@@ -33,6 +33,7 @@ public final class PlaygroundReport {
                                 + "\n  fio --name=t --ioengine=nbd --uri=nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT
                                 + PlaygroundLayout.DEMO_VOLUME + " --rw=randwrite --bs=4k --iodepth=32 --size=1g\n")
                         .orElse("")
+                + s3(dir, demoMount)
                 + "Data:  " + dir.resolve("data") + "/<service>\n"
                 + "Logs:  " + dir.resolve("logs") + "/<service>.log\n"
                 + "Key:   " + PlaygroundCredentials.adminFile(dir) + " (admin API key; "
@@ -53,6 +54,20 @@ public final class PlaygroundReport {
                 + "  ./camber fs umount " + demoMount + "      (before playground down)\n"
                 + "  ./camber playground status" + dirFlag + "\n"
                 + "  ./camber playground down" + dirFlag + "      (add --purge to delete the data too)\n";
+    }
+
+    /** How to reach S3 with the playground's key: s3cmd and aws, both configured by files the playground wrote. */
+    static String s3(Path dir, Path demoMount) {
+        Path cfg = PlaygroundCredentials.s3cmdConfig(dir);
+        return "S3: http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT + " (path-style; key and secret in "
+                + PlaygroundCredentials.s3KeyFile(dir) + ")\n"
+                + "  s3cmd -c " + cfg + " mb s3://photos\n"
+                + "  s3cmd -c " + cfg + " put README.md s3://photos/docs/\n"
+                + "  s3cmd -c " + cfg + " ls -r s3://photos\n"
+                + "  (. " + PlaygroundCredentials.awsEnv(dir) + " && aws --endpoint-url http://127.0.0.1:"
+                + PlaygroundLayout.GATEWAY_PORT + " s3 ls s3://photos --recursive)\n"
+                + "  Buckets are top-level directories of file system " + PlaygroundLayout.DEMO_FS + ": once mounted, "
+                + demoMount + "/photos/docs/README.md\n";
     }
 
     /** One row per process, then a one-line verdict. */

@@ -17,8 +17,12 @@ public record ServiceSpec(String name, String module, int httpPort, Integer raft
         this(name, module, httpPort, raftPort, wave, args, "256m");
     }
 
-    /** Start waves: each wave is healthy before the next one starts; processes of one wave start together. */
-    public enum Wave { CONFIG, MDS, SERVICES, GATEWAY, FRONTENDS }
+    /**
+     * Start waves: each wave is healthy before the next one starts; processes of one wave start together. S3 comes
+     * after the demo file system exists, since an s3-proxy is healthy once it has mounted the file system of its
+     * buckets.
+     */
+    public enum Wave { CONFIG, MDS, SERVICES, S3, GATEWAY, FRONTENDS }
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
 

@@ -36,6 +36,8 @@ public final class FakeService {
                 + "\"inodesUsed\":1,\"partitions\":[{\"fsId\":1,\"partitionId\":0,\"start\":1,\"end\":1048577,"
                 + "\"metaServers\":[1],\"peerIds\":[\"meta1\"],\"addresses\":[\"127.0.0.1:8311\"],"
                 + "\"leader\":\"meta1\",\"inodesUsed\":1,\"nextIno\":2}]}"));
+        server.createContext("/api/v1/s3/keys", ex -> respond(ex, "{\"accessKey\":\"CKFAKE00000000000000\","
+                + "\"secretKey\":\"fake-secret\",\"name\":\"playground\",\"createdAt\":\"2026-01-01T00:00:00Z\"}"));
         server.start();
         System.out.println("fake service listening on " + port);
     }

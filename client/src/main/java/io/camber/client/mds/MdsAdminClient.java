@@ -16,6 +16,11 @@ import io.camber.common.api.ResumeRequest;
 import io.camber.common.api.SegmentInfo;
 import io.camber.common.api.SegmentRequest;
 import io.camber.common.api.SessionInfo;
+import io.camber.common.api.CreateS3KeyRequest;
+import io.camber.common.api.S3KeyCreated;
+import io.camber.common.api.S3KeyInfo;
+import io.camber.common.api.S3KeySecret;
+import io.camber.common.auth.S3Credential;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -174,6 +180,43 @@ public final class MdsAdminClient {
     /** Every meta-service with its liveness. */
     public CompletableFuture<List<MetaServerInfo>> metaServers() {
         return send(get("/api/v1/metaservers"), MetaServerInfo[].class).thenApply(List::of);
+    }
+
+    /** Creates an S3 access key (admin key); the answer is the only time its secret is shown. name may be null. */
+    public CompletableFuture<S3KeyCreated> createS3Key(String name) {
+        return send(post("/api/v1/s3/keys", new CreateS3KeyRequest(name)), S3KeyCreated.class);
+    }
+
+    /** Every S3 access key, oldest first, never their secrets. */
+    public CompletableFuture<List<S3KeyInfo>> listS3Keys() {
+        return send(get("/api/v1/s3/keys"), S3KeyInfo[].class).thenApply(List::of);
+    }
+
+    /** Revokes an S3 access key (admin key); NOT_FOUND for an unknown one. */
+    public CompletableFuture<Void> deleteS3Key(String accessKey) {
+        return send(new Call("DELETE", "/api/v1/s3/keys/" + segment(accessKey), null), Void.class);
+    }
+
+    /**
+     * An S3 access key with its secret, for verifying Signature V4 (service or admin key); empty when the MDS knows
+     * no such key. An id that cannot be a Camber access key is empty without a call: it comes from a request's
+     * Authorization header, so it is never put into a URL unchecked.
+     */
+    public CompletableFuture<Optional<S3KeySecret>> s3Secret(String accessKey) {
+        if (!S3Credential.isAccessKey(accessKey)) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+        return send(get("/api/v1/s3/keys/" + accessKey + "/secret"), S3KeySecret.class)
+                .handle((secret, e) -> {
+                    if (e == null) {
+                        return Optional.ofNullable(secret);
+                    }
+                    Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (cause instanceof CamberException c && c.code() == ErrorCode.NOT_FOUND) {
+                        return Optional.empty();
+                    }
+                    throw e instanceof CompletionException ce ? ce : new CompletionException(cause);
+                });
     }
 
     /** One request, to be built against whichever endpoint is tried. */

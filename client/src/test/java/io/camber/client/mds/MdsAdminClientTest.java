@@ -88,4 +88,27 @@ class MdsAdminClientTest {
     void stop() {
         servers.forEach(s -> s.stop(0));
     }
+
+    @Test
+    void anS3SecretIsEmptyFor404AndForAnIdThatCannotBeAKeyButOtherRefusalsStayErrors() throws Exception {
+        String key = "CK0123456789ABCDEFGH";
+        MdsAdminClient found = new MdsAdminClient(endpoint("found", new AtomicInteger(200), "{\"accessKey\":\"" + key
+                + "\",\"secretKey\":\"" + "s".repeat(40) + "\",\"name\":\"backup\"}"));
+        MdsAdminClient unknown = new MdsAdminClient(endpoint("unknown", new AtomicInteger(404),
+                "{\"code\":\"NOT_FOUND\",\"detail\":\"no S3 access key\"}"));
+        MdsAdminClient forbidden = new MdsAdminClient(endpoint("forbidden", new AtomicInteger(403),
+                "{\"code\":\"FORBIDDEN\",\"detail\":\"role read-only may not\"}"));
+
+        assertThat(found.s3Secret(key).join()).contains(
+                new io.camber.common.api.S3KeySecret(key, "s".repeat(40), "backup"));
+        assertThat(unknown.s3Secret(key).join()).isEmpty();
+        assertThatThrownBy(() -> forbidden.s3Secret(key).join()).cause().isInstanceOfSatisfying(
+                CamberException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN));
+        assertThat(calls).containsExactly("found GET /api/v1/s3/keys/" + key + "/secret",
+                "unknown GET /api/v1/s3/keys/" + key + "/secret", "forbidden GET /api/v1/s3/keys/" + key + "/secret");
+
+        assertThat(found.s3Secret("../../auth/keys").join()).isEmpty();
+        assertThat(found.s3Secret(null).join()).isEmpty();
+        assertThat(calls).as("no call for ids that are no keys").hasSize(3);
+    }
 }

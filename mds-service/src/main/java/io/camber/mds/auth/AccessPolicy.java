@@ -5,9 +5,10 @@ import io.camber.common.auth.ApiRole;
 import java.util.List;
 
 /**
- * Which role may call what on /api/**. Admin: everything. Read-only: GET (and HEAD) only, except the key list.
- * Service: GET, plus the writes cluster members make (registration, heartbeats, sessions, segment allocation),
- * listed as {@code METHOD /path} rules where {@code *} is one path segment and {@code **} the rest of the path.
+ * Which role may call what on /api/**. Admin: everything. Read-only: GET (and HEAD) only, except the API key list
+ * and S3 secrets. Service: GET (S3 secrets included: the s3-proxy verifies signatures with them), plus the writes
+ * cluster members make (registration, heartbeats, sessions, segment allocation), listed as {@code METHOD /path}
+ * rules where {@code *} is one path segment and {@code **} the rest of the path.
  */
 public final class AccessPolicy {
     /** The writes a service key may make; new member kinds add theirs here (or in camber.auth.service-writes). */
@@ -25,6 +26,7 @@ public final class AccessPolicy {
 
     private static final String KEYS = "/api/v1/auth/keys";
     private static final String DATA_TOKENS = "/api/v1/auth/data-tokens";
+    private static final String S3_SECRET = "/api/v1/s3/keys/*/secret";
 
     private final List<String[]> serviceWrites;
 
@@ -46,6 +48,9 @@ public final class AccessPolicy {
             return false; // who holds which key, and cluster tokens, are admins' business alone
         }
         boolean read = method.equals("GET") || method.equals("HEAD");
+        if (matches(S3_SECRET, path)) {
+            return read && role == ApiRole.SERVICE; // a secret signs as its holder: looking is not harmless here
+        }
         if (read) {
             return true;
         }

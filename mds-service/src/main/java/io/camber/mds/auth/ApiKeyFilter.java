@@ -10,6 +10,8 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.server.PathContainer;
+import org.springframework.http.server.RequestPath;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -41,7 +43,7 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        String path = exchange.getRequest().getPath().pathWithinApplication().value();
+        String path = routedPath(exchange.getRequest().getPath());
         if (!path.equals("/api") && !path.startsWith("/api/")) {
             return chain.filter(exchange);
         }
@@ -63,6 +65,25 @@ public final class ApiKeyFilter implements WebFilter, Ordered {
         }
         exchange.getAttributes().put(PRINCIPAL, who);
         return chain.filter(exchange);
+    }
+
+    /** The key id of the request's caller, for logs ("anonymous" when authentication is off). */
+    public static String caller(ServerWebExchange exchange) {
+        Principal p = exchange.getAttribute(PRINCIPAL);
+        return p == null ? "anonymous" : p.keyId();
+    }
+
+    /**
+     * The path as the router matches it: each segment percent-decoded and without its ;parameters. Checking the raw
+     * path instead let /%61pi/... or .../secret;x=1 reach a handler the rules were meant to guard. A '/' decoded
+     * from %2F stays inside its segment (re-encoded), so segment counts agree with the router's.
+     */
+    static String routedPath(RequestPath path) {
+        StringBuilder out = new StringBuilder();
+        for (PathContainer.Element e : path.pathWithinApplication().elements()) {
+            out.append(e instanceof PathContainer.PathSegment s ? s.valueToMatch().replace("/", "%2F") : e.value());
+        }
+        return out.toString();
     }
 
     private static Mono<Void> refuse(ServerWebExchange exchange, CamberException e) {

@@ -20,7 +20,10 @@ public final class Keys {
     public static final String SEGMENTS = "segments";
     /** Open sessions: volume id + session uuid. */
     public static final String SESSIONS = "sessions";
-    /** API keys (hashed) and the data-token signing keys: "apikey/" + id, "signing/" + key id. */
+    /**
+     * API keys (hashed), the data-token signing keys and S3 access keys (with their secrets): "apikey/" + id,
+     * "signing/" + key id, "s3key/" + access key id.
+     */
     public static final String AUTH = "auth";
 
     /** Chunks of deleted volumes not yet deleted on their copysets: logical pool id + copyset id + chunk id. */

@@ -37,6 +37,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = MdsCommand.CreateApiKey.class, name = "createApiKey"),
         @JsonSubTypes.Type(value = MdsCommand.DeleteApiKey.class, name = "deleteApiKey"),
         @JsonSubTypes.Type(value = MdsCommand.InstallSigningKey.class, name = "installSigningKey"),
+        @JsonSubTypes.Type(value = MdsCommand.CreateS3Key.class, name = "createS3Key"),
+        @JsonSubTypes.Type(value = MdsCommand.DeleteS3Key.class, name = "deleteS3Key"),
         @JsonSubTypes.Type(value = MdsCommand.ReplaceCopysetMember.class, name = "replaceCopysetMember"),
         @JsonSubTypes.Type(value = MdsCommand.PreferCopysetLeader.class, name = "preferCopysetLeader"),
         @JsonSubTypes.Type(value = MdsCommand.DrainChunkServer.class, name = "drainChunkServer"),
@@ -128,6 +130,14 @@ public sealed interface MdsCommand {
 
     /** Removes an API key; NOT_FOUND if there is none with this id. */
     record DeleteApiKey(String id) implements MdsCommand {
+    }
+
+    /** Stores an S3 access key with its secret (the proposer generated both); ALREADY_EXISTS for a taken id. */
+    record CreateS3Key(io.camber.mds.s3.S3KeyRecord key) implements MdsCommand {
+    }
+
+    /** Removes an S3 access key; NOT_FOUND if there is none with this id. */
+    record DeleteS3Key(String accessKey) implements MdsCommand {
     }
 
     /**

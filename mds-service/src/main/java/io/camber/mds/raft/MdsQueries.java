@@ -23,6 +23,7 @@ import io.camber.mds.raft.MdsQuery.ListSegments;
 import io.camber.mds.raft.MdsQuery.ListSessions;
 import io.camber.mds.raft.MdsQuery.PlanTopology;
 import io.camber.mds.raft.MdsQuery.Stat;
+import io.camber.mds.s3.S3Keys;
 import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.session.SessionRecord;
 import io.camber.mds.session.SessionTable;
@@ -39,11 +40,13 @@ import java.util.Map;
 final class MdsQueries {
     private final RocksStore store;
     private final Topology topology;
+    private final S3Keys s3Keys;
     private final NamespaceReader reader;
 
-    MdsQueries(RocksStore store, Topology topology) {
+    MdsQueries(RocksStore store, Topology topology, S3Keys s3Keys) {
         this.store = store;
         this.topology = topology;
+        this.s3Keys = s3Keys;
         this.reader = new NamespaceReader(store);
     }
 
@@ -100,6 +103,10 @@ final class MdsQueries {
             return io.camber.mds.auth.AuthState.load(store).apiKeys().values().stream()
                     .sorted(java.util.Comparator.comparing(io.camber.mds.auth.ApiKeyRecord::createdAtMillis)
                             .thenComparing(io.camber.mds.auth.ApiKeyRecord::id)).toList();
+        } else if (query instanceof MdsQuery.ListS3Keys) {
+            return s3Keys.list();
+        } else if (query instanceof MdsQuery.GetS3KeySecret q) {
+            return s3Keys.secret(q.accessKey());
         }
         throw new IllegalStateException("unknown query " + query);
     }

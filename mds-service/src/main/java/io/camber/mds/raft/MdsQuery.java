@@ -26,6 +26,8 @@ import io.camber.common.api.TopologySpec;
         @JsonSubTypes.Type(value = MdsQuery.GetFs.class, name = "fs"),
         @JsonSubTypes.Type(value = MdsQuery.PartitionsOf.class, name = "partitionsOf"),
         @JsonSubTypes.Type(value = MdsQuery.ListApiKeys.class, name = "apiKeys"),
+        @JsonSubTypes.Type(value = MdsQuery.ListS3Keys.class, name = "s3Keys"),
+        @JsonSubTypes.Type(value = MdsQuery.GetS3KeySecret.class, name = "s3KeySecret"),
         @JsonSubTypes.Type(value = MdsQuery.ReplicaDisk.class, name = "replicaDisk"),
 })
 public sealed interface MdsQuery {
@@ -80,6 +82,14 @@ public sealed interface MdsQuery {
 
     /** Every stored API key (hashes included: the web layer leaves them out). */
     record ListApiKeys() implements MdsQuery {
+    }
+
+    /** Every S3 access key, without secrets: they leave the leader only when one is asked for by id. */
+    record ListS3Keys() implements MdsQuery {
+    }
+
+    /** One S3 access key with its secret (the s3-proxy's read); NOT_FOUND if there is none with this id. */
+    record GetS3KeySecret(String accessKey) implements MdsQuery {
     }
 
     /** Counts for the cluster status. */

@@ -21,6 +21,7 @@ import io.camber.mds.raft.MdsCommand.OpenSession;
 import io.camber.mds.raft.MdsCommand.RegisterChunkServer;
 import io.camber.mds.raft.MdsCommand.RenewSession;
 import io.camber.mds.raft.MdsCommand.Rename;
+import io.camber.mds.s3.S3Keys;
 import io.camber.mds.gc.GarbageTable;
 import io.camber.mds.session.SessionTable;
 import io.camber.common.FsDataVolumes;
@@ -52,6 +53,7 @@ public final class MdsStateMachine extends RocksStateMachine {
 
     private volatile Topology topology = Topology.empty();
     private volatile AuthState auth = AuthState.empty();
+    private volatile S3Keys s3Keys = S3Keys.empty();
 
     public MdsStateMachine(Path dataDir, long memoryBudget) {
         super(dataDir, Keys.ALL, memoryBudget);
@@ -67,10 +69,16 @@ public final class MdsStateMachine extends RocksStateMachine {
         return auth;
     }
 
+    /** The S3 access keys as this replica has applied them. */
+    public S3Keys s3Keys() {
+        return s3Keys;
+    }
+
     @Override
     protected void loaded(RocksStore store) {
         topology = TopologyStore.load(store);
         auth = AuthState.load(store);
+        s3Keys = S3Keys.load(store);
     }
 
     @Override
@@ -191,6 +199,10 @@ public final class MdsStateMachine extends RocksStateMachine {
                 return Boolean.FALSE;
             }
             return changeAuth(batch, auth.withSigningKey(batch, c.key()));
+        } else if (command instanceof MdsCommand.CreateS3Key c) {
+            return changeS3Keys(batch, s3Keys.with(batch, c.key()));
+        } else if (command instanceof MdsCommand.DeleteS3Key c) {
+            return changeS3Keys(batch, s3Keys.without(batch, c.accessKey()));
         }
         throw new IllegalStateException("unknown command " + command);
     }
@@ -211,6 +223,11 @@ public final class MdsStateMachine extends RocksStateMachine {
         return Boolean.TRUE;
     }
 
+    private Boolean changeS3Keys(RocksStore.Batch batch, S3Keys next) {
+        batch.afterCommit(() -> s3Keys = next);
+        return Boolean.TRUE;
+    }
+
     private ApplyResult changeTopology(RocksStore.Batch batch, TopologyPlanner.Plan plan) {
         if (!plan.changes().isEmpty()) {
             Topology before = topology;
@@ -224,7 +241,7 @@ public final class MdsStateMachine extends RocksStateMachine {
     @Override
     protected byte[] query(byte[] bytes, RocksStore store) {
         MdsQuery query = Json.read(bytes, MdsQuery.class);
-        return Reply.ok(new MdsQueries(store, topology).answer(query));
+        return Reply.ok(new MdsQueries(store, topology, s3Keys).answer(query));
     }
 
     @Override

@@ -12,7 +12,8 @@ public class OpenApiInfo {
     @Bean
     OpenAPI camberAdminApi() {
         return new OpenAPI().info(new Info().title("Camber MDS admin API").version("v1")
-                .description("Topology, volume namespace, segments, sessions and epochs, file systems and"
-                        + " meta-services. Errors are RFC 9457 problem documents with a stable code; see docs/api.md."));
+                .description("Topology, volume namespace, segments, sessions and epochs, file systems,"
+                        + " meta-services, API keys and S3 access keys. Errors are RFC 9457 problem documents with a"
+                        + " stable code; see docs/api.md."));
     }
 }

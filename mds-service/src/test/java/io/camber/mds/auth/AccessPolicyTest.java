@@ -46,6 +46,26 @@ class AccessPolicyTest {
     }
 
     @Test
+    void s3KeysAreManagedByAdminsListedByAnyRoleAndTheirSecretsReadByServicesOnly() {
+        String keys = "/api/v1/s3/keys";
+        String secret = keys + "/CK0123456789ABCDEFGH/secret";
+        assertThat(policy.allows(ApiRole.ADMIN, "POST", keys)).isTrue();
+        assertThat(policy.allows(ApiRole.ADMIN, "DELETE", keys + "/CK0123456789ABCDEFGH")).isTrue();
+        assertThat(policy.allows(ApiRole.ADMIN, "GET", secret)).isTrue();
+        for (ApiRole role : new ApiRole[] {ApiRole.READ_ONLY, ApiRole.SERVICE}) {
+            assertThat(policy.allows(role, "GET", keys)).as(role + " lists").isTrue();
+            assertThat(policy.allows(role, "POST", keys)).as(role + " creates").isFalse();
+            assertThat(policy.allows(role, "DELETE", keys + "/CK0123456789ABCDEFGH")).as(role + " deletes").isFalse();
+        }
+        assertThat(policy.allows(ApiRole.SERVICE, "GET", secret)).isTrue();
+        assertThat(policy.allows(ApiRole.SERVICE, "GET", secret + "/")).isTrue();
+        assertThat(policy.allows(ApiRole.SERVICE, "POST", secret)).isFalse();
+        assertThat(policy.allows(ApiRole.READ_ONLY, "GET", secret)).isFalse();
+        assertThat(policy.allows(ApiRole.READ_ONLY, "HEAD", secret)).isFalse();
+        assertThat(policy.allows(ApiRole.READ_ONLY, "GET", secret + "/")).isFalse();
+    }
+
+    @Test
     void patternsMatchWholeSegments() {
         assertThat(AccessPolicy.matches("/api/v1/sessions/*/renew", "/api/v1/sessions/x/renew")).isTrue();
         assertThat(AccessPolicy.matches("/api/v1/sessions/*/renew", "/api/v1/sessions/renew")).isFalse();

@@ -11,7 +11,6 @@ import io.camber.mds.auth.ApiKeyFilter;
 import io.camber.mds.auth.ApiKeyRecord;
 import io.camber.mds.auth.Authenticator;
 import io.camber.mds.auth.DataTokens;
-import io.camber.mds.auth.Principal;
 import io.camber.mds.raft.MdsCommand;
 import io.camber.mds.raft.MdsQuery;
 import io.camber.mds.raft.MdsReplication;
@@ -124,7 +123,6 @@ public class AuthController {
     }
 
     private static String who(ServerWebExchange exchange) {
-        Principal p = exchange.getAttribute(ApiKeyFilter.PRINCIPAL);
-        return p == null ? "anonymous" : p.keyId();
+        return ApiKeyFilter.caller(exchange);
     }
 }
