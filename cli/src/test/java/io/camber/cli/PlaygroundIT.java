@@ -111,7 +111,7 @@ class PlaygroundIT {
 
     /**
      * S3 through the gateway with the client configurations the playground wrote: s3cmd (mb, sync of a tree, a 40 MB
-     * put, get, ls, del), awscli (cp, ls, rm) and rclone (copy and check); the objects are files of the demo file
+     * multipart put, get, ls, del), awscli (cp, multipart cp, ls, rm) and rclone (copy and check); the objects are files of the demo file
      * system, read through a FUSE mount, and a file copied onto the mount is downloaded through S3.
      */
     @Test
@@ -124,17 +124,18 @@ class PlaygroundIT {
         String aws = "unset AWS_CA_BUNDLE && . " + PlaygroundCredentials.awsEnv(dir) + " && aws --endpoint-url "
                 + endpoint;
         Shell.bash(work, TOOL, "mkdir -p tree/a/b && seq 1 5000 > tree/a/b/numbers && cp " + home.resolve("README.md")
-                + " tree/ && head -c 40000000 /dev/urandom > big.bin");
+                + " tree/ && head -c 40000000 /dev/urandom > big.bin && head -c 17000000 big.bin > mid.bin");
 
         String listed = Shell.bash(work, TOOL, s3cmd + " mb s3://pg-bucket && " + s3cmd + " sync tree/ s3://pg-bucket/tree/"
-                + " && " + s3cmd + " put --disable-multipart big.bin s3://pg-bucket/big.bin && " + s3cmd
+                + " && " + s3cmd + " put big.bin s3://pg-bucket/big.bin && " + s3cmd
                 + " get s3://pg-bucket/big.bin big.back && cmp big.bin big.back && " + s3cmd + " ls -r s3://pg-bucket");
         assertThat(listed).contains("s3://pg-bucket/tree/a/b/numbers", "s3://pg-bucket/tree/README.md",
                 "s3://pg-bucket/big.bin");
 
         String viaAws = Shell.bash(work, TOOL, aws + " s3 cp tree/a/b/numbers s3://pg-bucket/aws/numbers && " + aws
-                + " s3 ls s3://pg-bucket/aws/ && " + aws + " s3 rm s3://pg-bucket/aws/numbers && " + aws
-                + " s3 ls s3://pg-bucket/");
+                + " s3 cp mid.bin s3://pg-bucket/aws/mid.bin && " + aws + " s3 cp s3://pg-bucket/aws/mid.bin aws.back"
+                + " && cmp mid.bin aws.back && " + aws + " s3 ls s3://pg-bucket/aws/ && " + aws
+                + " s3 rm --recursive s3://pg-bucket/aws/ && " + aws + " s3 ls s3://pg-bucket/");
         assertThat(viaAws).contains("numbers").contains("PRE tree/").doesNotContain("PRE aws/");
 
         String rclone = "unset AWS_CA_BUNDLE && . " + PlaygroundCredentials.awsEnv(dir)
@@ -157,6 +158,44 @@ class PlaygroundIT {
         }
         Shell.bash(work, TOOL, s3cmd + " get s3://pg-bucket/from-mount.xml back.xml && cmp back.xml "
                 + home.resolve("pom.xml") + " && " + s3cmd + " del s3://pg-bucket/from-mount.xml");
+    }
+
+    /**
+     * A multipart upload survives kill -9 of the s3-proxy: a part uploaded before, one after the restart, nothing
+     * visible until it is completed, and the completed object is the parts joined.
+     */
+    @Test
+    @Order(1)
+    void aMultipartUploadGoesOnAfterKillDashNineOfTheS3Proxy() throws Exception {
+        Path work = Files.createDirectories(dir.resolve("s3-kill"));
+        String aws = "unset AWS_CA_BUNDLE && . " + PlaygroundCredentials.awsEnv(dir) + " && aws --endpoint-url "
+                + "http://127.0.0.1:" + PlaygroundLayout.GATEWAY_PORT + " s3api";
+        String id = Shell.bash(work, TOOL, "head -c 5242880 /dev/urandom > p1 && head -c 1234 /dev/urandom > p2"
+                + " && cat p1 p2 > whole && " + aws + " create-bucket --bucket pg-kill >/dev/null && " + aws
+                + " create-multipart-upload --bucket pg-kill --key mp/obj --query UploadId --output text").strip();
+        String e1 = Shell.bash(work, TOOL, aws + " upload-part --bucket pg-kill --key mp/obj --upload-id " + id
+                + " --part-number 1 --body p1 --query ETag --output text").strip();
+
+        ProcessRecord proxy = processes.stream().filter(p -> p.name().equals("s3-proxy")).findFirst().orElseThrow();
+        ProcessHandle handle = ProcessHandle.of(proxy.pid()).orElseThrow();
+        handle.destroyForcibly();
+        handle.onExit().get(30, TimeUnit.SECONDS);
+        Result up = playground.upAgain();
+        assertThat(up.code()).as(up.err()).isZero();
+        assertThat(up.out()).contains("starting again: s3-proxy");
+        processes = PlaygroundState.read(dir).orElseThrow().processes();
+
+        String e2 = Shell.bash(work, TOOL, aws + " upload-part --bucket pg-kill --key mp/obj --upload-id " + id
+                + " --part-number 2 --body p2 --query ETag --output text").strip();
+        assertThat(Shell.bash(work, TOOL, aws + " list-parts --bucket pg-kill --key mp/obj --upload-id " + id
+                + " --query 'Parts[].Size' --output text").strip()).isEqualTo("5242880\t1234");
+        assertThat(Shell.bash(work, TOOL, aws + " list-objects-v2 --bucket pg-kill --query 'length(Contents || `[]`)'"
+                + " --output text").strip()).as("nothing visible before complete").isEqualTo("0");
+        Files.writeString(work.resolve("parts.json"), "{\"Parts\":[{\"PartNumber\":1,\"ETag\":" + e1
+                + "},{\"PartNumber\":2,\"ETag\":" + e2 + "}]}");
+        Shell.bash(work, TOOL, aws + " complete-multipart-upload --bucket pg-kill --key mp/obj --upload-id " + id
+                + " --multipart-upload file://parts.json && " + aws + " get-object --bucket pg-kill --key mp/obj back"
+                + " >/dev/null && cmp whole back");
     }
 
     @Test

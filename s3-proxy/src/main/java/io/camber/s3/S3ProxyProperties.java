@@ -29,16 +29,19 @@ public record S3ProxyProperties(
         @DefaultValue("10s") Duration secretCacheTtl,
         @DefaultValue("5GB") DataSize maxObjectSize,
         @DefaultValue("1MB") DataSize readPiece,
-        @DefaultValue(".s3-staging") String stagingDir) {
+        @DefaultValue(".s3-staging") String stagingDir,
+        @DefaultValue(".s3-uploads") String uploadsDir) {
 
     public S3ProxyProperties {
         if (fileSystem == null || fileSystem.isBlank()) {
             throw new IllegalArgumentException("camber.s3.file-system must name the file system that holds the "
                     + "buckets ('camber fs ls' lists them)");
         }
-        if (!stagingDir.startsWith(".") || stagingDir.contains("/")) {
-            throw new IllegalArgumentException("camber.s3.staging-dir must be one name starting with a dot, so no "
-                    + "bucket can have it; got '" + stagingDir + "'");
+        for (String dir : new String[] {stagingDir, uploadsDir}) {
+            if (!dir.startsWith(".") || dir.contains("/") || dir.length() < 2) {
+                throw new IllegalArgumentException("camber.s3.staging-dir and uploads-dir must each be one name "
+                        + "starting with a dot, so no bucket can have it; got '" + dir + "'");
+            }
         }
         if (readPiece.toBytes() < 4096 || readPiece.toBytes() > (16L << 20)) {
             throw new IllegalArgumentException("camber.s3.read-piece must be between 4KB and 16MB, not " + readPiece);

@@ -136,7 +136,7 @@ class FuseMountIT {
                 + " --size=8m --ioengine=psync --verify=crc32c --do_verify=1 --verify_fatal=1 --end_fsync=1");
         assertThat(random).contains("err= 0").doesNotContain("verify:");
         String sequential = Shell.bash(mnt, TOOL, "fio --name=seq --filename=fio-seq.dat --rw=write --bs=1M"
-                + " --size=64m --ioengine=psync --verify=crc32c --do_verify=1 --verify_fatal=1 --end_fsync=1");
+                + " --size=32m --ioengine=psync --verify=crc32c --do_verify=1 --verify_fatal=1 --end_fsync=1");
         assertThat(sequential).contains("err= 0").doesNotContain("verify:");
     }
 

@@ -197,6 +197,68 @@ class S3ApiIT {
     }
 
     @Test
+    void multipartUploadsCompleteWholeAbortCleanlyAndRefuseBadPartLists() throws Exception {
+        s3.createBucket(b -> b.bucket("multipart"));
+        byte[] p1 = random(5 * 1024 * 1024, 11);
+        byte[] p2 = random(5 * 1024 * 1024 + 4321, 12);
+        byte[] p3 = random(777, 13);
+        String id = s3.createMultipartUpload(c -> c.bucket("multipart").key("big/object.bin")
+                .contentType("application/x-parts").metadata(Map.of("kind", "multipart"))).uploadId();
+        String e1 = s3.uploadPart(u -> u.bucket("multipart").key("big/object.bin").uploadId(id).partNumber(1),
+                RequestBody.fromBytes(p1)).eTag();
+        String e3 = s3.uploadPart(u -> u.bucket("multipart").key("big/object.bin").uploadId(id).partNumber(3),
+                RequestBody.fromBytes(p3)).eTag();
+        s3.uploadPart(u -> u.bucket("multipart").key("big/object.bin").uploadId(id).partNumber(2),
+                RequestBody.fromBytes(random(100, 14)));
+        String e2 = s3.uploadPart(u -> u.bucket("multipart").key("big/object.bin").uploadId(id).partNumber(2),
+                RequestBody.fromBytes(p2)).eTag(); // a part uploaded again replaces the first try
+        assertThat(s3.listParts(l -> l.bucket("multipart").key("big/object.bin").uploadId(id)).parts())
+                .extracting(pt -> pt.partNumber() + ":" + pt.size())
+                .containsExactly("1:" + p1.length, "2:" + p2.length, "3:" + p3.length);
+        assertThat(s3.listMultipartUploads(l -> l.bucket("multipart")).uploads()).extracting(u -> u.uploadId())
+                .containsExactly(id);
+        assertThat(s3.listObjectsV2(l -> l.bucket("multipart")).contents()).as("nothing visible before complete")
+                .isEmpty();
+
+        assertThatThrownBy(() -> s3.completeMultipartUpload(c -> c.bucket("multipart").key("big/object.bin")
+                .uploadId(id).multipartUpload(m -> m.parts(p -> p.partNumber(3).eTag(e3), p -> p.partNumber(1)
+                        .eTag(e1))))).isInstanceOfSatisfying(S3Exception.class,
+                e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("InvalidPartOrder"));
+        assertThatThrownBy(() -> s3.completeMultipartUpload(c -> c.bucket("multipart").key("big/object.bin")
+                .uploadId(id).multipartUpload(m -> m.parts(p -> p.partNumber(3).eTag(e3), p -> p.partNumber(4)
+                        .eTag(e1))))).isInstanceOfSatisfying(S3Exception.class,
+                e -> assertThat(e.awsErrorDetails().errorCode()).isIn("InvalidPart", "EntityTooSmall"));
+
+        String etag = s3.completeMultipartUpload(c -> c.bucket("multipart").key("big/object.bin").uploadId(id)
+                .multipartUpload(m -> m.parts(p -> p.partNumber(1).eTag(e1), p -> p.partNumber(2).eTag(e2),
+                        p -> p.partNumber(3).eTag(e3)))).eTag();
+        assertThat(etag).matches("\"[0-9a-f]{32}-3\"");
+        ResponseBytes<GetObjectResponse> got = s3.getObjectAsBytes(g -> g.bucket("multipart").key("big/object.bin"));
+        java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+        whole.writeBytes(p1);
+        whole.writeBytes(p2);
+        whole.writeBytes(p3);
+        assertThat(got.asByteArray()).isEqualTo(whole.toByteArray());
+        assertThat(got.response().eTag()).isEqualTo(etag);
+        assertThat(got.response().contentType()).isEqualTo("application/x-parts");
+        assertThat(got.response().metadata()).containsEntry("kind", "multipart");
+        assertThat(s3.listMultipartUploads(l -> l.bucket("multipart")).uploads()).as("completed uploads are gone")
+                .isEmpty();
+
+        String aborted = s3.createMultipartUpload(c -> c.bucket("multipart").key("aborted")).uploadId();
+        s3.uploadPartCopy(u -> u.sourceBucket("multipart").sourceKey("big/object.bin").copySourceRange("bytes=0-99")
+                .destinationBucket("multipart").destinationKey("aborted").uploadId(aborted).partNumber(1));
+        assertThat(s3.listParts(l -> l.bucket("multipart").key("aborted").uploadId(aborted)).parts())
+                .extracting(pt -> pt.size()).containsExactly(100L);
+        s3.abortMultipartUpload(a -> a.bucket("multipart").key("aborted").uploadId(aborted));
+        assertThatThrownBy(() -> s3.listParts(l -> l.bucket("multipart").key("aborted").uploadId(aborted)))
+                .isInstanceOfSatisfying(S3Exception.class,
+                        e -> assertThat(e.awsErrorDetails().errorCode()).isEqualTo("NoSuchUpload"));
+        assertThat(s3.listObjectsV2(l -> l.bucket("multipart")).contents()).extracting(S3Object::key)
+                .containsExactly("big/object.bin");
+    }
+
+    @Test
     void conditionalsAnswer304And412() {
         s3.createBucket(b -> b.bucket("conditional"));
         String etag = s3.putObject(p -> p.bucket("conditional").key("k"), RequestBody.fromString("v1")).eTag();
@@ -305,6 +367,27 @@ class S3ApiIT {
         ResponseBytes<GetObjectResponse> changed = s3.getObjectAsBytes(g -> g.bucket("shared").key("from-s3/data.bin"));
         assertThat(changed.asByteArray()).isEqualTo(viaS3);
         assertThat(changed.response().eTag()).as("the stored MD5 no longer describes the bytes").isNotEqualTo(putEtag);
+    }
+
+    /** The boto3 suite (pytest): listings, ranges, conditionals, presigned URLs, refused signatures. */
+    @Test
+    void theBoto3SuitePasses() throws Exception {
+        java.nio.file.Path script = java.nio.file.Files.createTempFile("s3_boto3_suite", ".py");
+        try (var in = S3ApiIT.class.getResourceAsStream("s3_boto3_suite.py")) {
+            java.nio.file.Files.copy(in, script, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        ProcessBuilder pb = new ProcessBuilder("python3", "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                script.toString()).redirectErrorStream(true);
+        pb.environment().put("S3_ENDPOINT", endpoint);
+        pb.environment().put("S3_ACCESS_KEY", key.accessKey());
+        pb.environment().put("S3_SECRET_KEY", key.secretKey());
+        pb.environment().remove("AWS_CA_BUNDLE"); // plain http: a machine-wide bundle has nothing to say
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor(5, java.util.concurrent.TimeUnit.MINUTES)).as("pytest finished").isTrue();
+        java.nio.file.Files.deleteIfExists(script);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("7 passed");
     }
 
     static byte[] random(int size, long seed) {

@@ -6,6 +6,7 @@ import io.camber.meta.fs.FsException;
 import io.camber.meta.fs.Inode;
 
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -21,35 +22,28 @@ public final class Directories {
 
     /** The inode names reach from parent, each a lookup; fails with ENOENT (or ENOTDIR) if one is missing. */
     public static CompletableFuture<Inode> find(CamberFs fs, long parent, List<String> names) {
-        CompletableFuture<Inode> at = fs.getattr(parent);
-        for (String name : names) {
-            at = at.thenCompose(dir -> {
-                if (!dir.isDirectory()) {
-                    throw FsException.of(FsError.ENOTDIR, "not a directory");
-                }
-                return fs.lookup(dir.ino(), name);
-            });
-        }
-        return at;
+        return walk(fs, parent, names, fs::lookup);
     }
 
     /** Like mkdir -p: the directory names reach from parent, made where missing; a file in the way is ENOTDIR. */
     public static CompletableFuture<Inode> ensure(CamberFs fs, long parent, List<String> names) {
+        return walk(fs, parent, names, (dir, name) -> child(fs, dir, name)).thenApply(Directories::directory);
+    }
+
+    private static CompletableFuture<Inode> walk(CamberFs fs, long parent, List<String> names,
+                                                 BiFunction<Long, String, CompletableFuture<Inode>> step) {
         CompletableFuture<Inode> at = fs.getattr(parent);
         for (String name : names) {
-            at = at.thenCompose(dir -> {
-                if (!dir.isDirectory()) {
-                    throw FsException.of(FsError.ENOTDIR, "not a directory");
-                }
-                return child(fs, dir.ino(), name);
-            });
+            at = at.thenCompose(dir -> step.apply(directory(dir).ino(), name));
         }
-        return at.thenApply(dir -> {
-            if (!dir.isDirectory()) {
-                throw FsException.of(FsError.ENOTDIR, "not a directory");
-            }
-            return dir;
-        });
+        return at;
+    }
+
+    private static Inode directory(Inode inode) {
+        if (!inode.isDirectory()) {
+            throw FsException.of(FsError.ENOTDIR, "not a directory");
+        }
+        return inode;
     }
 
     private static CompletableFuture<Inode> child(CamberFs fs, long dir, String name) {

@@ -31,7 +31,7 @@ public final class ObjectWriter {
         this.maxObjectSize = maxObjectSize;
     }
 
-    /** Stores the body under key and answers the ETag (the body's MD5 in hex). */
+    /** Stores the body under key and answers the ETag (the body's MD5 in hex unless the request names one). */
     public Mono<String> put(CamberFs fs, Bucket bucket, ObjectKey key, PutRequest put) {
         if (put.declaredLength() > maxObjectSize) {
             return Mono.error(tooLarge());
@@ -40,7 +40,7 @@ public final class ObjectWriter {
         String staged = UUID.randomUUID().toString();
         return Mono.fromFuture(() -> stage(fs, staged)).flatMap(file -> Mono.fromFuture(() -> fs.openCreated(file,
                 true)).flatMap(handle -> write(handle, put, md5)
-                .then(Mono.fromSupplier(md5::hex))
+                .then(Mono.fromSupplier(() -> put.etag() != null ? put.etag() : md5.hex()))
                 .flatMap(etag -> Mono.fromFuture(() -> handle.release().thenCompose(v -> fs.getattr(file.ino()))
                         .thenCompose(written -> fs.setxattr(file.ino(), ObjectMeta.XATTR,
                                 put.meta().withEtag(etag, written).toBytes(), 0))).thenReturn(etag))

@@ -10,6 +10,12 @@ import java.nio.ByteBuffer;
  * @param body           the payload, aws-chunked framing already removed; each buffer is the writer's to keep
  * @param meta           the metadata to store (its etag is filled in by the writer)
  * @param declaredLength the length the client declared (Content-Length or x-amz-decoded-content-length), -1 if none
+ * @param etag           the ETag to store, or null for the MD5 of the body (a completed multipart upload has its own)
  */
-public record PutRequest(Flux<ByteBuffer> body, ObjectMeta meta, long declaredLength) {
+public record PutRequest(Flux<ByteBuffer> body, ObjectMeta meta, long declaredLength, String etag) {
+
+    /** A PUT whose ETag is the MD5 of its body. */
+    public PutRequest(Flux<ByteBuffer> body, ObjectMeta meta, long declaredLength) {
+        this(body, meta, declaredLength, null);
+    }
 }

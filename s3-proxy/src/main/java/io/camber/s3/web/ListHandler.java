@@ -6,7 +6,6 @@ import io.camber.s3.listing.KeyWalk;
 import io.camber.s3.listing.ListPage;
 import io.camber.s3.listing.ListQuery;
 import org.springframework.web.reactive.function.server.ServerResponse;
-import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 import java.nio.charset.StandardCharsets;
@@ -107,7 +106,18 @@ final class ListHandler {
     }
 
     private static String urlEncode(String s) {
-        // S3's url encoding-type leaves '/' alone so clients can split keys
-        return UriUtils.encodePath(s, StandardCharsets.UTF_8);
+        // as S3 does: every byte but RFC 3986's unreserved characters and '/' is %-encoded, '+' and space too (clients
+        // decode with unquote_plus, so a literal '+' must not reach them as one)
+        StringBuilder out = new StringBuilder();
+        for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
+            char c = (char) (b & 0xff);
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || "-_.~/".indexOf(c) >= 0) {
+                out.append(c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit((c >> 4) & 0xf, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
     }
 }

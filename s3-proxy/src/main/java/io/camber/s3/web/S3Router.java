@@ -22,13 +22,17 @@ public class S3Router {
     private final BucketHandler buckets;
     private final ObjectHandler objects;
     private final ListHandler listings = new ListHandler();
+    private final MultipartHandler multipart;
 
     public S3Router(RequestAuthenticator auth, FsConnection connection, S3ProxyProperties props) {
         this.auth = auth;
         this.connection = connection;
         this.buckets = new BucketHandler(props.region());
-        this.objects = new ObjectHandler(new ObjectWriter(props.stagingDir(), props.maxObjectSize().toBytes()),
-                new ObjectReader((int) props.readPiece().toBytes()));
+        ObjectWriter writer = new ObjectWriter(props.stagingDir(), props.maxObjectSize().toBytes());
+        ObjectReader reader = new ObjectReader((int) props.readPiece().toBytes());
+        this.objects = new ObjectHandler(writer, reader);
+        this.multipart = new MultipartHandler(new io.camber.s3.multipart.Uploads(props.uploadsDir()), writer,
+                new ObjectWriter(props.stagingDir(), MAX_MULTIPART_OBJECT), reader);
     }
 
     public Mono<ServerResponse> handle(ServerRequest request) {
@@ -48,7 +52,7 @@ public class S3Router {
             return bucket(r, t, who, fs, m);
         }
         if (t.has("uploads") || t.has("uploadId")) {
-            return notImplemented("multipart uploads");
+            return multipart(r, t, who, fs, m);
         }
         if (m == HttpMethod.PUT && r.headers().firstHeader("x-amz-copy-source") != null) {
             return objects.copy(r, t, who, fs);
@@ -86,7 +90,7 @@ public class S3Router {
                 return listings.list(t, who, fs, ListHandler.Flavour.VERSIONS);
             }
             if (t.has("uploads")) {
-                return notImplemented("multipart uploads");
+                return multipart.listUploads(t, who, fs);
             }
             if (SUB_RESOURCES.stream().anyMatch(t::has)) {
                 return notImplemented("bucket configuration (" + String.join(", ", t.query().keySet()) + ")");
@@ -96,6 +100,33 @@ public class S3Router {
         }
         return notAllowed(m, "a bucket");
     }
+
+    private Mono<ServerResponse> multipart(ServerRequest r, RequestTarget t, Authorized who, CamberFs fs,
+                                           HttpMethod m) {
+        if (m == HttpMethod.POST && t.has("uploads")) {
+            return multipart.create(r, t, who, fs);
+        }
+        if (!t.has("uploadId")) {
+            return notAllowed(m, "?uploads of an object");
+        }
+        if (m == HttpMethod.PUT) {
+            return r.headers().firstHeader("x-amz-copy-source") != null ? multipart.copyPart(r, t, who, fs)
+                    : multipart.uploadPart(r, t, who, fs);
+        }
+        if (m == HttpMethod.GET) {
+            return multipart.listParts(t, who, fs);
+        }
+        if (m == HttpMethod.DELETE) {
+            return multipart.abort(t, who, fs);
+        }
+        if (m == HttpMethod.POST) {
+            return multipart.complete(r, t, who, fs);
+        }
+        return notAllowed(m, "a multipart upload");
+    }
+
+    /** S3's largest object, which only a multipart upload can make. */
+    private static final long MAX_MULTIPART_OBJECT = 5L << 40;
 
     private static final java.util.List<String> SUB_RESOURCES = java.util.List.of("acl", "policy", "versioning",
             "lifecycle", "cors", "tagging", "website", "logging", "notification", "replication", "encryption",

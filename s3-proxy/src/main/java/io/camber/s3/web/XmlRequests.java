@@ -60,4 +60,52 @@ final class XmlRequests {
         }
         return new Delete(keys, quiet);
     }
+
+    /** A part a CompleteMultipartUpload names: its number and the ETag its upload answered (quotes removed). */
+    record CompletedPart(int number, String etag) {
+    }
+
+    static List<CompletedPart> complete(byte[] body) {
+        List<CompletedPart> parts = new ArrayList<>();
+        boolean sawRoot = false;
+        try {
+            XMLStreamReader r = FACTORY.createXMLStreamReader(new ByteArrayInputStream(body));
+            StringBuilder text = new StringBuilder();
+            Integer number = null;
+            String etag = null;
+            while (r.hasNext()) {
+                int event = r.next();
+                if (event == XMLStreamConstants.START_ELEMENT) {
+                    sawRoot |= r.getLocalName().equals("CompleteMultipartUpload");
+                    text.setLength(0);
+                } else if (event == XMLStreamConstants.CHARACTERS || event == XMLStreamConstants.CDATA) {
+                    text.append(r.getText());
+                } else if (event == XMLStreamConstants.END_ELEMENT) {
+                    switch (r.getLocalName()) {
+                        case "PartNumber" -> number = Integer.valueOf(text.toString().strip());
+                        case "ETag" -> etag = text.toString().strip().replace("\"", "").replace("&quot;", "");
+                        case "Part" -> {
+                            if (number == null || etag == null) {
+                                throw new S3Exception(S3Error.MALFORMED_XML, "each <Part> needs a <PartNumber> and "
+                                        + "an <ETag>");
+                            }
+                            parts.add(new CompletedPart(number, etag));
+                            number = null;
+                            etag = null;
+                        }
+                        default -> {
+                        }
+                    }
+                }
+            }
+        } catch (XMLStreamException | NumberFormatException e) {
+            throw new S3Exception(S3Error.MALFORMED_XML, "the CompleteMultipartUpload document is not valid: "
+                    + e.getMessage());
+        }
+        if (!sawRoot || parts.isEmpty()) {
+            throw new S3Exception(S3Error.MALFORMED_XML, "the body must be a <CompleteMultipartUpload> naming at "
+                    + "least one <Part>");
+        }
+        return parts;
+    }
 }
