@@ -68,7 +68,7 @@ final class PlaygroundFixture implements AutoCloseable {
         return shared;
     }
 
-    private static synchronized void closeShared() {
+    static synchronized void closeShared() {
         if (shared != null) {
             PlaygroundFixture p = shared;
             shared = null;

@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -25,8 +24,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Brings the real playground up from the service exec jars (default ports, temp dir), drives it with the CLI
- * in-process as an operator would, and takes it down. Runs after every module is packaged.
+ * Drives the real playground (the service exec jars on the default ports, in a temp dir) with the CLI in-process as
+ * an operator would, down to a `playground down` and `up` of the whole of it. Runs after every module is packaged,
+ * on the playground the fault ITs share (ChunkKillIT and NbdKillIT run before it, SelfHealingIT after it: failsafe
+ * runs them alphabetically), so CI pays for one `playground up` less.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PlaygroundIT {
@@ -41,19 +42,14 @@ class PlaygroundIT {
 
     @BeforeAll
     static void up() throws IOException {
-        playground = PlaygroundFixture.up("PlaygroundIT");
+        playground = PlaygroundFixture.shared(FaultPlayground.JVM_OPTIONS);
         home = playground.home;
         dir = playground.dir;
         processes = PlaygroundState.read(dir).orElseThrow().processes();
         assertThat(processes).hasSize(11);
     }
 
-    @AfterAll
-    static void down() {
-        if (playground != null) {
-            playground.close();
-        }
-    }
+    // No @AfterAll down: the whole-playground restart below checks `down`, and SelfHealingIT goes on with it.
 
     private static Result cli(String... args) {
         return PlaygroundFixture.cli(args);
@@ -210,8 +206,9 @@ class PlaygroundIT {
             assertThat(p.get("alive").asBoolean()).as(p.toString()).isTrue();
             assertThat(p.get("health").asString()).as(p.toString()).isEqualTo("UP");
         }
-        JsonNode mds = status.get(1);
-        assertThat(mds.get("name").asString()).isEqualTo("mds-service");
+        // restarted processes go to the end of the state file, so find the MDS by name
+        JsonNode mds = java.util.stream.StreamSupport.stream(status.spliterator(), false)
+                .filter(p -> p.get("name").asString().equals("mds-service")).findFirst().orElseThrow();
         assertThat(mds.get("raftPort").asInt()).isEqualTo(PlaygroundLayout.MDS_RAFT_PORT);
         printMemory();
     }
@@ -321,13 +318,23 @@ class PlaygroundIT {
 
     @Test
     @Order(6)
-    void theDemoVolumeIsServedOverNbdAndSurvivesARestartOfTheWholePlayground() throws Exception {
+    void theDemoVolumeIsServedOverNbdAndSurvivesADownAndUpOfTheWholePlayground() throws Exception {
         String uri = "nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + PlaygroundLayout.DEMO_VOLUME;
         assertThat(tool("nbdinfo", uri)).contains("export-size: " + (10L << 30));
         tool("qemu-io", "-f", "raw", "-c", "write -P 0x5a 1M 8M", uri);
 
+        // the meta-service killed above is still down: `down` stops the others and forgets it too
+        processes = PlaygroundState.read(dir).orElseThrow().processes();
+        long running = processes.stream().filter(p -> ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive)
+                .isPresent()).count();
+        assertThat(running).isEqualTo(processes.size() - 1);
         Result down = cli("playground", "down", "--dir", dir.toString());
         assertThat(down.code()).as(down.err()).isZero();
+        assertThat(down.out()).contains("stopped " + running + " process(es)");
+        for (ProcessRecord p : processes) {
+            assertThat(ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive)).as(p.name()).isEmpty();
+        }
+        assertThat(PlaygroundState.file(dir)).doesNotExist();
         Result up = cli("playground", "up", "--dir", dir.toString(), "--home", home.toString());
         assertThat(up.code()).as(up.out() + up.err()).isZero();
         processes = PlaygroundState.read(dir).orElseThrow().processes();
@@ -350,19 +357,6 @@ class PlaygroundIT {
         assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(String.join(" ", cmd) + "\n" + out).isZero();
         return out;
-    }
-
-    @Test
-    @Order(7)
-    void downStopsEveryProcess() {
-        Result r = cli("playground", "down", "--dir", dir.toString());
-
-        assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("stopped " + processes.size() + " process(es)");
-        for (ProcessRecord p : processes) {
-            assertThat(ProcessHandle.of(p.pid()).filter(ProcessHandle::isAlive)).as(p.name()).isEmpty();
-        }
-        assertThat(PlaygroundState.file(dir)).doesNotExist();
     }
 
     private static void printMemory() {

@@ -15,6 +15,9 @@ public class PrivateNettyResources {
     ReactorResourceFactory reactorResourceFactory() {
         ReactorResourceFactory factory = new ReactorResourceFactory();
         factory.setUseGlobalResources(false);
+        // Stop at once: a test stops and restarts services dozens of times, and each stop would wait out Reactor
+        // Netty's default 2 s quiet period with nothing left to run.
+        factory.setShutdownQuietPeriod(java.time.Duration.ZERO);
         return factory;
     }
 }

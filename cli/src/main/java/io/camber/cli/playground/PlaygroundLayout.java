@@ -131,12 +131,12 @@ public final class PlaygroundLayout {
                             "--camber.meta.mds=" + mdsUrl,
                             secrets(PlaygroundCredentials.metaProperties(dir)))));
         }
-        services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.S3, List.of(configUri,
+        services.add(new ServiceSpec("s3-proxy", "s3-proxy", S3_PORT, null, Wave.FRONTENDS, List.of(configUri,
                 "--server.port=" + S3_PORT,
                 "--camber.s3.mds=" + mdsUrl,
                 "--camber.s3.file-system=" + DEMO_FS,
                 secrets(PlaygroundCredentials.s3Properties(dir)))));
-        services.add(new ServiceSpec("gateway", "gateway", GATEWAY_PORT, null, Wave.GATEWAY, List.of(
+        services.add(new ServiceSpec("gateway", "gateway", GATEWAY_PORT, null, Wave.FRONTENDS, List.of(
                 configUri,
                 "--server.port=" + GATEWAY_PORT,
                 "--spring.cloud.discovery.client.simple.instances.mds[0].uri=" + mdsUrl,

@@ -18,11 +18,12 @@ public record ServiceSpec(String name, String module, int httpPort, Integer raft
     }
 
     /**
-     * Start waves: each wave is healthy before the next one starts; processes of one wave start together. S3 comes
-     * after the demo file system exists, since an s3-proxy is healthy once it has mounted the file system of its
-     * buckets.
+     * Start waves: each wave is healthy before the next one starts; processes of one wave start together. The
+     * front doors (s3-proxy, gateway, NBD server) come last and together: an s3-proxy is healthy once it has mounted
+     * the demo file system made after SERVICES, and none of the three needs another to start (the gateway resolves
+     * the s3-proxy per request, the NBD server reaches the MDS directly too).
      */
-    public enum Wave { CONFIG, MDS, SERVICES, S3, GATEWAY, FRONTENDS }
+    public enum Wave { CONFIG, MDS, SERVICES, FRONTENDS }
 
     public static final String VERSION = "0.1.0-SNAPSHOT";
 

@@ -59,6 +59,14 @@ public interface CamberFs extends AutoCloseable {
 
     CompletableFuture<Void> removexattr(long ino, String name);
 
+    /**
+     * Moves the bytes of sources, in order, into the empty file target without copying them (their extents change
+     * owner in one partition command), leaving the sources empty. Fails with EXDEV when the files are not all in
+     * one partition and EINVAL when a source keeps its bytes inline or one before the last is not whole 4 KiB
+     * blocks: then copy. Buffered writes of this mount to the sources are flushed first.
+     */
+    CompletableFuture<Inode> join(long target, List<Long> sources);
+
     /** Opens a regular file for reading, or for reading and writing. */
     CompletableFuture<FileHandle> open(long ino, boolean write);
 

@@ -78,6 +78,14 @@ final class MountedFs implements CamberFs {
     }
 
     @Override
+    public CompletableFuture<Inode> join(long target, List<Long> sources) {
+        CompletableFuture<?>[] flushes = sources.stream().map(files::flushAll).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(flushes).thenCompose(flushed -> router.submit(target,
+                new MetaCommand.JoinFiles(target, List.copyOf(sources), router.now())))
+                .thenApply(r -> MetaRouter.as(MetaResult.Attr.class, r).inode());
+    }
+
+    @Override
     public CompletableFuture<Inode> mknod(long parent, String name, int mode, long rdev, Caller caller) {
         return FsErrors.guarded(() -> {
             if (io.camber.meta.fs.FileType.of(mode) == io.camber.meta.fs.FileType.DIRECTORY

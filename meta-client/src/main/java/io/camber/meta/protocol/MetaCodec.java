@@ -25,7 +25,7 @@ public final class MetaCodec {
             MetaCommand.CommitRename.class, MetaCommand.RollbackRename.class, MetaCommand.ResolveRename.class,
             MetaCommand.ForgetRename.class, MetaCommand.AllocateExtents.class, MetaCommand.ReleaseSpace.class,
             MetaCommand.RemoveDirectory.class, MetaCommand.RemoveDentry.class, MetaCommand.WriteInline.class,
-            MetaCommand.KeepOrphan.class);
+            MetaCommand.KeepOrphan.class, MetaCommand.JoinFiles.class);
     private static final List<Class<? extends MetaQuery>> QUERIES = List.of(
             MetaQuery.Lookup.class, MetaQuery.GetAttr.class, MetaQuery.ReadDir.class, MetaQuery.ReadLink.class,
             MetaQuery.StatFs.class, MetaQuery.GetXattr.class, MetaQuery.ListXattr.class,

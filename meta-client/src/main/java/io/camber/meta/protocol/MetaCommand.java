@@ -89,6 +89,16 @@ public sealed interface MetaCommand {
     record ReplaceExtents(long ino, List<Extent> extents, long size, long time) implements MetaCommand {
     }
 
+    /**
+     * Moves the data of sources, in order, to the end of target without touching a byte of it (S3's Complete
+     * Multipart): source i's extents land at the sum of the sizes before it, the sources are left empty (size 0, no
+     * extents) and target's size is the sum. Every inode must be a regular file of this partition (else EXDEV:
+     * copy instead); target must be empty, the sources distinct, none inline, and each but the last a whole number
+     * of 4 KiB blocks (else EINVAL), since extents map whole blocks.
+     */
+    record JoinFiles(long target, List<Long> sources, long time) implements MetaCommand {
+    }
+
     /** A barrier: once it commits, every change before it to this partition is committed too. */
     record Fsync(long ino) implements MetaCommand {
     }

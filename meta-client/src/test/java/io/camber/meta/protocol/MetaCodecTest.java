@@ -43,7 +43,8 @@ class MetaCodecTest {
             new MetaCommand.CommitRename("tx", 1), new MetaCommand.RollbackRename("tx", 1),
             new MetaCommand.ResolveRename("tx", 1, 2), new MetaCommand.ForgetRename("tx"),
             new MetaCommand.WriteInline(7, 100, new byte[] {9, 8, 7}, 5),
-            new MetaCommand.AddExtents(1, List.of(), 3, 4, new byte[] {5, 6}), new MetaCommand.KeepOrphan(7, 8));
+            new MetaCommand.AddExtents(1, List.of(), 3, 4, new byte[] {5, 6}), new MetaCommand.KeepOrphan(7, 8),
+            new MetaCommand.JoinFiles(9, List.of(10L, 11L), 12));
 
     @Test
     void everyCommandRoundTrips() {

@@ -154,6 +154,53 @@ final class InodeData {
         return new MetaResult.Attr(next);
     }
 
+    MetaResult joinFiles(MetaCommand.JoinFiles c) {
+        Inode target = requireRegular(requireLocal(c.target()));
+        if (target.size() != 0 || !target.extents().isEmpty() || target.isInline()) {
+            throw FsException.of(FsError.EINVAL, "inode " + c.target() + " is not empty: files are joined into a new"
+                    + " one");
+        }
+        if (c.sources().isEmpty() || c.sources().contains(c.target())
+                || c.sources().stream().distinct().count() != c.sources().size()) {
+            throw FsException.of(FsError.EINVAL, "join needs one or more distinct sources other than the target");
+        }
+        List<Inode> sources = new ArrayList<>();
+        for (long ino : c.sources()) {
+            Inode source = requireRegular(requireLocal(ino));
+            if (source.isInline()) {
+                throw FsException.of(FsError.EINVAL, "inode " + ino + " keeps its bytes inline: copy it instead");
+            }
+            if (sources.size() < c.sources().size() - 1 && source.size() % DataLayout.BLOCK != 0) {
+                throw FsException.of(FsError.EINVAL, "inode " + ino + " is " + source.size() + " bytes, not whole 4 KiB"
+                        + " blocks, and is not the last: the next file's blocks cannot start mid-block");
+            }
+            sources.add(source);
+        }
+        ExtentMap joined = new ExtentMap(List.of());
+        long offset = 0;
+        for (Inode source : sources) {
+            ExtentMap own = new ExtentMap(source.extents());
+            recordFreed(source.ino(), own.truncate(DataLayout.blockCeil(source.size()))); // allocated past its end
+            for (Extent e : own.extents()) {
+                joined.addMerged(new Extent(offset + e.fileOffset(), e.volumeOffset(), e.length()));
+            }
+            offset += source.size();
+            view.putInode(source.withExtentData(0, List.of(), c.time()));
+        }
+        Inode next = target.withExtentData(offset, joined.extents(), c.time());
+        view.putInode(next);
+        return new MetaResult.Attr(next);
+    }
+
+    /** The inode, which must live in this partition: EXDEV otherwise, so the caller knows to copy instead. */
+    private Inode requireLocal(long ino) {
+        if (!view.owns(ino)) {
+            throw FsException.of(FsError.EXDEV, "inode " + ino + " lives in another partition: files are joined"
+                    + " within one partition only");
+        }
+        return view.requireInode(ino);
+    }
+
     MetaResult fsync(MetaCommand.Fsync c) {
         view.requireInode(c.ino());
         return new MetaResult.Done();

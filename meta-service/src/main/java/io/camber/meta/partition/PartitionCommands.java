@@ -86,6 +86,8 @@ public final class PartitionCommands {
             return data.writeInline(c);
         } else if (command instanceof ReplaceExtents c) {
             return data.replaceExtents(c);
+        } else if (command instanceof MetaCommand.JoinFiles c) {
+            return data.joinFiles(c);
         } else if (command instanceof Fsync c) {
             return data.fsync(c);
         } else if (command instanceof AdjustLinks c) {

@@ -4,6 +4,7 @@ import static io.camber.meta.partition.PartitionCommands.ROOT_INO;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.camber.meta.fs.Extent;
+import io.camber.meta.fs.ExtentMap;
 import io.camber.meta.fs.FileType;
 import io.camber.meta.fs.FsError;
 import io.camber.meta.fs.Inode;
@@ -268,5 +269,64 @@ class InodeDataTest {
 
     private PartitionStats stats() {
         return ((MetaResult.Stats) p.okQuery(new MetaQuery.StatFs())).stats();
+    }
+
+    /** A file of size bytes, its space allocated and written: what a finished PUT of a part leaves. */
+    private Inode written(String name, long size) {
+        Inode file = p.create(ROOT_INO, name);
+        MetaResult.Allocated got = p.allocate(file.ino(), 0, size);
+        return ((MetaResult.Attr) p.ok(new MetaCommand.AddExtents(file.ino(), got.extents(), size, p.tick()))).inode();
+    }
+
+    @Test
+    void joinMovesTheSourcesExtentsInOrderBehindEachOtherWithoutNewSpace() {
+        Inode a = written("a", 8192);
+        Inode b = written("b", 12288);
+        Inode c = written("c", 5000);
+        long usedBefore = PartitionCommands.stats(p.store).bytesUsed();
+
+        Inode joined = ((MetaResult.Attr) p.ok(new MetaCommand.JoinFiles(f.ino(), List.of(a.ino(), b.ino(), c.ino()),
+                p.tick()))).inode();
+
+        assertThat(joined.size()).isEqualTo(8192 + 12288 + 5000);
+        List<Extent> expected = new java.util.ArrayList<>();
+        long at = 0;
+        for (Inode source : List.of(a, b, c)) {
+            for (Extent e : source.extents()) {
+                expected.add(new Extent(at + e.fileOffset(), e.volumeOffset(), e.length()));
+            }
+            at += source.size();
+        }
+        assertThat(ExtentMap.minus(joined.extents(), expected)).as("nothing but the sources' own space").isEmpty();
+        assertThat(ExtentMap.minus(expected, joined.extents())).as("all of the sources' space").isEmpty();
+        assertThat(p.attr(f.ino())).isEqualTo(joined);
+        for (Inode source : List.of(a, b, c)) {
+            assertThat(p.attr(source.ino()).size()).isZero();
+            assertThat(p.attr(source.ino()).extents()).isEmpty();
+        }
+        assertThat(PartitionCommands.stats(p.store).bytesUsed()).as("no space allocated or freed").isEqualTo(usedBefore);
+    }
+
+    @Test
+    void joinRefusesWhatWouldNeedCopyingAndChangesNothing() {
+        Inode odd = written("odd", 5000);
+        Inode whole = written("whole", 8192);
+        Inode tiny = p.create(ROOT_INO, "tiny");
+        p.ok(new MetaCommand.WriteInline(tiny.ino(), 0, new byte[] {1, 2, 3}, p.tick()));
+
+        assertThat(p.error(new MetaCommand.JoinFiles(f.ino(), List.of(odd.ino(), whole.ino()), p.tick())))
+                .as("a source that ends mid-block before another").isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.JoinFiles(f.ino(), List.of(whole.ino(), tiny.ino()), p.tick())))
+                .as("an inline source").isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.JoinFiles(whole.ino(), List.of(odd.ino()), p.tick())))
+                .as("a target that holds data").isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.JoinFiles(f.ino(), List.of(whole.ino(), whole.ino()), p.tick())))
+                .as("a source twice").isEqualTo(FsError.EINVAL);
+        assertThat(p.error(new MetaCommand.JoinFiles(f.ino(), List.of(whole.ino(), 1000L), p.tick())))
+                .as("an inode of another partition").isEqualTo(FsError.EXDEV);
+        assertThat(p.error(new MetaCommand.JoinFiles(f.ino(), List.of(ROOT_INO), p.tick())))
+                .isEqualTo(FsError.EISDIR);
+        assertThat(p.attr(whole.ino()).extents()).isEqualTo(whole.extents());
+        assertThat(p.attr(f.ino()).size()).isZero();
     }
 }

@@ -111,6 +111,13 @@ public final class Uploads {
 
     /** The uploads in progress for bucket, by key and then start time. */
     public CompletableFuture<List<Upload>> list(CamberFs fs, String bucket) {
+        return all(fs).thenApply(uploads -> uploads.stream().filter(u -> u.record().bucket().equals(bucket))
+                .sorted(Comparator.comparing((Upload u) -> u.record().key())
+                        .thenComparingLong(u -> u.record().initiated())).toList());
+    }
+
+    /** Every upload in progress, of any bucket, in no particular order. */
+    public CompletableFuture<List<Upload>> all(CamberFs fs) {
         return Directories.find(fs, CamberFs.ROOT, List.of(uploadsDir)).thenCompose(root ->
                 Buckets.readAll(fs, root.ino())).thenCompose(entries -> {
             List<CompletableFuture<Upload>> uploads = new ArrayList<>();
@@ -121,9 +128,7 @@ public final class Uploads {
                 }
             }
             return CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).thenApply(v -> uploads.stream()
-                    .map(CompletableFuture::join).filter(u -> u != null && u.record().bucket().equals(bucket))
-                    .sorted(Comparator.comparing((Upload u) -> u.record().key())
-                            .thenComparingLong(u -> u.record().initiated())).toList());
+                    .map(CompletableFuture::join).filter(java.util.Objects::nonNull).toList());
         }).exceptionally(e -> {
             if (Directories.errorOf(e) == FsError.ENOENT) {
                 return List.of(); // no upload was ever started

@@ -46,7 +46,8 @@ public final class ObjectWriter {
                                 put.meta().withEtag(etag, written).toBytes(), 0))).thenReturn(etag))
                 .onErrorResume(e -> Mono.fromFuture(() -> handle.release().handle((v, e2) -> null))
                         .then(Mono.error(e))))
-                .flatMap(etag -> Mono.fromFuture(() -> moveIntoPlace(fs, bucket, key, staged)).thenReturn(etag))
+                .flatMap(etag -> Mono.fromFuture(() -> moveIntoPlace(fs, bucket, key, file.parent(), staged))
+                        .thenReturn(etag))
                 .onErrorResume(e -> Mono.fromFuture(() -> discard(fs, staged)).then(Mono.error(e))))
                 .doOnNext(etag -> LOG.debug("event=s3_put bucket={} key_bytes={} bytes={}", bucket.name(),
                         key.key().length(), md5.bytes()));
@@ -77,15 +78,25 @@ public final class ObjectWriter {
                 Directories.FILE_MODE, 0, Directories.OWNER));
     }
 
-    private CompletableFuture<Void> moveIntoPlace(CamberFs fs, Bucket bucket, ObjectKey key, String staged) {
+    /**
+     * Makes a file that is already whole (the joined parts of a multipart upload, say) the object at key: its
+     * metadata xattr first, then a rename from its name in dir over the key's name. Answers the ETag.
+     */
+    public Mono<String> place(CamberFs fs, Bucket bucket, ObjectKey key, long dir, String name, Inode file,
+                              ObjectMeta meta, String etag) {
+        return Mono.fromFuture(() -> fs.setxattr(file.ino(), ObjectMeta.XATTR, meta.withEtag(etag, file).toBytes(), 0)
+                .thenCompose(v -> moveIntoPlace(fs, bucket, key, dir, name))).thenReturn(etag);
+    }
+
+    private CompletableFuture<Void> moveIntoPlace(CamberFs fs, Bucket bucket, ObjectKey key, long fromDir,
+                                                  String name) {
         return Directories.ensure(fs, bucket.dir().ino(), key.parents()).exceptionally(e -> {
             if (Directories.errorOf(e) == FsError.ENOTDIR) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "a prefix of key '" + key.key() + "' is an object: "
                         + "in Camber a key is a path, and an object cannot also be a directory of other keys");
             }
             throw new java.util.concurrent.CompletionException(Directories.unwrap(e));
-        }).thenCompose(parent -> Directories.find(fs, CamberFs.ROOT, List.of(stagingDir)).thenCompose(staging ->
-                fs.rename(staging.ino(), staged, parent.ino(), key.name()))).exceptionally(e -> {
+        }).thenCompose(parent -> fs.rename(fromDir, name, parent.ino(), key.name())).exceptionally(e -> {
             FsError error = Directories.errorOf(e);
             if (error == FsError.EISDIR || error == FsError.ENOTEMPTY || error == FsError.EEXIST) {
                 throw new S3Exception(S3Error.INVALID_ARGUMENT, "key '" + key.key() + "' names a directory that "

@@ -56,9 +56,8 @@ final class BucketHandler {
     Mono<ServerResponse> location(RequestTarget target, Authorized auth, CamberFs fs) {
         // us-east-1 is answered as an empty constraint, as S3 does
         return Mono.fromFuture(() -> Buckets.open(fs, target.bucket(), auth.accessKey())).flatMap(b ->
-                S3Responses.xml(Xml.document("LocationConstraint").end("LocationConstraint").replace(
-                        "</LocationConstraint>", (region.equals("us-east-1") ? "" : region)
-                                + "</LocationConstraint>")));
+                S3Responses.xml(Xml.document("LocationConstraint").text(region.equals("us-east-1") ? "" : region)
+                        .end("LocationConstraint")));
     }
 
     /** DeleteObjects: up to 1000 keys, the body checked against its Content-MD5 before anything is deleted. */

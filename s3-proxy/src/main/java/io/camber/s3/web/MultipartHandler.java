@@ -4,6 +4,7 @@ import io.camber.client.fs.CamberFs;
 import io.camber.s3.bucket.Buckets;
 import io.camber.s3.multipart.PartNumber;
 import io.camber.s3.multipart.UploadRecord;
+import io.camber.s3.multipart.PartJoin;
 import io.camber.s3.multipart.Uploads;
 import io.camber.s3.multipart.Uploads.Part;
 import io.camber.s3.object.ByteRange;
@@ -13,6 +14,8 @@ import io.camber.s3.object.ObjectReader;
 import io.camber.s3.object.ObjectWriter;
 import io.camber.s3.object.PutRequest;
 import io.camber.s3.object.StoredObject;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.reactive.function.server.ServerRequest;
@@ -30,7 +33,8 @@ import java.util.stream.Collectors;
 
 /**
  * Multipart uploads: create, upload a part (or copy one), list parts and uploads, abort, complete. Complete checks
- * the parts the client names, then streams them in order into a new staged file renamed over the key, so the
+ * the parts the client names, joins their extents into one new file without copying a byte ({@link PartJoin}; the
+ * bytes are streamed into a new file instead when the parts cannot be joined) and renames it over the key, so the
  * object appears whole or not at all; the upload's directory goes last.
  */
 final class MultipartHandler {
@@ -41,11 +45,25 @@ final class MultipartHandler {
     private final ObjectWriter objects;
     private final ObjectReader reader;
 
-    MultipartHandler(Uploads uploads, ObjectWriter parts, ObjectWriter objects, ObjectReader reader) {
+    private final PartJoin joins = new PartJoin();
+    private final Counter completedJoined;
+    private final Counter completedCopied;
+
+    MultipartHandler(Uploads uploads, ObjectWriter parts, ObjectWriter objects, ObjectReader reader,
+                     MeterRegistry registry) {
         this.uploads = uploads;
         this.parts = parts;
         this.objects = objects;
         this.reader = reader;
+        this.completedJoined = completed(registry, "joined");
+        this.completedCopied = completed(registry, "copied");
+    }
+
+    private static Counter completed(MeterRegistry registry, String how) {
+        return Counter.builder("camber_s3_multipart_completed").baseUnit("uploads").tag("how", how)
+                .description("Completed multipart uploads: joined in metadata, or copied when the parts could not be"
+                        + " joined (different partitions, inline parts, a part before the last not whole 4 KiB blocks)")
+                .register(registry);
     }
 
     Mono<ServerResponse> create(ServerRequest request, RequestTarget t, Authorized auth, CamberFs fs) {
@@ -138,22 +156,44 @@ final class MultipartHandler {
         ObjectKey key = ObjectKey.parse(t.key());
         return BucketHandler.readSmall(auth.body().apply(request.bodyToFlux(DataBuffer.class))).flatMap(body -> {
             List<XmlRequests.CompletedPart> named = XmlRequests.complete(body);
-            return open(t, auth, fs).flatMap(u -> Mono.fromFuture(() -> uploads.parts(fs, u)).flatMap(stored -> {
-                List<Part> chosen = choose(named, stored);
-                String etag = multipartEtag(chosen);
-                long size = chosen.stream().mapToLong(Part::size).sum();
-                Flux<ByteBuffer> joined = Flux.fromIterable(chosen).concatMap(p -> bytes(fs, new StoredObject(
-                        "part " + p.number(), p.file(), ObjectMeta.forPut(Map.of(), Map.of())), 0, p.size() - 1,
-                        request), 1);
-                return Mono.fromFuture(() -> Buckets.open(fs, t.bucket(), auth.accessKey()))
-                        .flatMap(bucket -> objects.put(fs, bucket, key, new PutRequest(joined,
-                                u.record().objectMeta(), size, etag)))
-                        .flatMap(done -> Mono.fromFuture(() -> uploads.remove(fs, u)).thenReturn(done));
-            })).flatMap(etag -> S3Responses.xml(Xml.document("CompleteMultipartUploadResult")
+            List<String> etags = named.stream().map(XmlRequests.CompletedPart::etag).toList();
+            String plan = PartJoin.plan(named.stream().map(XmlRequests.CompletedPart::number).toList(), etags);
+            return open(t, auth, fs).flatMap(u -> Mono.fromFuture(() -> Buckets.open(fs, t.bucket(), auth.accessKey()))
+                    .flatMap(bucket -> Mono.fromFuture(() -> joins.earlier(fs, u, plan)).flatMap(earlier -> {
+                        if (earlier.isPresent()) { // joined by a Complete that crashed before the rename
+                            return place(fs, bucket, key, u, earlier.get(), multipartEtag(etags));
+                        }
+                        return Mono.fromFuture(() -> uploads.parts(fs, u)).flatMap(stored -> {
+                            List<Part> chosen = choose(named, stored);
+                            String etag = multipartEtag(etags);
+                            return Mono.fromFuture(() -> joins.join(fs, u, chosen, plan)).flatMap(joined ->
+                                    joined.isPresent() ? place(fs, bucket, key, u, joined.get(), etag)
+                                            : copy(fs, bucket, key, u, chosen, etag, request));
+                        });
+                    }))
+                    .flatMap(done -> Mono.fromFuture(() -> uploads.remove(fs, u)).thenReturn(done)))
+                    .flatMap(etag -> S3Responses.xml(Xml.document("CompleteMultipartUploadResult")
                     .element("Location", "/" + t.bucket() + "/" + key.key()).element("Bucket", t.bucket())
                     .element("Key", key.key()).element("ETag", "\"" + etag + "\"")
                     .end("CompleteMultipartUploadResult")));
         });
+    }
+
+    private Mono<String> place(CamberFs fs, Buckets.Bucket bucket, ObjectKey key, Uploads.Upload u,
+                               PartJoin.Joined joined, String etag) {
+        completedJoined.increment();
+        return objects.place(fs, bucket, key, joined.dir(), joined.name(), joined.file(), u.record().objectMeta(),
+                etag);
+    }
+
+    /** The parts' bytes streamed into a new object: for parts that cannot be joined in metadata. */
+    private Mono<String> copy(CamberFs fs, Buckets.Bucket bucket, ObjectKey key, Uploads.Upload u, List<Part> chosen,
+                              String etag, ServerRequest request) {
+        completedCopied.increment();
+        long size = chosen.stream().mapToLong(Part::size).sum();
+        Flux<ByteBuffer> bytes = Flux.fromIterable(chosen).concatMap(p -> bytes(fs, new StoredObject(
+                "part " + p.number(), p.file(), ObjectMeta.forPut(Map.of(), Map.of())), 0, p.size() - 1, request), 1);
+        return objects.put(fs, bucket, key, new PutRequest(bytes, u.record().objectMeta(), size, etag));
     }
 
     /** The stored parts the client named, checked: ascending numbers, matching ETags, all but the last >= 5 MiB. */
@@ -185,11 +225,11 @@ final class MultipartHandler {
     }
 
     /** S3's multipart ETag: the MD5 of the parts' binary MD5s, then "-" and the number of parts. */
-    static String multipartEtag(List<Part> parts) {
+    static String multipartEtag(List<String> partEtags) {
         try {
             MessageDigest md5 = MessageDigest.getInstance("MD5");
-            parts.forEach(p -> md5.update(HexFormat.of().parseHex(p.etag())));
-            return HexFormat.of().formatHex(md5.digest()) + "-" + parts.size();
+            partEtags.forEach(etag -> md5.update(HexFormat.of().parseHex(etag)));
+            return HexFormat.of().formatHex(md5.digest()) + "-" + partEtags.size();
         } catch (java.security.NoSuchAlgorithmException | IllegalArgumentException e) {
             throw new S3Exception(S3Error.INTERNAL_ERROR, "a part's ETag is not an MD5: " + e.getMessage(), e);
         }

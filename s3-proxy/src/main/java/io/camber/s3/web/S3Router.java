@@ -24,7 +24,8 @@ public class S3Router {
     private final ListHandler listings = new ListHandler();
     private final MultipartHandler multipart;
 
-    public S3Router(RequestAuthenticator auth, FsConnection connection, S3ProxyProperties props) {
+    public S3Router(RequestAuthenticator auth, FsConnection connection, S3ProxyProperties props,
+                    io.micrometer.core.instrument.MeterRegistry registry) {
         this.auth = auth;
         this.connection = connection;
         this.buckets = new BucketHandler(props.region());
@@ -32,7 +33,7 @@ public class S3Router {
         ObjectReader reader = new ObjectReader((int) props.readPiece().toBytes());
         this.objects = new ObjectHandler(writer, reader);
         this.multipart = new MultipartHandler(new io.camber.s3.multipart.Uploads(props.uploadsDir()), writer,
-                new ObjectWriter(props.stagingDir(), MAX_MULTIPART_OBJECT), reader);
+                new ObjectWriter(props.stagingDir(), MAX_MULTIPART_OBJECT), reader, registry);
     }
 
     public Mono<ServerResponse> handle(ServerRequest request) {

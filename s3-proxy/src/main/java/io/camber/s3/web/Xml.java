@@ -42,6 +42,12 @@ public final class Xml {
         return close(name);
     }
 
+    /** Escaped text inside the element opened last (a root that holds only text, as LocationConstraint). */
+    public Xml text(String value) {
+        escape(value);
+        return this;
+    }
+
     public String end(String root) {
         return close(root).out.toString();
     }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * service while fio goes on. Every copyset ends with three healthy replicas on live chunk services, health returns
  * to HEALTH_OK with the dead one still down, fio sees no error, and every block verifies from a fresh connection.
  */
-class NbdRecoveryIT {
+class SelfHealingIT {
     private static final String VOLUME = "/heal-verify";
     private static final String URI = "nbd://127.0.0.1:" + PlaygroundLayout.NBD_PORT + VOLUME;
     private static final String SIZE = "64m";
@@ -37,7 +38,7 @@ class NbdRecoveryIT {
 
     @BeforeAll
     static void up() throws IOException {
-        // Runs after ChunkKillIT and NbdKillIT (failsafe runs alphabetically), which need three chunk services.
+        // Runs after ChunkKillIT, NbdKillIT and PlaygroundIT (failsafe runs alphabetically), which need three.
         playground = PlaygroundFixture.shared(FaultPlayground.JVM_OPTIONS);
         Result grow = playground.grow(VICTIM);
         assertThat(grow.code()).as("playground up --chunk-services %d:\n%s%s", VICTIM, grow.out(), grow.err())
@@ -46,7 +47,11 @@ class NbdRecoveryIT {
         assertThat(create.code()).as(create.err()).isZero();
     }
 
-    // No @AfterAll down: the next IT that needs a playground stops this one (PlaygroundFixture.shared).
+    /** The last class on the shared playground (the ITs after it run their own clusters): stop it now. */
+    @AfterAll
+    static void down() {
+        PlaygroundFixture.closeShared();
+    }
 
     @Test
     void aChunkServiceKilledForGoodUnderFioVerifyIsRebuiltElsewhereAndHealthReturnsToOk() throws Exception {
@@ -56,7 +61,7 @@ class NbdRecoveryIT {
         long growing = System.nanoTime();
         await(Duration.ofSeconds(300), "HEALTH_OK with 4 chunk services up and chunk-service-4 balanced in",
                 () -> copysetsNaming(victimId) == PlaygroundLayout.COPYSETS / 2 && settled());
-        System.out.printf("NbdRecoveryIT: chunk-service-4 holds %d copysets, balanced %.0f s after it started%n",
+        System.out.printf("SelfHealingIT: chunk-service-4 holds %d copysets, balanced %.0f s after it started%n",
                 copysetsNaming(victimId), (System.nanoTime() - growing) / 1e9);
         // Two passes over 64 MiB, each written then verified, at most 250 writes/s (about 65 s a pass): longer than
         // the recovery delay plus the rebuild, so the copysets change members under a running writer.
@@ -67,12 +72,12 @@ class NbdRecoveryIT {
         handle.destroyForcibly();
         handle.onExit().get(30, TimeUnit.SECONDS);
         long killedAt = System.nanoTime();
-        System.out.printf("NbdRecoveryIT: killed -9 chunk-service-%d (chunk server %d, pid %d)%n", VICTIM, victimId,
+        System.out.printf("SelfHealingIT: killed -9 chunk-service-%d (chunk server %d, pid %d)%n", VICTIM, victimId,
                 record.pid());
 
         await(Duration.ofSeconds(300), "every copyset rebuilt without chunk server " + victimId + " and HEALTH_OK",
                 () -> copysetsNaming(victimId) == 0 && health().path("health").asString().equals("HEALTH_OK"));
-        System.out.printf("NbdRecoveryIT: HEALTH_OK again %.0f s after the kill (recovery delay %s)%n",
+        System.out.printf("SelfHealingIT: HEALTH_OK again %.0f s after the kill (recovery delay %s)%n",
                 (System.nanoTime() - killedAt) / 1e9, PlaygroundLayout.RECOVERY_AFTER);
         assertThat(fio.process().isAlive()).as("fio ended before the copysets were rebuilt: make the job longer")
                 .isTrue();
@@ -81,7 +86,7 @@ class NbdRecoveryIT {
         assertThat(h.path("copysetsHealthy").asInt()).isEqualTo(PlaygroundLayout.COPYSETS);
 
         JsonNode write = finish(fio, "write and verify across the rebuild", 600);
-        System.out.printf("NbdRecoveryIT: %d writes, %.0f IOPS, longest write %.2f s, %d verified%n",
+        System.out.printf("SelfHealingIT: %d writes, %.0f IOPS, longest write %.2f s, %d verified%n",
                 write.path("write").path("total_ios").asLong(), write.path("write").path("iops").asDouble(),
                 write.path("write").path("clat_ns").path("max").asDouble() / 1e9,
                 write.path("read").path("total_ios").asLong());
